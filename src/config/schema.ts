@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The repository config, `.github/migration-review.yml`. One schema, parsed at the edge; every key
+ * is optional and unknown keys are errors (DESIGN.md). `docs/config.schema.json` is generated from
+ * this file by `npm run docs`.
+ */
+
+const ruleLevel = z.enum(['off', 'FLAG', 'BLOCK']);
+
+const tableStats = z
+  .object({
+    /** Approximate live rows (pg_class.reltuples or count(*)). */
+    rows: z.number().int().nonnegative(),
+    /** Peak writes per second; used to say how many writes queue behind a lock. */
+    writesPerSecond: z.number().nonnegative().optional(),
+    /** Average bytes per row, for WAL estimates. Default: estimates.avgRowBytes. */
+    avgRowBytes: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Globs (repository-relative) of migration files. Default: detect known frameworks anywhere. */
+    migrations: z.array(z.string().min(1)).optional(),
+    /** Target PostgreSQL major version. Default 14. */
+    postgres: z.number().int().min(9).max(19).optional(),
+    /** Table sizes the rules and estimates use, keyed by table name (schema-qualified or not). */
+    tables: z.record(z.string(), tableStats).optional(),
+    /** Per-rule override: off, or force the status of its findings to FLAG or BLOCK. */
+    rules: z.record(z.string(), ruleLevel).optional(),
+    thresholds: z
+      .object({
+        /** A strong lock estimated to last longer than this blocks the PR. Default 5 s. */
+        lockSeconds: z.number().positive().optional(),
+        /** Below this many rows a table counts as small: lock rules PASS. Default 10,000. */
+        smallTableRows: z.number().int().nonnegative().optional(),
+        /** Backfills/rewrites estimated longer than this are FLAG for replication lag. Default 60 s. */
+        replicationLagSeconds: z.number().positive().optional(),
+        /** … and BLOCK above this. Default 600 s. */
+        replicationLagBlockSeconds: z.number().positive().optional(),
+        /** Largest batch a backfill should touch per statement. Default 10,000 rows. */
+        batchRows: z.number().int().positive().optional(),
+        /** An unbatched backfill above this many rows is BLOCK. Default 1,000,000. */
+        backfillBlockRows: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Throughput assumptions behind the time estimates; tune them from your own staging runs. */
+    estimates: z
+      .object({
+        /** Rows per second a plain CREATE INDEX reads and sorts. Default 53,000 (80M rows ≈ 25 min). */
+        indexRowsPerSecond: z.number().positive().optional(),
+        /** Rows per second a table rewrite (ALTER TYPE, volatile default) copies. Default 60,000. */
+        rewriteRowsPerSecond: z.number().positive().optional(),
+        /** Rows per second a full-table scan (validation, SET NOT NULL) reads. Default 500,000. */
+        scanRowsPerSecond: z.number().positive().optional(),
+        /** Rows per second an UPDATE/DELETE backfill changes. Default 90,000 (23M rows ≈ 4 min). */
+        updateRowsPerSecond: z.number().positive().optional(),
+        /** Average row size for WAL estimates. Default 200 bytes. */
+        avgRowBytes: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    acks: z
+      .object({
+        /** Whether an ack may silence a BLOCK finding. Default false: BLOCKs need a fix. */
+        allowBlock: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Application code searched for queries that use an index about to be dropped. */
+    code: z
+      .object({
+        /** Globs to search. Default: ts, js, py, rb, go, java, sql files outside the migrations. */
+        include: z.array(z.string()).optional(),
+        /** Globs to skip (node_modules, vendor, dist and .git are always skipped). */
+        exclude: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type RepoConfig = z.infer<typeof configSchema>;
+
+/** The config with every default filled in: what the engine reads. */
+export interface ResolvedConfig {
+  migrations: string[] | null;
+  postgres: number;
+  tables: Map<string, { rows: number; writesPerSecond?: number; avgRowBytes?: number }>;
+  rules: Record<string, 'off' | 'FLAG' | 'BLOCK'>;
+  thresholds: {
+    lockSeconds: number;
+    smallTableRows: number;
+    replicationLagSeconds: number;
+    replicationLagBlockSeconds: number;
+    batchRows: number;
+    backfillBlockRows: number;
+  };
+  estimates: {
+    indexRowsPerSecond: number;
+    rewriteRowsPerSecond: number;
+    scanRowsPerSecond: number;
+    updateRowsPerSecond: number;
+    avgRowBytes: number;
+  };
+  acks: { allowBlock: boolean };
+  code: { include: string[] | null; exclude: string[] };
+}
+
+export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
+  const tables = new Map<string, { rows: number; writesPerSecond?: number; avgRowBytes?: number }>();
+  for (const [name, stats] of Object.entries(config.tables ?? {})) tables.set(name.toLowerCase(), stats);
+  return {
+    migrations: config.migrations ?? null,
+    postgres: config.postgres ?? 14,
+    tables,
+    rules: config.rules ?? {},
+    thresholds: {
+      lockSeconds: config.thresholds?.lockSeconds ?? 5,
+      smallTableRows: config.thresholds?.smallTableRows ?? 10_000,
+      replicationLagSeconds: config.thresholds?.replicationLagSeconds ?? 60,
+      replicationLagBlockSeconds: config.thresholds?.replicationLagBlockSeconds ?? 600,
+      batchRows: config.thresholds?.batchRows ?? 10_000,
+      backfillBlockRows: config.thresholds?.backfillBlockRows ?? 1_000_000,
+    },
+    estimates: {
+      indexRowsPerSecond: config.estimates?.indexRowsPerSecond ?? 53_000,
+      rewriteRowsPerSecond: config.estimates?.rewriteRowsPerSecond ?? 60_000,
+      scanRowsPerSecond: config.estimates?.scanRowsPerSecond ?? 500_000,
+      updateRowsPerSecond: config.estimates?.updateRowsPerSecond ?? 90_000,
+      avgRowBytes: config.estimates?.avgRowBytes ?? 200,
+    },
+    acks: { allowBlock: config.acks?.allowBlock ?? false },
+    code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [] },
+  };
+}

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { MigrationFile, TxMode } from '../core/types.js';
+
+/** The repository as discovery sees it: every file path (repo-relative, `/`-separated) and a reader. */
+export interface RepoFiles {
+  root: string;
+  paths: string[];
+  read(path: string): Promise<string>;
+  has(path: string): boolean;
+}
+
+export function repoFiles(root: string, paths: string[]): RepoFiles {
+  const set = new Set(paths);
+  const cache = new Map<string, Promise<string>>();
+  return {
+    root,
+    paths,
+    has: (path) => set.has(path),
+    read(path) {
+      let text = cache.get(path);
+      if (!text) {
+        text = readFile(join(root, path), 'utf8');
+        cache.set(path, text);
+      }
+      return text;
+    },
+  };
+}
+
+/** A framework's discovery: claims the files it owns among those not yet claimed. */
+export interface Detector {
+  framework: string;
+  detect(repo: RepoFiles, unclaimed: Set<string>): Promise<MigrationFile[]>;
+}
+
+export const dirname = (path: string): string => posix.dirname(path);
+export const basename = (path: string): string => posix.basename(path);
+
+/** Natural order for versions: numeric runs compare as numbers (`V2` < `V10`, `1.2` < `1.10`). */
+export function compareVersions(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** Sorts a set's files by version and numbers them. */
+export function ordered(files: MigrationFile[]): MigrationFile[] {
+  const bySet = new Map<string, MigrationFile[]>();
+  for (const file of files) {
+    const list = bySet.get(file.set) ?? [];
+    list.push(file);
+    bySet.set(file.set, list);
+  }
+  for (const list of bySet.values()) {
+    list.sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+    list.forEach((file, i) => (file.order = i));
+  }
+  return files;
+}
+
+export interface FileInit {
+  path: string;
+  framework: string;
+  version: string;
+  name: string;
+  set: string;
+  upSql: string;
+  upStartLine?: number;
+  down: MigrationFile['down'];
+  expectsDown: boolean;
+  txMode: TxMode;
+  txReason: string;
+  chunks?: MigrationFile['chunks'];
+}
+
+export function migration(init: FileInit): MigrationFile {
+  return { upStartLine: 1, order: 0, ...init };
+}
+
+/** Files whose directory lies under (or is) `dir`. */
+export function under(dir: string, path: string): boolean {
+  return dir === '.' || path.startsWith(`${dir}/`);
+}
+
+/** The nearest ancestor directory (of a repo-relative path) that holds `fileName`, or null. */
+export function ancestorWith(repo: RepoFiles, path: string, fileName: string): string | null {
+  let dir = dirname(path);
+  for (;;) {
+    const candidate = dir === '.' ? fileName : `${dir}/${fileName}`;
+    if (repo.has(candidate)) return dir;
+    if (dir === '.' || dir === '') return null;
+    dir = dirname(dir);
+  }
+}
+
+/** Splits `text` at a line index: the text before, and the text from that line on. */
+export function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

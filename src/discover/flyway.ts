@@ -1,0 +1,57 @@
+import { basename, dirname, migration, type Detector } from './common.js';
+import type { MigrationFile } from '../core/types.js';
+
+/**
+ * Flyway: versioned `V<version>__<description>.sql`, undo `U<version>__…` (Teams edition) and
+ * repeatable `R__<description>.sql` (applied after all versioned ones, in description order).
+ * Each script runs in a transaction; since Flyway 9 its PostgreSQL parser detects
+ * CREATE INDEX CONCURRENTLY and runs such a script outside one, and refuses a script that mixes
+ * the two unless `mixed` is enabled. A per-script `<script>.sql.conf` may set
+ * `executeInTransaction=false`.
+ */
+const VERSIONED = /^V([\d._]+)__(.+)\.sql$/;
+const UNDO = /^U([\d._]+)__(.+)\.sql$/;
+const REPEATABLE = /^R__(.+)\.sql$/;
+
+export const flyway: Detector = {
+  framework: 'flyway',
+  async detect(repo, unclaimed) {
+    const out: MigrationFile[] = [];
+    for (const path of unclaimed) {
+      const file = basename(path);
+      const versioned = file.match(VERSIONED);
+      const repeatable = file.match(REPEATABLE);
+      if (!versioned && !repeatable) continue;
+      const dir = dirname(path);
+      const version = versioned ? versioned[1]!.replace(/_/g, '.') : `~repeatable.${repeatable![1]}`;
+      let down: MigrationFile['down'] = null;
+      if (versioned) {
+        const undo = [...unclaimed].find((p) => dirname(p) === dir && basename(p).match(UNDO)?.[1] === versioned[1]);
+        if (undo) down = { path: undo, sql: await repo.read(undo), startLine: 1 };
+      }
+      const conf = repo.has(`${path}.conf`) ? await repo.read(`${path}.conf`) : '';
+      const noTx = /executeInTransaction\s*=\s*false/i.test(conf);
+      out.push(
+        migration({
+          path,
+          framework: 'flyway',
+          version,
+          name: (versioned?.[2] ?? repeatable![1]!).replace(/_/g, ' '),
+          set: dir,
+          upSql: await repo.read(path),
+          down,
+          expectsDown: false,
+          txMode: noTx ? 'none' : 'implicit',
+          txReason: noTx
+            ? 'Flyway: executeInTransaction=false'
+            : 'Flyway runs each script in a transaction, or alone outside one when it only holds CONCURRENTLY statements',
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+export function isFlywayUndo(path: string): boolean {
+  return UNDO.test(basename(path));
+}

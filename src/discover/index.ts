@@ -1,0 +1,99 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import type { MigrationFile } from '../core/types.js';
+import { basename, dirname, ordered, repoFiles, type Detector, type RepoFiles } from './common.js';
+import { dbmate } from './dbmate.js';
+import { drizzle } from './drizzle.js';
+import { flatFiles, plainFile, PLAIN_MIGRATION_DIR } from './flat-files.js';
+import { flyway, isFlywayUndo } from './flyway.js';
+import { folderPairs } from './folder-pairs.js';
+import { goose } from './goose.js';
+import { prisma } from './prisma.js';
+import { sqitch, sqitchVerifyScripts } from './sqitch.js';
+import { upDownFiles } from './up-down-files.js';
+
+export { repoFiles, type RepoFiles } from './common.js';
+
+/**
+ * Most specific first: a layout with a plan, journal or folder convention is claimed before the
+ * filename conventions that could also match its files.
+ */
+const DETECTORS: Detector[] = [sqitch, drizzle, prisma, folderPairs, goose, dbmate, flyway, upDownFiles, flatFiles];
+
+/** SQL files that belong to a migration without being one (verify scripts, orphan downs). */
+export interface ExtraFile {
+  path: string;
+  role: 'verify' | 'down';
+  sql: string;
+}
+
+export interface Discovery {
+  migrations: MigrationFile[];
+  extras: ExtraFile[];
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', 'target', '.next', 'coverage', '.venv', '__pycache__']);
+
+/** Every file under root, repo-relative with `/`, skipping dependency and build folders. */
+export async function listRepoFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  async function visit(dir: string, rel: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) await visit(join(dir, entry.name), relPath);
+      } else if (entry.isFile()) {
+        out.push(relPath);
+      }
+    }
+  }
+  await visit(root, '');
+  return out.sort();
+}
+
+/**
+ * Finds the migrations in a repository. `globs` (config `migrations`) restricts the candidates;
+ * `explicit` files are always included, as plain SQL when no framework claims them.
+ */
+export async function discover(repo: RepoFiles, options: { globs?: string[] | null; explicit?: string[] } = {}): Promise<Discovery> {
+  const isMatch = options.globs?.length ? picomatch(options.globs, { dot: true }) : null;
+  const explicit = new Set(options.explicit ?? []);
+  const candidates = repo.paths.filter((p) => p.endsWith('.sql') && (!isMatch || isMatch(p) || explicit.has(p)));
+  const unclaimed = new Set(candidates);
+  const migrations: MigrationFile[] = [];
+  for (const detector of DETECTORS) {
+    const found = await detector.detect(repo, unclaimed);
+    for (const file of found) {
+      unclaimed.delete(file.path);
+      if (file.down && file.down.path !== file.path) unclaimed.delete(file.down.path);
+      migrations.push(file);
+    }
+  }
+
+  const extras: ExtraFile[] = [];
+  const planDirs = new Set(repo.paths.filter((p) => basename(p) === 'sqitch.plan').map(dirname));
+  for (const path of sqitchVerifyScripts(unclaimed, planDirs)) {
+    unclaimed.delete(path);
+    extras.push({ path, role: 'verify', sql: await repo.read(path) });
+  }
+  for (const path of [...unclaimed]) {
+    const isDown = /(^|[._/])down\.sql$/.test(path) || isFlywayUndo(path) || /(^|\/)revert\/[^/]+\.sql$/.test(path);
+    if (isDown && (explicit.has(path) || isMatch || PLAIN_MIGRATION_DIR.test(dirname(path)) || migrations.some((m) => m.set === dirname(path)))) {
+      unclaimed.delete(path);
+      extras.push({ path, role: 'down', sql: await repo.read(path) });
+      continue;
+    }
+    if (explicit.has(path) || isMatch || PLAIN_MIGRATION_DIR.test(dirname(path))) {
+      unclaimed.delete(path);
+      migrations.push(plainFile(path, await repo.read(path)));
+    }
+  }
+  return { migrations: ordered(migrations), extras };
+}

@@ -1,0 +1,71 @@
+import { as, nodeType, strings } from '../sql/ast.js';
+import type { AstNode, Statement } from '../sql/parse.js';
+
+/**
+ * Shapes of data-changing statements, shared by the backfill rules (concurrent writes,
+ * idempotency, replication lag): is it a targeted fix of a few rows, one batch of a loop, or one
+ * statement over the whole table?
+ */
+
+/** The top-level AND-ed conditions of a WHERE clause. */
+export function conjuncts(where: unknown): AstNode[] {
+  if (!where) return [];
+  const bool = as(where, 'BoolExpr');
+  if (bool?.boolop === 'AND_EXPR') return ((bool.args as AstNode[] | undefined) ?? []).flatMap(conjuncts);
+  return [where as AstNode];
+}
+
+const isConstant = (node: unknown): boolean => {
+  const type = nodeType(node);
+  if (type === 'A_Const' || type === 'ParamRef') return true;
+  if (type === 'TypeCast') return isConstant(as(node, 'TypeCast')?.arg);
+  return false;
+};
+
+/** `id = 5`, `key = 'x'`, `id IN (1, 2, 3)`: the statement touches known rows, not a backfill. */
+function isPointLookup(condition: AstNode): boolean {
+  const expr = as(condition, 'A_Expr');
+  if (!expr) return false;
+  const op = strings(expr.name)[0];
+  if (expr.kind === 'AEXPR_OP' && op === '=') return isConstant(expr.rexpr) || isConstant(expr.lexpr);
+  if (expr.kind === 'AEXPR_IN' && op === '=') return Array.isArray(expr.rexpr) && (expr.rexpr as unknown[]).every(isConstant);
+  return false;
+}
+
+/** `id BETWEEN 1 AND 10000`, `id >= $1 AND id < $2`, `id IN (SELECT … LIMIT n)`: one batch. */
+function isBatchBound(condition: AstNode): boolean {
+  const expr = as(condition, 'A_Expr');
+  if (expr?.kind === 'AEXPR_BETWEEN') return true;
+  if (expr?.kind === 'AEXPR_OP' && ['<', '<=', '>', '>='].includes(strings(expr.name)[0] ?? '')) return isConstant(expr.rexpr) || isConstant(expr.lexpr);
+  const sublink = as(condition, 'SubLink') ?? as(expr?.rexpr, 'SubLink');
+  const select = as(sublink?.subselect, 'SelectStmt');
+  if (select?.limitCount) return true;
+  return false;
+}
+
+export type BackfillShape = 'targeted' | 'batched' | 'whole-table';
+
+export function backfillShape(statement: Statement): BackfillShape {
+  const where = conjuncts(statement.node.whereClause);
+  if (where.some(isPointLookup)) return 'targeted';
+  if (statement.nested?.inLoop || where.some(isBatchBound)) return 'batched';
+  return 'whole-table';
+}
+
+/** Columns the WHERE clause tests, e.g. `tenant_id` in `WHERE tenant_id IS NULL`. */
+export function guardedColumns(statement: Statement): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as AstNode)) {
+      if (key === 'ColumnRef') {
+        const parts = strings((value as AstNode).fields);
+        if (parts.length) out.add(parts[parts.length - 1]!);
+      }
+      visit(value);
+    }
+  };
+  visit(statement.node.whereClause);
+  return out;
+}

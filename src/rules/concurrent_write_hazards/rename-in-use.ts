@@ -1,0 +1,46 @@
+import { rangeVarName } from '../../sql/ast.js';
+import type { AstNode } from '../../sql/parse.js';
+import { defineRule } from '../define.js';
+
+export default defineRule({
+  id: 'rename-in-use',
+  category: 'concurrent_write_hazards',
+  pattern: 'expand-contract-rename',
+  docs: {
+    summary: 'Renaming an existing table or column breaks the application version that is still running during the deploy.',
+    problem:
+      'Migrations run before (or while) new application code rolls out. From the moment the rename commits until the last old instance is gone, every query of the old code that names the old table or column fails. Rolling back the code does not help either: the old name is gone.',
+    schema: 'CREATE TABLE orders (id bigint, status text);',
+    instead: 'ALTER TABLE orders RENAME COLUMN status TO state;',
+    use: 'ALTER TABLE orders ADD COLUMN state text;',
+  },
+  messages: {
+    rename: {
+      message: 'Renaming {{what}} {{old}} to {{new}} breaks every running instance that still uses {{old}} until the new code is fully deployed{{refs}}.',
+      recommendation:
+        'Expand and contract: add {{new}} (a new column kept in sync by a trigger, or a view for a table), move the code over and deploy, then drop {{old}} in a later migration.',
+    },
+  },
+  create(ctx) {
+    return {
+      RenameStmt(node) {
+        const table = rangeVarName(node.relation as AstNode);
+        if (!table || ctx.isNew(table)) return;
+        let what: string;
+        let old: string;
+        let refs;
+        if (node.renameType === 'OBJECT_TABLE') {
+          what = 'table';
+          old = table;
+          refs = ctx.codeRefs(table, []);
+        } else if (node.renameType === 'OBJECT_COLUMN') {
+          what = 'column';
+          old = `${table}.${node.subname as string}`;
+          refs = ctx.codeRefs(table, [node.subname as string]);
+        } else return;
+        const refText = refs.length ? `; the repository still uses it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
+        ctx.report({ messageId: 'rename', status: 'FLAG', table, data: { what, old, new: node.newname as string, refs: refText } });
+      },
+    };
+  },
+});

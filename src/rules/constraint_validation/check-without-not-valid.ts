@@ -1,0 +1,40 @@
+import { as } from '../../sql/ast.js';
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'check-without-not-valid',
+  category: 'constraint_validation',
+  pattern: 'add-constraint-not-valid',
+  docs: {
+    summary: 'ADD CONSTRAINT … CHECK without NOT VALID scans the whole table under ACCESS EXCLUSIVE, and fails on the first bad row.',
+    problem:
+      'Adding a CHECK validates every existing row while holding ACCESS EXCLUSIVE: no reads or writes for the whole scan, and one violating row aborts the migration after all that waiting.',
+    instead: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);',
+    use: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;',
+    exampleTables: { orders: { rows: 80_000_000 } },
+  },
+  messages: {
+    scan: {
+      message: 'ADD CONSTRAINT {{name}} CHECK on {{table}} ({{size}}) checks every row under ACCESS EXCLUSIVE: reads and writes on {{table}} wait for {{duration}}, and one violating row fails the migration.',
+      recommendation:
+        'Add it NOT VALID (instant; new writes are checked), then in a separate migration `ALTER TABLE {{table}} VALIDATE CONSTRAINT {{name}};`, which scans under SHARE UPDATE EXCLUSIVE while traffic continues.',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(statement) {
+        const table = alteredTable(statement);
+        if (!table || ctx.isNew(table)) return;
+        for (const cmd of alterCommands(statement)) {
+          const constraint = as(cmd.def, 'Constraint');
+          if (cmd.subtype !== 'AT_AddConstraint' || constraint?.contype !== 'CONSTR_CHECK' || constraint.skip_validation === true) continue;
+          const impact = ctx.impact(table, 'scan');
+          if (impact.status === 'PASS') continue;
+          const name = (constraint.conname as string | undefined) ?? `${table}_check`;
+          ctx.report({ messageId: 'scan', status: impact.status, table, verify: impact.rows === null ? `size of ${table}` : undefined, data: { name, table, size: impact.size, duration: impact.duration } });
+        }
+      },
+    };
+  },
+});

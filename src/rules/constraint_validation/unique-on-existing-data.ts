@@ -1,0 +1,43 @@
+import { as, flag, indexColumns, rangeVarName, strings } from '../../sql/ast.js';
+import type { AstNode } from '../../sql/parse.js';
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'unique-on-existing-data',
+  category: 'constraint_validation',
+  pattern: 'add-unique-constraint-using-index',
+  docs: {
+    summary: 'A new UNIQUE index or constraint on an existing table fails if duplicates exist, or appear while it builds.',
+    problem:
+      'Uniqueness is checked against every existing row: one duplicate aborts the migration. Built CONCURRENTLY on a live table, a duplicate written during the build leaves an INVALID index behind that still slows every write.',
+    instead: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
+    use: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+  },
+  messages: {
+    duplicates: {
+      message: 'Making {{table}}({{columns}}) unique fails if any duplicates exist now or are written while the index builds; a failed CONCURRENTLY build leaves an INVALID index.',
+      recommendation:
+        'Check `SELECT {{columns}}, count(*) FROM {{table}} GROUP BY {{columns}} HAVING count(*) > 1;` returns nothing, make the application stop writing duplicates first, and if the build fails run DROP INDEX CONCURRENTLY before retrying.',
+    },
+  },
+  create(ctx) {
+    const report = (table: string, columns: string[]): void => {
+      if (!table || ctx.isNew(table) || columns.length === 0) return;
+      ctx.report({ messageId: 'duplicates', status: 'FLAG', table, verify: `no duplicate (${columns.join(', ')}) in ${table}`, data: { table, columns: columns.join(', ') } });
+    };
+    return {
+      Statement(statement) {
+        if (statement.type === 'IndexStmt' && flag(statement.node, 'unique')) {
+          report(rangeVarName(statement.node.relation as AstNode), indexColumns(statement.node.indexParams));
+        }
+        const table = alteredTable(statement);
+        for (const cmd of table ? alterCommands(statement) : []) {
+          const constraint = as(cmd.def, 'Constraint');
+          if (cmd.subtype !== 'AT_AddConstraint' || !constraint || constraint.indexname) continue;
+          if (constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') report(table, strings(constraint.keys));
+        }
+      },
+    };
+  },
+});

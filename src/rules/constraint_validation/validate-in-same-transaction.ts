@@ -1,0 +1,39 @@
+import { as } from '../../sql/ast.js';
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'validate-in-same-transaction',
+  category: 'constraint_validation',
+  pattern: 'add-constraint-not-valid',
+  docs: {
+    summary: 'VALIDATE CONSTRAINT in the same transaction as the NOT VALID that added it keeps the ACCESS EXCLUSIVE lock through the scan.',
+    problem:
+      'NOT VALID exists to split the work: a brief ACCESS EXCLUSIVE to add the constraint, then a scan under a weaker lock. In one transaction the strong lock from the ADD is still held while VALIDATE scans, so the split buys nothing.',
+    instead: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;',
+    use: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;',
+  },
+  messages: {
+    same: {
+      message: 'VALIDATE CONSTRAINT {{name}} runs in the same transaction that added it NOT VALID: the ACCESS EXCLUSIVE lock on {{table}} from the ADD is held for the whole validation scan.',
+      recommendation: 'Move `ALTER TABLE {{table}} VALIDATE CONSTRAINT {{name}};` into a separate migration (or after a COMMIT).',
+    },
+  },
+  create(ctx) {
+    const notValid = new Set<string>();
+    return {
+      Statement(statement) {
+        if (statement.type === 'TransactionStmt') notValid.clear();
+        const table = alteredTable(statement);
+        if (!table || ctx.isNew(table)) return;
+        for (const cmd of alterCommands(statement)) {
+          const constraint = as(cmd.def, 'Constraint');
+          if (cmd.subtype === 'AT_AddConstraint' && constraint?.skip_validation === true && constraint.conname) notValid.add(`${table}.${constraint.conname as string}`);
+          if (cmd.subtype === 'AT_ValidateConstraint' && ctx.inTransaction && notValid.has(`${table}.${cmd.name as string}`)) {
+            ctx.report({ messageId: 'same', status: 'FLAG', table, data: { name: cmd.name as string, table } });
+          }
+        }
+      },
+    };
+  },
+});

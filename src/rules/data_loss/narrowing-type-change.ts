@@ -1,0 +1,43 @@
+import { as, formatType, typeRef } from '../../sql/ast.js';
+import type { AstNode } from '../../sql/parse.js';
+import { classifyTypeChange } from '../../sql/pgfacts.js';
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'narrowing-type-change',
+  category: 'data_loss',
+  pattern: 'change-column-type',
+  docs: {
+    summary: 'Changing a column to a narrower type (bigint → integer, varchar(100) → varchar(50), timestamp → date) fails on or truncates existing values.',
+    problem:
+      'A narrowing conversion either aborts the migration on the first value that does not fit, or silently loses information (the time of day, decimal places, text via USING substring).',
+    schema: 'CREATE TABLE users (id bigint, name varchar(100));',
+    instead: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);',
+    use: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200);',
+  },
+  messages: {
+    narrowing: {
+      message: 'ALTER COLUMN {{table}}.{{column}} TYPE {{to}} narrows {{from}}: existing values that do not fit make the migration fail, or lose information.',
+      recommendation: 'Check the data first (e.g. `SELECT count(*) FROM {{table}} WHERE length({{column}}) > …`), fix the outliers in a separate migration, or keep the wider type and enforce the limit with a CHECK … NOT VALID.',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(statement) {
+        const table = alteredTable(statement);
+        if (!table || ctx.isNew(table)) return;
+        for (const cmd of alterCommands(statement)) {
+          if (cmd.subtype !== 'AT_AlterColumnType') continue;
+          const def = as(cmd.def, 'ColumnDef');
+          const column = cmd.name as string;
+          const from = ctx.catalog.column(table, column)?.type;
+          const to = typeRef(def?.typeName as AstNode);
+          const change = classifyTypeChange(from, to, !!def?.raw_default);
+          if (change.kind !== 'rewrite' || !change.narrowing || !from) continue;
+          ctx.report({ messageId: 'narrowing', status: 'FLAG', table, verify: `every value in ${table}.${column} fits ${formatType(to)}`, data: { table, column, to: formatType(to), from: formatType(from) } });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,178 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Finding, MigrationFile } from '../core/types.js';
+import type { Catalog } from '../sql/catalog.js';
+import { walk } from '../sql/ast.js';
+import type { ParsedSql, Statement } from '../sql/parse.js';
+import { formatDuration, formatRows } from '../sql/pgfacts.js';
+import type { Handler, Handlers, Report, Rule, RuleContext, TableImpact, WorkKind } from './define.js';
+
+export interface CodeRef {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** What the engine needs to judge one file. The catalog is updated in place as statements pass. */
+export interface FileRun {
+  file: MigrationFile;
+  /** Up statements, DO-block and called-function contents expanded in order. */
+  statements: Statement[];
+  down: ParsedSql | null;
+  catalog: Catalog;
+  /** Tables created in the change so far; the engine adds the ones this file creates. */
+  newTables: Set<string>;
+  config: ResolvedConfig;
+  rules: readonly Rule[];
+  codeRefs?: (table: string, columns: string[]) => CodeRef[];
+}
+
+const RATE: Record<WorkKind, keyof ResolvedConfig['estimates']> = {
+  index: 'indexRowsPerSecond',
+  rewrite: 'rewriteRowsPerSecond',
+  scan: 'scanRowsPerSecond',
+  update: 'updateRowsPerSecond',
+};
+
+const VERB: Record<WorkKind, string> = { index: 'build', rewrite: 'rewrite', scan: 'scan', update: 'update' };
+
+export function tableStats(config: ResolvedConfig, table: string): { rows: number; writesPerSecond?: number; avgRowBytes?: number } | undefined {
+  const plain = table.includes('.') ? table.slice(table.indexOf('.') + 1) : table;
+  return config.tables.get(table.toLowerCase()) ?? config.tables.get(plain.toLowerCase()) ?? config.tables.get(`public.${plain.toLowerCase()}`);
+}
+
+export function computeImpact(config: ResolvedConfig, table: string, kind: WorkKind, isNew: boolean): TableImpact {
+  const rate = config.estimates[RATE[kind]];
+  if (isNew) return { table, status: 'PASS', rows: 0, seconds: 0, size: 'new in this change', duration: 'no time', queuedWrites: '', isNew };
+  const stats = tableStats(config, table);
+  if (!stats) {
+    const per10M = formatDuration(10_000_000 / rate).replace(/^~/, '');
+    return {
+      table,
+      status: 'FLAG',
+      rows: null,
+      seconds: null,
+      size: 'unknown size',
+      duration: `as long as it takes to ${VERB[kind]} every row (about ${per10M} per 10M rows)`,
+      queuedWrites: '',
+      isNew,
+    };
+  }
+  const seconds = stats.rows / rate;
+  const small = stats.rows < config.thresholds.smallTableRows;
+  const status = small || seconds <= config.thresholds.lockSeconds ? 'PASS' : 'BLOCK';
+  const queued = stats.writesPerSecond ? Math.round(stats.writesPerSecond * seconds) : 0;
+  return {
+    table,
+    status,
+    rows: stats.rows,
+    seconds,
+    size: formatRows(stats.rows),
+    duration: formatDuration(seconds),
+    queuedWrites: queued ? ` (~${queued.toLocaleString('en-US')} writes queue behind it at ${stats.writesPerSecond}/s)` : '',
+    isNew,
+  };
+}
+
+/** Whether each statement runs inside a transaction block, from the runner and the file's own BEGIN/COMMIT. */
+export function transactionStates(file: MigrationFile, statements: Statement[]): (boolean | null)[] {
+  const topLevel = statements.filter((s) => !s.nested);
+  let inTx: boolean | null;
+  switch (file.txMode) {
+    case 'per-file':
+    case 'all-pending':
+      inTx = true;
+      break;
+    case 'none':
+      inTx = false;
+      break;
+    case 'implicit':
+      inTx = topLevel.length > 1;
+      break;
+    default:
+      inTx = null;
+  }
+  return statements.map((statement) => {
+    // A DO block always runs as one statement inside a transaction.
+    if (statement.nested) return true;
+    const before = inTx;
+    if (statement.type === 'TransactionStmt') {
+      const kind = statement.node.kind as string | undefined;
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') inTx = true;
+      else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') inTx = false;
+    }
+    return before;
+  });
+}
+
+/** Runs every rule over one file and returns its findings (acks are applied later). */
+export function runRules(run: FileRun): Finding[] {
+  const findings: Finding[] = [];
+  const states = transactionStates(run.file, run.statements);
+  let current: Statement = run.statements[0] ?? { type: 'Empty', node: {}, line: run.file.upStartLine, endLine: run.file.upStartLine, text: '' };
+  let currentTx: boolean | null = states[0] ?? null;
+
+  const isNew = (table: string): boolean => run.newTables.has(table);
+  const handlerSets: { rule: Rule; handlers: Handlers }[] = [];
+
+  for (const rule of run.rules) {
+    const level = run.config.rules[rule.id];
+    if (level === 'off') continue;
+    const ctx: RuleContext = {
+      file: run.file,
+      config: run.config,
+      catalog: run.catalog,
+      get statement() {
+        return current;
+      },
+      statements: run.statements,
+      down: run.down,
+      get inTransaction() {
+        return currentTx;
+      },
+      isNew,
+      impact: (table, kind) => computeImpact(run.config, table, kind, isNew(table)),
+      codeRefs: (table, columns) => run.codeRefs?.(table, columns) ?? [],
+      report: (report: Report<string>) => findings.push(toFinding(rule, report, run, current, level)),
+    };
+    handlerSets.push({ rule, handlers: rule.create(ctx) });
+  }
+
+  run.statements.forEach((statement, i) => {
+    current = statement;
+    currentTx = states[i] ?? null;
+    for (const { handlers } of handlerSets) handlers.Statement?.(statement);
+    const root = { [statement.type]: statement.node };
+    walk(root, (type, fields) => {
+      for (const { handlers } of handlerSets) {
+        const handler = handlers[type] as Handler | undefined;
+        if (handler && type !== 'Statement') handler(fields, statement);
+      }
+    });
+    // Later statements see this one's effect on the schema.
+    const createdBefore = new Set(run.catalog.tables.keys());
+    run.catalog.apply(statement, run.file.path);
+    if (statement.type === 'CreateStmt' || statement.type === 'CreateTableAsStmt') {
+      for (const table of run.catalog.tables.keys()) if (!createdBefore.has(table)) run.newTables.add(table);
+    }
+  });
+  for (const { handlers } of handlerSets) handlers['File:exit']?.();
+  return findings;
+}
+
+function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement, level: 'FLAG' | 'BLOCK' | undefined): Finding {
+  const rendered = rule.render(report.messageId, report.data ?? {});
+  const onDown = report.script === 'down' && run.file.down;
+  return {
+    rule: rule.id,
+    category: rule.category,
+    status: level ?? report.status,
+    file: onDown ? run.file.down!.path : run.file.path,
+    line: report.line ?? statement.line,
+    message: report.verify ? `Verify: ${report.verify} — ${rendered.message}` : rendered.message,
+    recommendation: rendered.recommendation,
+    pattern: rule.pattern ?? null,
+    source: 'rule',
+    acknowledged: null,
+    ...(report.table ? { table: report.table } : {}),
+  };
+}

@@ -1,0 +1,43 @@
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'drop-foreign-key',
+  category: 'foreign_keys',
+  pattern: 'explicit-delete-behaviour',
+  docs: {
+    summary: 'Dropping a foreign key stops the database from enforcing the relationship (and any cascade it carried).',
+    problem:
+      'Without the constraint, orphaned rows can appear, and deletes that used to cascade or be refused now silently leave children behind. Re-adding it later requires validating every row again.',
+    schema: 'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE TABLE order_items (id bigint, order_id bigint, CONSTRAINT fk_orders FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE);',
+    instead: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;',
+    use: 'ALTER TABLE order_items ADD COLUMN note text;',
+  },
+  messages: {
+    drop: {
+      message: 'Dropping foreign key {{name}} ({{table}}({{columns}}) → {{refTable}}{{cascade}}) stops enforcing it: orphaned {{table}} rows become possible{{cascadeEffect}}.',
+      recommendation: 'Make sure the application (or a replacement constraint added first) keeps the relationship, and plan how orphans will be found and cleaned.',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(statement) {
+        const table = alteredTable(statement);
+        if (!table || ctx.isNew(table)) return;
+        for (const cmd of alterCommands(statement)) {
+          if (cmd.subtype !== 'AT_DropConstraint') continue;
+          const fk = ctx.catalog.foreignKeys.find((f) => f.table === table && f.name === cmd.name);
+          if (!fk) continue;
+          const cascade = fk.onDelete === 'CASCADE';
+          ctx.report({
+            messageId: 'drop',
+            status: 'FLAG',
+            table,
+            verify: 'the relationship is enforced elsewhere or no longer needed',
+            data: { name: fk.name, table, columns: fk.columns.join(', '), refTable: fk.refTable, cascade: cascade ? ', ON DELETE CASCADE' : '', cascadeEffect: cascade ? `, and deleting from ${fk.refTable} no longer deletes them` : '' },
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,38 @@
+import { fkDeleteAction } from '../../sql/catalog.js';
+import { defineRule } from '../define.js';
+import { foreignKeysAdded } from './fk.js';
+
+export default defineRule({
+  id: 'on-delete-cascade',
+  category: 'foreign_keys',
+  pattern: 'explicit-delete-behaviour',
+  docs: {
+    summary: 'A foreign key with ON DELETE CASCADE: deleting one parent row silently deletes its children (and theirs).',
+    problem:
+      'Cascades turn a routine DELETE (a cleanup job, an admin action) into a delete of every dependent row, in every table down the chain, in one transaction. It is right for owned data (order → order_items) and a disaster for shared data; it must be a decision, not a default.',
+    instead: 'ALTER TABLE order_items ADD CONSTRAINT fk_orders FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE NOT VALID;',
+    use: 'ALTER TABLE order_items ADD CONSTRAINT fk_orders FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE RESTRICT NOT VALID;',
+  },
+  messages: {
+    cascade: {
+      message: 'Foreign key {{name}} makes every DELETE on {{refTable}} also delete the matching rows of {{chain}}.',
+      recommendation: 'If children must not outlive their parent, keep CASCADE and say so in an ack; otherwise use ON DELETE RESTRICT (or SET NULL) and delete children explicitly where that is intended.',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(statement) {
+        for (const fk of foreignKeysAdded(statement)) {
+          if (fkDeleteAction(fk.constraint) !== 'CASCADE') continue;
+          // Follow existing cascades from the child table down, to name everything one delete reaches.
+          const chain = [fk.table];
+          for (let i = 0; i < chain.length && chain.length < 8; i++) {
+            for (const next of ctx.catalog.referencing(chain[i]!)) if (next.onDelete === 'CASCADE' && !chain.includes(next.table)) chain.push(next.table);
+          }
+          const chainText = chain.length > 1 ? `${chain[0]} (and, through existing cascades, ${chain.slice(1).join(', ')})` : chain[0]!;
+          ctx.report({ messageId: 'cascade', status: 'FLAG', table: fk.table, verify: 'the cascade is intended', data: { name: fk.name, refTable: fk.refTable, chain: chainText } });
+        }
+      },
+    };
+  },
+});

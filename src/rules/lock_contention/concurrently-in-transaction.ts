@@ -1,0 +1,66 @@
+import { as, flag } from '../../sql/ast.js';
+import type { AstNode, Statement } from '../../sql/parse.js';
+import { defineRule } from '../define.js';
+import { outsideTransactionHint } from '../helpers.js';
+
+/** Statements PostgreSQL refuses inside a transaction block (PreventInTransactionBlock). */
+function nonTransactional(statement: Statement): string | null {
+  const { node } = statement;
+  switch (statement.type) {
+    case 'IndexStmt':
+      return flag(node, 'concurrent') ? 'CREATE INDEX CONCURRENTLY' : null;
+    case 'DropStmt':
+      return flag(node, 'concurrent') ? 'DROP INDEX CONCURRENTLY' : null;
+    case 'ReindexStmt':
+      return ((node.params as AstNode[] | undefined) ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? 'REINDEX CONCURRENTLY' : null;
+    case 'VacuumStmt':
+      return node.is_vacuumcmd === false ? null : 'VACUUM';
+    case 'CreatedbStmt':
+      return 'CREATE DATABASE';
+    case 'AlterTableStmt': {
+      const detach = ((node.cmds as AstNode[] | undefined) ?? []).some((c) => {
+        const cmd = as(c, 'AlterTableCmd');
+        return cmd?.subtype === 'AT_DetachPartition' && flag(as(cmd.def, 'PartitionCmd'), 'concurrent');
+      });
+      return detach ? 'DETACH PARTITION CONCURRENTLY' : null;
+    }
+    default:
+      return null;
+  }
+}
+
+export default defineRule({
+  id: 'concurrently-in-transaction',
+  category: 'lock_contention',
+  pattern: 'create-index-concurrently',
+  docs: {
+    summary: 'CONCURRENTLY (and VACUUM) cannot run inside a transaction block: the migration fails at deploy.',
+    problem:
+      'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM and DETACH PARTITION CONCURRENTLY refuse to run in a transaction block. Many runners wrap each migration in a transaction, and a file sent as one multi-statement query is an implicit transaction too: the deploy stops with "cannot run inside a transaction block".',
+    instead: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);\nCOMMIT;',
+    use: 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);',
+    facts: 'Checked on PostgreSQL: inside BEGIN, and in a multi-statement query string, CREATE INDEX CONCURRENTLY fails with SQLSTATE 25001.',
+  },
+  messages: {
+    fails: {
+      message: '{{command}} cannot run inside a transaction block, and here it would run inside one ({{why}}): the migration fails at deploy.',
+      recommendation: '{{hint}}',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(statement) {
+        const command = nonTransactional(statement);
+        if (!command || ctx.inTransaction === false) return;
+        const explicit = ctx.statements.some((s) => s.type === 'TransactionStmt' && s.line < statement.line);
+        const why = statement.nested ? `inside a ${statement.nested.container}` : explicit ? 'the file opens a transaction with BEGIN' : ctx.file.txReason;
+        ctx.report({
+          messageId: 'fails',
+          status: ctx.inTransaction === null ? 'FLAG' : 'BLOCK',
+          verify: ctx.inTransaction === null ? 'that your migration runner does not wrap this file in a transaction' : undefined,
+          data: { command, why, hint: outsideTransactionHint(ctx.file) },
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,45 @@
+import { as, rangeVarName } from '../../sql/ast.js';
+import type { AstNode } from '../../sql/parse.js';
+import { defineRule } from '../define.js';
+
+export default defineRule({
+  id: 'vacuum-full-or-cluster',
+  category: 'lock_contention',
+  pattern: 'repack-online',
+  docs: {
+    summary: 'VACUUM FULL and CLUSTER rewrite the table under ACCESS EXCLUSIVE.',
+    problem: 'Both copy the whole table into new files while holding ACCESS EXCLUSIVE: the table is unreadable and unwritable until the copy and its index rebuilds finish. Without a table name they do it to every table in the database.',
+    instead: 'VACUUM FULL orders;',
+    use: 'VACUUM (ANALYZE) orders;',
+    exampleTables: { orders: { rows: 80_000_000 } },
+  },
+  messages: {
+    rewrite: {
+      message: '{{command}} rewrites {{table}} ({{size}}) under ACCESS EXCLUSIVE: every read and write on it waits for {{duration}}.',
+      recommendation: 'Reclaim space online with pg_repack or pg_squeeze, run by an operator outside the migration; a plain VACUUM does not block traffic.',
+    },
+  },
+  create(ctx) {
+    const check = (command: string, tables: string[]): void => {
+      if (tables.length === 0) {
+        ctx.report({ messageId: 'rewrite', status: 'BLOCK', data: { command, table: 'every table in the database', size: 'all data', duration: 'the whole rewrite' } });
+        return;
+      }
+      for (const table of tables) {
+        const impact = ctx.impact(table, 'rewrite');
+        if (impact.status === 'PASS') continue;
+        ctx.report({ messageId: 'rewrite', status: impact.status, table, verify: impact.rows === null ? `size of ${table}` : undefined, data: { command, table, size: impact.size, duration: impact.duration } });
+      }
+    };
+    return {
+      VacuumStmt(node) {
+        const full = ((node.options as AstNode[] | undefined) ?? []).some((o) => as(o, 'DefElem')?.defname === 'full');
+        if (!full || node.is_vacuumcmd === false) return;
+        check('VACUUM FULL', ((node.rels as AstNode[] | undefined) ?? []).map((r) => rangeVarName(as(r, 'VacuumRelation')?.relation as AstNode)));
+      },
+      ClusterStmt(node) {
+        check('CLUSTER', node.relation ? [rangeVarName(node.relation as AstNode)] : []);
+      },
+    };
+  },
+});

@@ -1,0 +1,75 @@
+import { as, qualifiedName, rangeVarName } from '../../sql/ast.js';
+import type { AstNode, Statement } from '../../sql/parse.js';
+import { defineRule } from '../define.js';
+import { alterCommands, alteredTable } from '../helpers.js';
+
+export default defineRule({
+  id: 'irreversible-down',
+  category: 'missing_rollback',
+  pattern: 'write-the-rollback',
+  docs: {
+    summary: 'The down script cannot restore what the up changed: dropped data comes back empty, or created objects are left behind.',
+    problem:
+      'A down that re-adds a dropped column restores the shape, not the data: a rollback after the drop loses every value. A down that forgets to drop what the up created leaves the schema half rolled back, and the next up fails on "already exists".',
+    instead: '-- up: ALTER TABLE users DROP COLUMN legacy_id;   down: ALTER TABLE users ADD COLUMN legacy_id bigint;\nALTER TABLE users DROP COLUMN legacy_id;',
+    use: '-- up: ALTER TABLE users ADD COLUMN note text;   down: ALTER TABLE users DROP COLUMN note;\nALTER TABLE users ADD COLUMN note text;',
+  },
+  messages: {
+    dataLost: {
+      message: 'The up script {{what}}; the down script can only bring back the structure, not the data, so a rollback after this deploy loses it.',
+      recommendation: 'Keep the data recoverable: copy it to a backup table (or keep the column unused for a release) before dropping, and have the down restore from that copy.',
+    },
+    leftBehind: {
+      message: 'The up script creates {{object}}, but the down script does not drop it: a rollback leaves it behind and re-running the up fails with "already exists".',
+      recommendation: 'Add `{{undo}}` to the down script.',
+    },
+  },
+  create(ctx) {
+    const destroyed: { line: number; what: string }[] = [];
+    const created: { line: number; object: string; undo: string; dropped: (down: Statement[]) => boolean }[] = [];
+    const downDrops = (down: Statement[], type: string, name: string): boolean =>
+      down.some((s) => s.type === 'DropStmt' && s.node.removeType === type && ((s.node.objects as unknown[] | undefined) ?? []).map(qualifiedName).includes(name));
+    const downDropsColumn = (down: Statement[], table: string, column: string): boolean =>
+      downDrops(down, 'OBJECT_TABLE', table) ||
+      down.some((s) => alteredTable(s) === table && alterCommands(s).some((c) => c.subtype === 'AT_DropColumn' && c.name === column));
+    return {
+      Statement(statement) {
+        if (statement.nested || !ctx.file.down) return;
+        const table = alteredTable(statement);
+        if (statement.type === 'DropStmt' && statement.node.removeType === 'OBJECT_TABLE' && !ctx.isNew(qualifiedName((statement.node.objects as unknown[])[0]))) {
+          destroyed.push({ line: statement.line, what: `drops table ${((statement.node.objects as unknown[]) ?? []).map(qualifiedName).join(', ')} with its rows` });
+        }
+        if (statement.type === 'TruncateStmt') destroyed.push({ line: statement.line, what: 'truncates its tables' });
+        for (const cmd of table && !ctx.isNew(table) ? alterCommands(statement) : []) {
+          if (cmd.subtype === 'AT_DropColumn') destroyed.push({ line: statement.line, what: `drops column ${table}.${cmd.name as string} with its values` });
+        }
+        if (statement.type === 'CreateStmt') {
+          const name = rangeVarName(statement.node.relation as AstNode);
+          created.push({ line: statement.line, object: `table ${name}`, undo: `DROP TABLE ${name};`, dropped: (down) => downDrops(down, 'OBJECT_TABLE', name) });
+        }
+        if (statement.type === 'IndexStmt' && statement.node.idxname) {
+          const name = statement.node.idxname as string;
+          const onTable = rangeVarName(statement.node.relation as AstNode);
+          created.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => downDrops(down, 'OBJECT_INDEX', name) || downDrops(down, 'OBJECT_TABLE', onTable) });
+        }
+        for (const cmd of table ? alterCommands(statement) : []) {
+          const column = as(cmd.def, 'ColumnDef');
+          if (cmd.subtype === 'AT_AddColumn' && column) {
+            const name = column.colname as string;
+            created.push({ line: statement.line, object: `column ${table}.${name}`, undo: `ALTER TABLE ${table} DROP COLUMN ${name};`, dropped: (down) => downDropsColumn(down, table, name) });
+          }
+        }
+      },
+      'File:exit'() {
+        const down = ctx.down;
+        if (!down || down.problems.length > 0 || down.statements.length === 0) return;
+        const first = destroyed[0];
+        if (first) ctx.report({ messageId: 'dataLost', status: 'FLAG', line: first.line, data: { what: first.what } });
+        // Whole-schema resets (DROP SCHEMA … CASCADE) undo everything at once.
+        if (down.statements.some((s) => s.type === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA')) return;
+        const missing = created.find((c) => !c.dropped(down.statements));
+        if (missing) ctx.report({ messageId: 'leftBehind', status: 'FLAG', line: missing.line, data: { object: missing.object, undo: missing.undo } });
+      },
+    };
+  },
+});

@@ -1,0 +1,41 @@
+import { defineRule } from '../define.js';
+
+export default defineRule({
+  id: 'missing-down',
+  category: 'missing_rollback',
+  pattern: 'write-the-rollback',
+  docs: {
+    summary: 'The framework (or this project) expects a down/revert script, and this migration has none, or an empty one.',
+    problem:
+      'When a deploy goes wrong, the rollback is written under pressure, in the middle of the incident. A down script written with the migration is reviewed and tested; a missing or comment-only one means nobody decided how to undo the change.',
+    instead: '-- 000042_add_note.up.sql (no 000042_add_note.down.sql)\nALTER TABLE orders ADD COLUMN note text;',
+    use: '-- 000042_add_note.up.sql, with 000042_add_note.down.sql: ALTER TABLE orders DROP COLUMN note;\nALTER TABLE orders ADD COLUMN note text;',
+  },
+  messages: {
+    missing: {
+      message: '{{path}} has no {{kind}} script, so there is no reviewed way to undo it{{convention}}.',
+      recommendation: 'Write the {{kind}} script now (and run up → down → up locally); if the change truly cannot be undone, say so in the file and describe the recovery (restore, forward fix) in the runbook.',
+    },
+    empty: {
+      message: 'The {{kind}} script {{downPath}} is empty or comments only: rolling back {{path}} would silently do nothing.',
+      recommendation: 'Write the statements that undo the up script, or state why it cannot be undone and how to recover instead.',
+    },
+  },
+  create(ctx) {
+    return {
+      'File:exit'() {
+        const { file } = ctx;
+        if (!file.expectsDown || ctx.statements.length === 0) return;
+        const kind = file.framework === 'sqitch' ? 'revert' : 'down';
+        if (!file.down) {
+          const convention = ['golang-migrate', 'maragudk-migrate', 'sqlx'].includes(file.framework) ? ' (the other migrations in this folder have one)' : '';
+          ctx.report({ messageId: 'missing', status: 'FLAG', line: file.upStartLine, data: { path: file.path, kind, convention } });
+          return;
+        }
+        if (ctx.down && ctx.down.statements.length === 0 && ctx.down.problems.length === 0) {
+          ctx.report({ messageId: 'empty', status: 'FLAG', line: file.down.startLine, script: 'down', data: { path: file.path, kind, downPath: file.down.path } });
+        }
+      },
+    };
+  },
+});

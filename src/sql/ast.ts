@@ -1,0 +1,173 @@
+import type { AstNode } from './parse.js';
+
+/**
+ * Small readers over libpg-query's JSON. libpg-query omits fields that hold their default
+ * (`concurrent` is absent unless true, `missing_ok` absent unless true), so every read goes
+ * through a helper that supplies the default.
+ */
+
+export function field<T>(node: AstNode | undefined, key: string, fallback: T): T {
+  const value = node?.[key];
+  return value === undefined || value === null ? fallback : (value as T);
+}
+
+export function flag(node: AstNode | undefined, key: string): boolean {
+  return node?.[key] === true;
+}
+
+/** Unwraps `{ Type: fields }` when the node is of that type. */
+export function as(node: unknown, type: string): AstNode | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  return (node as AstNode)[type] as AstNode | undefined;
+}
+
+export function nodeType(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  return Object.keys(node as AstNode)[0];
+}
+
+/** `String` nodes → their text. */
+export function str(node: unknown): string {
+  const s = as(node, 'String');
+  return (s?.sval as string | undefined) ?? '';
+}
+
+export function strings(list: unknown): string[] {
+  return Array.isArray(list) ? list.map(str) : [];
+}
+
+/**
+ * Canonical table name: unquoted identifiers are already lower-cased by the parser; the `public`
+ * schema is dropped so `public.orders` and `orders` are the same table.
+ */
+export function qualify(schema: string | undefined, name: string): string {
+  return schema && schema !== 'public' ? `${schema}.${name}` : name;
+}
+
+export function rangeVarName(rangeVar: AstNode | undefined): string {
+  const rv = (rangeVar?.RangeVar as AstNode | undefined) ?? rangeVar;
+  if (!rv) return '';
+  return qualify(rv.schemaname as string | undefined, (rv.relname as string | undefined) ?? '');
+}
+
+/** Name of an object from a `DropStmt` object list entry or a qualified-name list. */
+export function qualifiedName(list: unknown): string {
+  const parts = Array.isArray(as(list, 'List')?.items) ? strings(as(list, 'List')!.items) : strings(list);
+  if (parts.length === 0) return str(list);
+  if (parts.length === 1) return parts[0]!;
+  return qualify(parts[parts.length - 2], parts[parts.length - 1]!);
+}
+
+export interface TypeRef {
+  /** Base name without pg_catalog, e.g. `int4`, `varchar`, `text`, `my_enum`. */
+  name: string;
+  /** Integer type modifiers, e.g. [255] for varchar(255), [10, 2] for numeric(10,2). */
+  mods: number[];
+  array: boolean;
+}
+
+export function typeRef(typeName: AstNode | undefined): TypeRef {
+  const tn = (typeName?.TypeName as AstNode | undefined) ?? typeName;
+  const names = strings(tn?.names);
+  const name = (names[names.length - 1] ?? '').toLowerCase();
+  const mods: number[] = [];
+  for (const mod of (tn?.typmods as AstNode[] | undefined) ?? []) {
+    const constant = as(mod, 'A_Const');
+    // A_Const.ival is `{ ival: n }`; libpg-query drops the inner field when n is 0.
+    const ival = constant?.ival as AstNode | undefined;
+    if (ival) mods.push(typeof ival.ival === 'number' ? ival.ival : 0);
+  }
+  return { name, mods, array: Array.isArray(tn?.arrayBounds) && (tn!.arrayBounds as unknown[]).length > 0 };
+}
+
+const TYPE_ALIASES: Record<string, string> = {
+  int: 'int4',
+  integer: 'int4',
+  int4: 'int4',
+  smallint: 'int2',
+  int2: 'int2',
+  bigint: 'int8',
+  int8: 'int8',
+  serial: 'int4',
+  bigserial: 'int8',
+  smallserial: 'int2',
+  varchar: 'varchar',
+  'character varying': 'varchar',
+  bpchar: 'bpchar',
+  char: 'bpchar',
+  character: 'bpchar',
+  timestamptz: 'timestamptz',
+  timestamp: 'timestamp',
+  float8: 'float8',
+  float4: 'float4',
+  bool: 'bool',
+  boolean: 'bool',
+  decimal: 'numeric',
+};
+
+export function canonicalType(name: string): string {
+  return TYPE_ALIASES[name] ?? name;
+}
+
+export function formatType(t: TypeRef): string {
+  const display: Record<string, string> = { int4: 'integer', int8: 'bigint', int2: 'smallint', bpchar: 'char', float8: 'double precision', bool: 'boolean' };
+  const base = display[canonicalType(t.name)] ?? t.name;
+  return `${base}${t.mods.length ? `(${t.mods.join(',')})` : ''}${t.array ? '[]' : ''}`;
+}
+
+/** Every function name called anywhere under a node. */
+export function calledFunctions(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) calledFunctions(item, out);
+    return out;
+  }
+  if (!node || typeof node !== 'object') return out;
+  for (const [key, value] of Object.entries(node as AstNode)) {
+    if (key === 'FuncCall') {
+      const names = strings((value as AstNode).funcname);
+      if (names.length) out.push(names[names.length - 1]!.toLowerCase());
+    }
+    if (key === 'SQLValueFunction') out.push(String((value as AstNode).op ?? '').toLowerCase());
+    calledFunctions(value, out);
+  }
+  return out;
+}
+
+/** Calls `visit(type, fields)` for every node under `root`, depth first. */
+export function walk(root: unknown, visit: (type: string, fields: AstNode) => void): void {
+  if (Array.isArray(root)) {
+    for (const item of root) walk(item, visit);
+    return;
+  }
+  if (!root || typeof root !== 'object') return;
+  for (const [key, value] of Object.entries(root as AstNode)) {
+    if (value && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
+      visit(key, value as AstNode);
+    }
+    walk(value, visit);
+  }
+}
+
+/** Column names referenced by ColumnRef nodes under a node (last field of each reference). */
+export function columnRefs(node: unknown): string[] {
+  const out: string[] = [];
+  walk(node, (type, fields) => {
+    if (type === 'ColumnRef') {
+      const parts = strings(fields.fields);
+      if (parts.length) out.push(parts[parts.length - 1]!);
+    }
+  });
+  return out;
+}
+
+/** Index element names: columns, or `(expression)` for expression indexes. */
+export function indexColumns(indexParams: unknown): string[] {
+  const out: string[] = [];
+  for (const param of (indexParams as AstNode[] | undefined) ?? []) {
+    const elem = as(param, 'IndexElem');
+    if (!elem) continue;
+    if (typeof elem.name === 'string') out.push(elem.name);
+    else out.push(`(${columnRefs(elem.expr).join(', ') || 'expression'})`);
+  }
+  return out;
+}

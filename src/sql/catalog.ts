@@ -1,0 +1,303 @@
+import { as, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
+import type { AstNode, Statement } from './parse.js';
+
+/**
+ * The schema as the migrations build it: tables, columns, indexes and foreign keys. Built by
+ * replaying earlier migrations' statements (the history before the change) and then updated
+ * statement by statement while the change is reviewed, so each rule sees the schema as it stands
+ * right before the statement it judges.
+ */
+
+export interface ColumnInfo {
+  name: string;
+  type: TypeRef;
+  notNull: boolean;
+}
+
+export interface TableInfo {
+  name: string;
+  columns: Map<string, ColumnInfo>;
+  /** File that created the table. */
+  createdIn: string;
+}
+
+export interface IndexInfo {
+  name: string;
+  table: string;
+  columns: string[];
+  unique: boolean;
+  createdIn: string;
+  line: number;
+}
+
+export interface ForeignKeyInfo {
+  name: string;
+  table: string;
+  columns: string[];
+  refTable: string;
+  onDelete: string;
+}
+
+const FK_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
+export function fkDeleteAction(constraint: AstNode): string {
+  return FK_ACTIONS[(constraint.fk_del_action as string | undefined) ?? 'a'] ?? 'NO ACTION';
+}
+
+export interface CheckInfo {
+  name: string;
+  table: string;
+  /** Set when the check is `column IS NOT NULL`: it can prove SET NOT NULL without a scan. */
+  notNullColumn: string | null;
+  validated: boolean;
+}
+
+export class Catalog {
+  readonly tables = new Map<string, TableInfo>();
+  readonly checks = new Map<string, CheckInfo>();
+  readonly indexes = new Map<string, IndexInfo>();
+  readonly foreignKeys: ForeignKeyInfo[] = [];
+
+  table(name: string): TableInfo | undefined {
+    return this.tables.get(name);
+  }
+
+  column(table: string, column: string): ColumnInfo | undefined {
+    return this.tables.get(table)?.columns.get(column);
+  }
+
+  indexesOn(table: string): IndexInfo[] {
+    return [...this.indexes.values()].filter((index) => index.table === table);
+  }
+
+  /** An index whose leading columns are exactly `columns` (in any order) serves lookups by them. */
+  hasIndexCovering(table: string, columns: string[]): boolean {
+    const wanted = new Set(columns);
+    return this.indexesOn(table).some((index) => {
+      const lead = index.columns.slice(0, columns.length);
+      return lead.length === columns.length && lead.every((c) => wanted.has(c));
+    });
+  }
+
+  /** A validated `CHECK (column IS NOT NULL)` lets PG 12+ skip the scan of SET NOT NULL. */
+  hasValidNotNullCheck(table: string, column: string): boolean {
+    return [...this.checks.values()].some((c) => c.table === table && c.notNullColumn === column && c.validated);
+  }
+
+  /** Foreign keys that point at `table` (the tables a DELETE on it reaches). */
+  referencing(table: string): ForeignKeyInfo[] {
+    return this.foreignKeys.filter((fk) => fk.refTable === table);
+  }
+
+  /** Updates the model with one statement; unknown statements are ignored. */
+  apply(statement: Statement, file: string): void {
+    const { node } = statement;
+    switch (statement.type) {
+      case 'CreateStmt':
+        this.createTable(node, file, statement.line);
+        break;
+      case 'CreateTableAsStmt': {
+        const into = as(node.into, 'IntoClause') ?? (node.into as AstNode | undefined);
+        const name = rangeVarName(into?.rel as AstNode | undefined);
+        if (name && !this.tables.has(name)) this.tables.set(name, { name, columns: new Map(), createdIn: file });
+        break;
+      }
+      case 'AlterTableStmt':
+        this.alterTable(node, file, statement.line);
+        break;
+      case 'IndexStmt': {
+        const table = rangeVarName(node.relation as AstNode);
+        const name = (node.idxname as string | undefined) ?? `${table}_${indexColumns(node.indexParams).join('_')}_idx`;
+        this.indexes.set(name, {
+          name,
+          table,
+          columns: indexColumns(node.indexParams),
+          unique: flag(node, 'unique'),
+          createdIn: file,
+          line: statement.line,
+        });
+        break;
+      }
+      case 'DropStmt':
+        this.drop(node);
+        break;
+      case 'RenameStmt':
+        this.rename(node);
+        break;
+    }
+  }
+
+  private createTable(node: AstNode, file: string, line: number): void {
+    const name = rangeVarName(node.relation as AstNode);
+    const table: TableInfo = { name, columns: new Map(), createdIn: file };
+    this.tables.set(name, table);
+    for (const element of (node.tableElts as AstNode[] | undefined) ?? []) {
+      const column = as(element, 'ColumnDef');
+      if (column) {
+        this.addColumn(table, column, file, line);
+        continue;
+      }
+      const constraint = as(element, 'Constraint');
+      if (constraint) this.addConstraint(name, constraint, file, line);
+    }
+  }
+
+  private addColumn(table: TableInfo, column: AstNode, file: string, line: number): void {
+    const colname = column.colname as string;
+    const info: ColumnInfo = { name: colname, type: typeRef(column.typeName as AstNode), notNull: false };
+    table.columns.set(colname, info);
+    for (const c of (column.constraints as AstNode[] | undefined) ?? []) {
+      const constraint = as(c, 'Constraint');
+      if (!constraint) continue;
+      const contype = constraint.contype as string;
+      if (contype === 'CONSTR_NOTNULL' || contype === 'CONSTR_PRIMARY') info.notNull = true;
+      if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE' || contype === 'CONSTR_FOREIGN') {
+        this.addConstraint(table.name, { ...constraint, keys: [{ String: { sval: colname } }], fk_attrs: [{ String: { sval: colname } }] }, file, line);
+      }
+    }
+  }
+
+  private addConstraint(table: string, constraint: AstNode, file: string, line: number): void {
+    const contype = constraint.contype as string;
+    if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE') {
+      const columns = strings(constraint.keys);
+      const indexName = (constraint.indexname as string | undefined) ?? (constraint.conname as string | undefined) ?? (contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`);
+      if (constraint.indexname && this.indexes.has(indexName)) {
+        // ADD CONSTRAINT … USING INDEX: the index now backs the constraint.
+        this.indexes.get(indexName)!.unique = true;
+      } else {
+        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line });
+      }
+      if (contype === 'CONSTR_PRIMARY') {
+        for (const column of columns) {
+          const info = this.column(table, column);
+          if (info) info.notNull = true;
+        }
+      }
+    } else if (contype === 'CONSTR_CHECK') {
+      const name = (constraint.conname as string | undefined) ?? `${table}_check`;
+      const test = as(constraint.raw_expr, 'NullTest');
+      const column = test?.nulltesttype === 'IS_NOT_NULL' ? (strings(as(test.arg, 'ColumnRef')?.fields).pop() ?? null) : null;
+      this.checks.set(`${table}.${name}`, { name, table, notNullColumn: column, validated: !flag(constraint, 'skip_validation') });
+    } else if (contype === 'CONSTR_FOREIGN') {
+      this.foreignKeys.push({
+        name: (constraint.conname as string | undefined) ?? `${table}_${strings(constraint.fk_attrs).join('_')}_fkey`,
+        table,
+        columns: strings(constraint.fk_attrs),
+        refTable: rangeVarName(constraint.pktable as AstNode),
+        onDelete: fkDeleteAction(constraint),
+      });
+    }
+  }
+
+  private alterTable(node: AstNode, file: string, line: number): void {
+    const tableName = rangeVarName(node.relation as AstNode);
+    if ((node.objtype as string | undefined) && node.objtype !== 'OBJECT_TABLE') return;
+    let table = this.tables.get(tableName);
+    if (!table) {
+      // A table from before the history we can see: start tracking it from here.
+      table = { name: tableName, columns: new Map(), createdIn: '' };
+      this.tables.set(tableName, table);
+    }
+    for (const item of (node.cmds as AstNode[] | undefined) ?? []) {
+      const cmd = as(item, 'AlterTableCmd');
+      if (!cmd) continue;
+      const colname = cmd.name as string | undefined;
+      switch (cmd.subtype) {
+        case 'AT_AddColumn': {
+          const column = as(cmd.def, 'ColumnDef');
+          if (column) this.addColumn(table, column, file, line);
+          break;
+        }
+        case 'AT_DropColumn':
+          if (colname) table.columns.delete(colname);
+          break;
+        case 'AT_AlterColumnType': {
+          const column = as(cmd.def, 'ColumnDef');
+          const info = colname ? table.columns.get(colname) : undefined;
+          if (column && colname) table.columns.set(colname, { name: colname, type: typeRef(column.typeName as AstNode), notNull: info?.notNull ?? false });
+          break;
+        }
+        case 'AT_SetNotNull':
+          if (colname && table.columns.get(colname)) table.columns.get(colname)!.notNull = true;
+          break;
+        case 'AT_DropNotNull':
+          if (colname && table.columns.get(colname)) table.columns.get(colname)!.notNull = false;
+          break;
+        case 'AT_AddConstraint': {
+          const constraint = as(cmd.def, 'Constraint');
+          if (constraint) this.addConstraint(tableName, constraint, file, line);
+          break;
+        }
+        case 'AT_ValidateConstraint': {
+          const check = this.checks.get(`${tableName}.${colname}`);
+          if (check) check.validated = true;
+          break;
+        }
+        case 'AT_DropConstraint': {
+          this.checks.delete(`${tableName}.${colname}`);
+          const at = this.foreignKeys.findIndex((fk) => fk.table === tableName && fk.name === colname);
+          if (at >= 0) this.foreignKeys.splice(at, 1);
+          if (colname) this.indexes.delete(colname);
+          break;
+        }
+      }
+    }
+  }
+
+  private drop(node: AstNode): void {
+    const names = ((node.objects as unknown[] | undefined) ?? []).map(qualifiedName);
+    switch (node.removeType) {
+      case 'OBJECT_TABLE':
+        for (const name of names) {
+          this.tables.delete(name);
+          for (const [key, index] of this.indexes) if (index.table === name) this.indexes.delete(key);
+          for (let i = this.foreignKeys.length - 1; i >= 0; i--) if (this.foreignKeys[i]!.table === name) this.foreignKeys.splice(i, 1);
+        }
+        break;
+      case 'OBJECT_INDEX':
+        for (const name of names) this.indexes.delete(name) || this.indexes.delete(name.split('.').pop()!);
+        break;
+    }
+  }
+
+  private rename(node: AstNode): void {
+    const table = rangeVarName(node.relation as AstNode);
+    const newname = node.newname as string;
+    switch (node.renameType) {
+      case 'OBJECT_TABLE': {
+        const info = this.tables.get(table);
+        if (!info) return;
+        this.tables.delete(table);
+        const schema = table.includes('.') ? `${table.split('.')[0]}.` : '';
+        const renamed = `${schema}${newname}`;
+        this.tables.set(renamed, { ...info, name: renamed });
+        for (const index of this.indexes.values()) if (index.table === table) index.table = renamed;
+        for (const fk of this.foreignKeys) {
+          if (fk.table === table) fk.table = renamed;
+          if (fk.refTable === table) fk.refTable = renamed;
+        }
+        break;
+      }
+      case 'OBJECT_COLUMN': {
+        const info = this.tables.get(table);
+        const old = node.subname as string;
+        const column = info?.columns.get(old);
+        if (!info || !column) return;
+        info.columns.delete(old);
+        info.columns.set(newname, { ...column, name: newname });
+        for (const index of this.indexes.values()) if (index.table === table) index.columns = index.columns.map((c) => (c === old ? newname : c));
+        break;
+      }
+      case 'OBJECT_INDEX': {
+        const name = str(node.relation) || rangeVarName(node.relation as AstNode);
+        const index = this.indexes.get(name);
+        if (index) {
+          this.indexes.delete(name);
+          this.indexes.set(newname, { ...index, name: newname });
+        }
+        break;
+      }
+    }
+  }
+}
