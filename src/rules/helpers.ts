@@ -48,3 +48,25 @@ export function outsideTransactionHint(file: MigrationFile): string {
 export function tableColumns(table: string, columns: string[]): string {
   return `${table}(${columns.join(', ')})`;
 }
+
+const LABELS: Record<string, string> = {
+  IndexStmt: 'CREATE INDEX',
+  AlterTableStmt: 'ALTER TABLE',
+  DropStmt: 'DROP',
+  RenameStmt: 'RENAME',
+  TruncateStmt: 'TRUNCATE',
+  VacuumStmt: 'VACUUM',
+  ClusterStmt: 'CLUSTER',
+  ReindexStmt: 'REINDEX',
+  CreateTrigStmt: 'CREATE TRIGGER',
+  LockStmt: 'LOCK TABLE',
+  CreateStmt: 'CREATE TABLE',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  InsertStmt: 'INSERT',
+};
+
+/** "CREATE INDEX", "ALTER TABLE": the statement's kind for messages. */
+export function statementLabel(statement: Statement): string {
+  return LABELS[statement.type] ?? statement.type.replace(/Stmt$/, '').toUpperCase();
+}

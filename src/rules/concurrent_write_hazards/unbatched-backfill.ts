@@ -22,7 +22,7 @@ export default defineRule({
       message:
         '{{verb}} on {{table}} touches every matching row in one transaction ({{size}}, {{duration}}): each changed row stays locked until COMMIT, so application writes to {{table}} wait or deadlock, and replicas fall behind the WAL burst.',
       recommendation:
-        'Backfill in batches of ≤ {{batch}} rows, each in its own transaction, keyed on the primary key (`WHERE id IN (SELECT id FROM {{table}} WHERE … ORDER BY id LIMIT {{batch}})`), with a short pause (pg_sleep(0.1)) between batches; run it as a job or a no-transaction migration, not inside one transaction.',
+        'Backfill in batches of ≤ {{batch}} rows, each in its own transaction, keyed on the primary key (`WHERE id IN (SELECT id FROM {{table}} WHERE … ORDER BY id LIMIT {{batchSql}})`), with a short pause (pg_sleep(0.1)) between batches; run it as a job or a no-transaction migration, not inside one transaction.',
     },
   },
   create(ctx) {
@@ -45,6 +45,7 @@ export default defineRule({
           size: rows === null ? 'unknown size' : formatRows(rows),
           duration: rows === null ? impact.duration : formatDuration(impact.seconds ?? 0),
           batch: ctx.config.thresholds.batchRows.toLocaleString('en-US'),
+          batchSql: ctx.config.thresholds.batchRows,
         },
       });
     };

@@ -1,6 +1,7 @@
 import { blocksWrites, whatItBlocks } from '../../sql/pgfacts.js';
 import { locksTaken } from '../../sql/locks.js';
 import { defineRule } from '../define.js';
+import { statementLabel } from '../helpers.js';
 
 export default defineRule({
   id: 'missing-lock-timeout',
@@ -38,7 +39,7 @@ export default defineRule({
           messageId: 'missing',
           status: 'FLAG',
           table: lock.table,
-          data: { statement: statement.text.split(/\s+/).slice(0, 3).join(' ').toUpperCase(), mode: lock.mode, table: lock.table, blocked: whatItBlocks(lock.mode) },
+          data: { statement: statementLabel(statement), mode: lock.mode, table: lock.table, blocked: whatItBlocks(lock.mode) },
         });
       },
     };

@@ -1,0 +1,4 @@
+DROP TABLE legacy_records;
+DROP TABLE order_items;
+DROP TABLE orders;
+DROP TABLE tenants;

@@ -1,0 +1,4 @@
+ALTER TABLE order_items
+ADD CONSTRAINT fk_orders
+FOREIGN KEY (order_id) REFERENCES orders(id)
+ON DELETE CASCADE;

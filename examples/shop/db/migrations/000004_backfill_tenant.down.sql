@@ -1,0 +1,1 @@
+-- Data backfill: nothing to undo; tenant_id values stay.

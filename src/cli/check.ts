@@ -1,0 +1,117 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
+import { resolveConfig } from '../config/schema.js';
+import { UsageError } from '../core/errors.js';
+import { review } from '../core/review.js';
+import type { Review } from '../core/types.js';
+import { discover, listRepoFiles, repoFiles } from '../discover/index.js';
+import { buildCodeIndex } from '../repo/code-refs.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderText } from '../render/text.js';
+import { fingerprint, loadParser } from '../sql/parse.js';
+import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
+
+export interface CheckOptions {
+  paths: string[];
+  base?: string;
+  format: 'text' | 'json' | 'markdown';
+  failOn: 'block' | 'flag';
+  config?: string;
+  root?: string;
+  postgres?: number;
+  color: boolean;
+  progress?: (done: number, total: number, path: string) => void;
+}
+
+/** Statements whose rules search the application code; the search is skipped without them. */
+const NEEDS_CODE = /\b(drop\s+index|drop\s+table|drop\s+column|rename\s+)/i;
+
+export async function runCheck(options: CheckOptions): Promise<{ review: Review; output: string; exitCode: 0 | 1 }> {
+  const cwd = process.cwd();
+  // `check <dir>` with one directory reviews that repository.
+  let root = options.root ? resolve(options.root) : null;
+  let paths = options.paths;
+  if (!root && paths.length === 1 && (await isDirectory(resolve(paths[0]!)))) {
+    root = resolve(paths[0]!);
+    paths = [];
+  }
+  root ??= (await gitTopLevel(cwd)) ?? cwd;
+  if (!(await isDirectory(root))) throw new UsageError(`--root ${root}: not a directory`);
+
+  const configPath = options.config ? resolve(options.config) : join(root, DEFAULT_CONFIG_PATH);
+  const repoConfig = await loadConfigFile(configPath, !!options.config, options.config ?? DEFAULT_CONFIG_PATH);
+  if (options.postgres !== undefined) repoConfig.postgres = options.postgres;
+  const config = resolveConfig(repoConfig);
+
+  const allPaths = await listRepoFiles(root);
+  const repo = repoFiles(root, allPaths);
+
+  const explicit: string[] = [];
+  const dirs: string[] = [];
+  for (const given of paths) {
+    const absolute = resolve(given);
+    const rel = relative(root, absolute).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${given}: outside the repository root ${root} (use --root)`);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch {
+      throw new UsageError(`${given}: no such file`);
+    }
+    if (info.isDirectory()) dirs.push(rel);
+    else explicit.push(rel);
+  }
+
+  await loadParser();
+  const discovery = await discover(repo, { globs: config.migrations, explicit });
+  let change: Set<string> | null = null;
+  const modified = new Set<string>();
+  if (options.base) {
+    const changed = await changedSince(root, options.base);
+    const mergeBase = await mergeBaseOf(root, options.base);
+    change = new Set();
+    for (const file of changed) {
+      const migration = discovery.migrations.find((m) => m.path === file.path || m.down?.path === file.path);
+      const extra = discovery.extras.find((e) => e.path === file.path);
+      if (!migration && !extra) continue;
+      const path = migration?.path ?? extra!.path;
+      change.add(path);
+      if (file.status === 'modified' && migration && migration.path === file.path) {
+        const before = await contentAt(root, mergeBase, file.path);
+        // Comment and whitespace edits do not change what runs.
+        if (before !== null && fingerprint(before) !== fingerprint(await repo.read(file.path))) modified.add(file.path);
+      }
+    }
+  } else if (explicit.length || dirs.length) {
+    change = new Set(explicit);
+    for (const dir of dirs) {
+      for (const m of discovery.migrations) if (dir === '' || m.path.startsWith(`${dir}/`)) change.add(m.path);
+      for (const e of discovery.extras) if (dir === '' || e.path.startsWith(`${dir}/`)) change.add(e.path);
+    }
+    // A down file named on the command line stands for its migration.
+    for (const path of explicit) {
+      const owner = discovery.migrations.find((m) => m.down?.path === path);
+      if (owner) change.add(owner.path);
+    }
+  }
+
+  const changedSql = discovery.migrations.filter((m) => change === null || change.has(m.path)).map((m) => m.upSql);
+  const codeIndex = changedSql.some((sql) => NEEDS_CODE.test(sql))
+    ? await buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code)
+    : null;
+
+  const result = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
+  const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result) : renderText(result, { color: options.color });
+  const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';
+  return { review: result, output, exitCode: failing ? 1 : 0 };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

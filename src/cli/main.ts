@@ -1,0 +1,73 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MigrationReviewError } from '../core/errors.js';
+import { CATEGORY_NAMES } from '../core/types.js';
+import { ALL_RULES } from '../rules/index.js';
+import { docsPath } from '../rules/define.js';
+import { runCheck } from './check.js';
+
+/**
+ * The command line. The only place (with the app entry) that catches errors: typed errors print
+ * `file:line: message` and exit 2; anything else is a bug and prints its stack.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('migration-review')
+    .description('Stops dangerous PostgreSQL migrations before they reach production.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('check')
+    .description('Review migrations: the given files (the change), the files changed since --base, or every migration found.')
+    .argument('[paths...]', 'migration files or directories under review (one directory alone = the repository to review)')
+    .option('--base <ref>', 'review the migration files added or modified since this git ref')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 at or above this verdict level').choices(['block', 'flag']).default('block'))
+    .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
+    .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
+    .option('--postgres <major>', 'target PostgreSQL major version (overrides the config)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 9 || n > 19) throw new InvalidArgumentError('expected a major version such as 14');
+      return n;
+    })
+    .option('--no-color', 'plain text output')
+    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean }) => {
+      const showProgress = process.stderr.isTTY && opts.format === 'text';
+      const result = await runCheck({
+        paths,
+        ...opts,
+        color: opts.color && !!process.stdout.isTTY,
+        progress: showProgress ? (done, total) => done % 50 === 0 && process.stderr.write(`\rreviewed ${done}/${total} files`) : undefined,
+      });
+      if (showProgress) process.stderr.write('\r\u001b[K');
+      process.stdout.write(result.output);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('rules')
+    .description('List every rule with its category and docs page.')
+    .option('--json', 'machine-readable list')
+    .action((opts: { json?: boolean }) => {
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(ALL_RULES.map((r) => ({ id: r.id, category: r.category, summary: r.docs.summary, docs: docsPath(r.id) })), null, 2)}\n`);
+        return;
+      }
+      for (const rule of ALL_RULES) process.stdout.write(`${rule.id.padEnd(40)} ${CATEGORY_NAMES[rule.category].padEnd(26)} ${rule.docs.summary}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code?.startsWith('commander.')) return 2;
+    if (error instanceof MigrationReviewError) {
+      process.stderr.write(`migration-review: ${error.describe()}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

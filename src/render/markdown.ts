@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { Review } from '../core/types.js';
+import { docsPath } from '../rules/define.js';
+import { buildView } from './view.js';
+
+/** GitHub comment bodies are limited to 65,536 characters; stay clear of it. */
+export const COMMENT_LIMIT = 65_000;
+
+const hbs = Handlebars.create();
+// Table cells: no pipes or newlines, which would break the markdown table.
+hbs.registerHelper('cell', (text: string) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
+const template = hbs.compile(readFileSync(new URL('./templates/comment.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
+
+const ICONS = { PASS: '✅', FLAG: '⚠️', BLOCK: '⛔' } as const;
+const VERDICT_ICONS = { SAFE_TO_SHIP: '✅', SAFE_WITH_MODIFICATIONS: '⚠️', BLOCK: '⛔' } as const;
+
+/** The PR comment body the app posts (and `check --format markdown` prints). */
+export function renderMarkdown(review: Review, options: { docsBaseUrl?: string } = {}): string {
+  const view = buildView(review);
+  const base = options.docsBaseUrl ?? '';
+  const finding = <T extends { status: string; rule: string }>(f: T) => ({ ...f, isBlock: f.status === 'BLOCK', docs: `${base}${docsPath(f.rule)}` });
+  const model = {
+    ...view,
+    verdictIcon: VERDICT_ICONS[review.verdict],
+    rows: view.rows.map((r) => ({ ...r, statusIcon: ICONS[r.status] })),
+    open: view.open.map(finding),
+  };
+  let body = template(model);
+  if (body.length > COMMENT_LIMIT) {
+    // Too long for one comment: keep the table and verdict, list findings one line each.
+    body = template({ ...model, open: [], acknowledged: [] });
+    const lines = view.open.map((f) => `- **${f.status}** \`${f.location}\` ${f.rule}`);
+    let list = '';
+    for (const line of lines) {
+      if (body.length + list.length + line.length + 200 > COMMENT_LIMIT) {
+        list += `- … and ${lines.length - list.split('\n').length + 1} more (run \`npx migration-review check\` locally for all)\n`;
+        break;
+      }
+      list += `${line}\n`;
+    }
+    body += `\n### Findings (summary)\n\n${list}`;
+  }
+  return body;
+}

@@ -1,0 +1,58 @@
+import { CATEGORIES, CATEGORY_NAMES, type Finding, type Review, type Status } from '../core/types.js';
+
+/**
+ * The view model every human-facing renderer shares: the seed's table (Category | Status | Issue
+ * | Recommended Action), then the findings, then the verdict. Built once in TypeScript so the
+ * templates stay flat.
+ */
+export interface CategoryRow {
+  key: string;
+  name: string;
+  status: Status;
+  issue: string;
+  action: string;
+}
+
+export interface FindingView extends Finding {
+  location: string;
+}
+
+export interface ReviewView {
+  verdict: string;
+  verdictLabel: string;
+  justification: string;
+  rows: CategoryRow[];
+  open: FindingView[];
+  acknowledged: FindingView[];
+  fileCount: number;
+  skipped: string[];
+}
+
+export const VERDICT_LABELS = { SAFE_TO_SHIP: 'SAFE TO SHIP', SAFE_WITH_MODIFICATIONS: 'SAFE WITH MODIFICATIONS', BLOCK: 'BLOCK' } as const;
+
+function summarize(findings: Finding[]): { issue: string; action: string } {
+  if (findings.length === 0) return { issue: '—', action: '—' };
+  const first = findings[0]!;
+  const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
+  const sentence = (text: string): string => (text.match(/^(.+?[.!?])(\s|$)/)?.[1] ?? text);
+  return { issue: `${first.file}:${first.line} ${sentence(first.message)}${more}`, action: sentence(first.recommendation) };
+}
+
+export function buildView(review: Review): ReviewView {
+  const open = review.findings.filter((f) => !f.acknowledged);
+  const rows = CATEGORIES.map((key) => {
+    const inCategory = open.filter((f) => f.category === key).sort((a, b) => (a.status === b.status ? 0 : a.status === 'BLOCK' ? -1 : 1));
+    return { key, name: CATEGORY_NAMES[key], status: review.categories[key], ...summarize(inCategory) };
+  });
+  const view = (f: Finding): FindingView => ({ ...f, location: `${f.file}:${f.line}` });
+  return {
+    verdict: review.verdict,
+    verdictLabel: VERDICT_LABELS[review.verdict],
+    justification: review.justification,
+    rows,
+    open: open.map(view),
+    acknowledged: review.findings.filter((f) => f.acknowledged).map(view),
+    fileCount: review.files.length,
+    skipped: review.skipped ?? [],
+  };
+}
