@@ -1,0 +1,10 @@
+import { testRule } from '../tester.js';
+import rule from './unique-on-existing-data.js';
+
+testRule(rule, {
+  valid: ['CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', 'CREATE TABLE t (a int);\nCREATE UNIQUE INDEX t_a ON t (a);', 'ALTER TABLE users ADD CONSTRAINT k UNIQUE USING INDEX users_email_key;'],
+  invalid: [
+    { sql: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);', errors: [{ messageId: 'duplicates', message: /^Verify: no duplicate \(email\) in users/ }] },
+    { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email, tenant_id);', errors: [{ messageId: 'duplicates', message: /users\(email, tenant_id\)/ }] },
+  ],
+});

@@ -1,0 +1,11 @@
+import { testRule } from '../tester.js';
+import rule from './foreign-key-locks-both-tables.js';
+
+const fk = 'ALTER TABLE order_items ADD CONSTRAINT fk_orders FOREIGN KEY (order_id) REFERENCES orders (id);';
+testRule(rule, {
+  valid: [fk.replace(';', ' NOT VALID;'), `CREATE TABLE order_items (order_id bigint);\n${fk}`, { sql: fk, tables: { order_items: 300 } }],
+  invalid: [
+    { sql: fk, tables: { order_items: 200_000_000 }, errors: [{ messageId: 'validate', status: 'BLOCK', message: /SHARE ROW EXCLUSIVE on both order_items and orders/ }] },
+    { sql: fk, errors: [{ messageId: 'validate', status: 'FLAG' }] },
+  ],
+});

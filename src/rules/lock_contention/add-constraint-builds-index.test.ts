@@ -1,0 +1,14 @@
+import { testRule } from '../tester.js';
+import rule from './add-constraint-builds-index.js';
+
+testRule(rule, {
+  valid: [
+    'ALTER TABLE orders ADD CONSTRAINT orders_number_key UNIQUE USING INDEX orders_number_key;',
+    'CREATE TABLE t (id int);\nALTER TABLE t ADD PRIMARY KEY (id);',
+    { sql: 'ALTER TABLE orders ADD PRIMARY KEY (id);', tables: { orders: 50 } },
+  ],
+  invalid: [
+    { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_number_key UNIQUE (number);', tables: { orders: 80_000_000 }, errors: [{ messageId: 'build', status: 'BLOCK', message: /ADD UNIQUE on orders\(number\)/ }] },
+    { sql: 'ALTER TABLE orders ADD PRIMARY KEY (id);', errors: [{ messageId: 'build', status: 'FLAG' }] },
+  ],
+});

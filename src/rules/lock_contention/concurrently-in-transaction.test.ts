@@ -1,0 +1,19 @@
+import { testRule } from '../tester.js';
+import rule from './concurrently-in-transaction.js';
+
+const cic = 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);';
+testRule(rule, {
+  valid: [
+    { sql: cic, txMode: 'none', name: 'goose NO TRANSACTION' },
+    { sql: cic, txMode: 'implicit', name: 'alone in a golang-migrate/Prisma file' },
+    { sql: `COMMIT;\n${cic}`, txMode: 'all-pending', framework: 'drizzle', name: "drizzle file that ends the migrator's transaction first" },
+    { sql: 'CREATE INDEX idx_orders_status ON orders (status);', name: 'not concurrent' },
+  ],
+  invalid: [
+    { sql: cic, txMode: 'per-file', errors: [{ messageId: 'fails', status: 'BLOCK' }] },
+    { sql: `SET lock_timeout = '1s';\n${cic}`, txMode: 'implicit', errors: [{ messageId: 'fails', line: 2, status: 'BLOCK' }], name: 'several statements sent as one query' },
+    { sql: `BEGIN;\n${cic}\nCOMMIT;`, txMode: 'none', errors: [{ messageId: 'fails', line: 2, message: /opens a transaction with BEGIN/ }] },
+    { sql: cic, txMode: 'unknown', errors: [{ messageId: 'fails', status: 'FLAG', message: /^Verify:/ }] },
+    { sql: 'DROP INDEX CONCURRENTLY idx;\nVACUUM orders;', txMode: 'per-file', errors: [{ messageId: 'fails', line: 1 }, { messageId: 'fails', line: 2 }] },
+  ],
+});

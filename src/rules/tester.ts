@@ -1,0 +1,97 @@
+import { expect, it, describe } from '@jest/globals';
+import { resolveConfig, type RepoConfig } from '../config/schema.js';
+import { review } from '../core/review.js';
+import type { Finding, MigrationFile, TxMode } from '../core/types.js';
+import type { Rule } from './define.js';
+
+/**
+ * RuleTester: a rule's valid/invalid case table, run through the real pipeline (parse → schema →
+ * rules → acks). Fails on an unknown messageId, a duplicate case, or an invalid case that
+ * expects no error.
+ */
+export interface RuleCase {
+  sql: string;
+  /** Earlier migrations: the schema before the change. */
+  schema?: string;
+  /** Table sizes in rows. */
+  tables?: Record<string, number>;
+  framework?: string;
+  txMode?: TxMode;
+  /** The down script; `null` for none. */
+  down?: string | null;
+  expectsDown?: boolean;
+  config?: RepoConfig;
+  name?: string;
+}
+
+export interface InvalidCase extends RuleCase {
+  errors: { messageId: string; line?: number; status?: 'FLAG' | 'BLOCK'; message?: RegExp }[];
+}
+
+export async function findingsFor(rule: Rule | null, input: RuleCase): Promise<Finding[]> {
+  const history: MigrationFile[] = input.schema
+    ? [file('migrations/000001_schema.up.sql', input.schema, 0, { txMode: 'per-file', down: null, expectsDown: false })]
+    : [];
+  const change = file('migrations/000002_change.up.sql', input.sql, history.length, input);
+  const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
+  const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
+  const result = await review({
+    discovery: { migrations: [...history, change], extras: [] },
+    change: new Set([change.path]),
+    config,
+  });
+  return result.findings.filter((f) => !rule || f.rule === rule.id);
+}
+
+function file(path: string, sql: string, order: number, input: Partial<RuleCase>): MigrationFile {
+  return {
+    path,
+    framework: input.framework ?? 'golang-migrate',
+    version: String(order + 1),
+    name: 'case',
+    order,
+    set: 'migrations',
+    upSql: sql,
+    upStartLine: 1,
+    down: input.down ? { path: path.replace('.up.sql', '.down.sql'), sql: input.down, startLine: 1 } : null,
+    expectsDown: input.expectsDown ?? false,
+    txMode: input.txMode ?? 'per-file',
+    txReason: 'the test runner wraps the file in a transaction',
+  };
+}
+
+const caseOf = (c: string | RuleCase): RuleCase => (typeof c === 'string' ? { sql: c } : c);
+
+export function testRule(rule: Rule, cases: { valid: (string | RuleCase)[]; invalid: InvalidCase[] }): void {
+  describe(rule.id, () => {
+    const seen = new Set<string>();
+    for (const c of [...cases.valid.map(caseOf), ...cases.invalid]) {
+      const key = JSON.stringify({ ...c, errors: undefined, name: undefined });
+      if (seen.has(key)) throw new Error(`${rule.id}: duplicate case ${c.name ?? c.sql}`);
+      seen.add(key);
+    }
+    for (const c of cases.valid.map(caseOf)) {
+      it(`valid: ${c.name ?? c.sql.split('\n')[0]}`, async () => {
+        const findings = await findingsFor(rule, c);
+        expect(findings.map((f) => `${f.line}: ${f.message}`)).toEqual([]);
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${c.name ?? c.sql.split('\n')[0]}`, async () => {
+        if (c.errors.length === 0) throw new Error('an invalid case must expect at least one error');
+        for (const e of c.errors) if (!(e.messageId in rule.messages)) throw new Error(`unknown messageId "${e.messageId}"`);
+        const findings = await findingsFor(rule, c);
+        expect(findings).toHaveLength(c.errors.length);
+        c.errors.forEach((e, i) => {
+          const f = findings.slice().sort((a, b) => a.line - b.line)[i]!;
+          if (e.line !== undefined) expect(f.line).toBe(e.line);
+          if (e.status) expect(f.status).toBe(e.status);
+          if (e.message) expect(f.message).toMatch(e.message);
+          const template = rule.messages[e.messageId as keyof typeof rule.messages] as { message: string };
+          const stem = template.message.split('{{')[0]!.trim();
+          if (stem) expect(f.message.replace(/^Verify: .*? — /, '')).toContain(stem);
+        });
+      });
+    }
+  });
+}
