@@ -23,7 +23,8 @@ export const flyway: Detector = {
       const repeatable = file.match(REPEATABLE);
       if (!versioned && !repeatable) continue;
       const dir = dirname(path);
-      const version = versioned ? versioned[1]!.replace(/_/g, '.') : `~repeatable.${repeatable![1]}`;
+      // Letters sort after every numeric version, so repeatables come last.
+      const version = versioned ? versioned[1]!.replace(/_/g, '.') : `R.${repeatable![1]}`;
       let down: MigrationFile['down'] = null;
       if (versioned) {
         const undo = [...unclaimed].find((p) => dirname(p) === dir && basename(p).match(UNDO)?.[1] === versioned[1]);

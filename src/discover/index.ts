@@ -85,7 +85,7 @@ export async function discover(repo: RepoFiles, options: { globs?: string[] | nu
   }
   for (const path of [...unclaimed]) {
     const isDown = /(^|[._/])down\.sql$/.test(path) || isFlywayUndo(path) || /(^|\/)revert\/[^/]+\.sql$/.test(path);
-    if (isDown && (explicit.has(path) || isMatch || PLAIN_MIGRATION_DIR.test(dirname(path)) || migrations.some((m) => m.set === dirname(path)))) {
+    if (isDown && (explicit.has(path) || isMatch || PLAIN_MIGRATION_DIR.test(dirname(path)) || migrations.some((m) => m.set === dirname(path) || m.set === dirname(dirname(path))))) {
       unclaimed.delete(path);
       extras.push({ path, role: 'down', sql: await repo.read(path) });
       continue;

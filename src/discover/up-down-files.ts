@@ -9,7 +9,7 @@ import type { MigrationFile } from '../core/types.js';
  * - sqlx reversible migrations (a Cargo.toml above the folder): each in a transaction unless the
  *   file starts with `-- no-transaction`.
  */
-const UP = /^(\d+)[_-](.+?)[._]up\.sql$/;
+const UP = /^(\d+)(?:[_-](.+?))?[._]up\.sql$/;
 
 export const upDownFiles: Detector = {
   framework: 'golang-migrate',
@@ -36,7 +36,7 @@ export const upDownFiles: Detector = {
           path,
           framework: flavour.framework,
           version: match[1]!,
-          name: match[2]!,
+          name: match[2] ?? '',
           set: dir,
           upSql,
           down,

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+
+/**
+ * Facts before rules: every PostgreSQL behaviour a rule relies on, shown on a real server
+ * (PostgreSQL on 127.0.0.1:5432, started by .ci/run). Locks come from pg_locks inside an open
+ * transaction; rewrites from pg_class.relfilenode before and after.
+ */
+const url = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let client: pg.Client;
+const schema = `mr_facts_${process.pid}`;
+
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  await client.query(`SET search_path = ${schema}`);
+});
+afterAll(async () => {
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+beforeEach(async () => {
+  await client.query(`DROP TABLE IF EXISTS order_items, orders, users, events CASCADE`);
+  await client.query(`CREATE TABLE orders (id bigint PRIMARY KEY, status text, total int);
+    CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);
+    CREATE TABLE users (id bigint PRIMARY KEY, email text, name varchar(50), n int);
+    INSERT INTO orders SELECT g, 'new', g FROM generate_series(1, 100) g;
+    INSERT INTO order_items SELECT g, g FROM generate_series(1, 100) g;
+    INSERT INTO users SELECT g, 'u' || g, 'n', g FROM generate_series(1, 100) g;`);
+});
+
+/** Runs `sql` in a transaction and returns the table-level locks it holds before COMMIT. */
+async function locksOf(sql: string): Promise<Record<string, string[]>> {
+  await client.query('BEGIN');
+  try {
+    await client.query(sql);
+    const { rows } = await client.query<{ rel: string; mode: string }>(
+      `SELECT c.relname AS rel, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+       WHERE l.pid = pg_backend_pid() AND c.relkind IN ('r', 'p') AND c.relnamespace = '${schema}'::regnamespace`,
+    );
+    const out: Record<string, string[]> = {};
+    for (const row of rows) (out[row.rel] ??= []).push(row.mode);
+    return out;
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+async function rewrites(table: string, sql: string): Promise<boolean> {
+  const before = await client.query(`SELECT relfilenode FROM pg_class WHERE oid = '${table}'::regclass`);
+  await client.query(sql);
+  const after = await client.query(`SELECT relfilenode FROM pg_class WHERE oid = '${table}'::regclass`);
+  return before.rows[0].relfilenode !== after.rows[0].relfilenode;
+}
+
+describe('lock modes (pg_locks)', () => {
+  it('CREATE INDEX holds SHARE: blocks writes, not reads', async () => {
+    expect((await locksOf('CREATE INDEX i ON orders (status)')).orders).toContain('ShareLock');
+  });
+  it('DROP INDEX holds ACCESS EXCLUSIVE on the table', async () => {
+    await client.query('CREATE INDEX i ON orders (status)');
+    expect((await locksOf('DROP INDEX i')).orders).toContain('AccessExclusiveLock');
+  });
+  it('ADD FOREIGN KEY holds SHARE ROW EXCLUSIVE on both tables', async () => {
+    const locks = await locksOf('ALTER TABLE order_items ADD CONSTRAINT fk FOREIGN KEY (order_id) REFERENCES orders (id)');
+    expect(locks.order_items).toContain('ShareRowExclusiveLock');
+    expect(locks.orders).toContain('ShareRowExclusiveLock');
+  });
+  it('VALIDATE CONSTRAINT holds SHARE UPDATE EXCLUSIVE (writes continue)', async () => {
+    await client.query('ALTER TABLE order_items ADD CONSTRAINT fk FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID');
+    const locks = await locksOf('ALTER TABLE order_items VALIDATE CONSTRAINT fk');
+    expect(locks.order_items).toContain('ShareUpdateExclusiveLock');
+    expect(locks.order_items).not.toContain('AccessExclusiveLock');
+    expect(locks.orders).toContain('RowShareLock');
+  });
+  it('ADD COLUMN, SET NOT NULL and ADD CHECK hold ACCESS EXCLUSIVE', async () => {
+    expect((await locksOf('ALTER TABLE orders ADD COLUMN note text')).orders).toContain('AccessExclusiveLock');
+    expect((await locksOf('ALTER TABLE users ALTER COLUMN email SET NOT NULL')).users).toContain('AccessExclusiveLock');
+    expect((await locksOf('ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0)')).orders).toContain('AccessExclusiveLock');
+  });
+  it('CREATE TRIGGER holds SHARE ROW EXCLUSIVE', async () => {
+    await client.query(`CREATE OR REPLACE FUNCTION ${schema}.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`);
+    expect((await locksOf(`CREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION ${schema}.noop()`)).orders).toContain('ShareRowExclusiveLock');
+  });
+});
+
+describe('CONCURRENTLY and transactions', () => {
+  it('CREATE INDEX CONCURRENTLY fails inside BEGIN with SQLSTATE 25001', async () => {
+    await client.query('BEGIN');
+    await expect(client.query('CREATE INDEX CONCURRENTLY i ON orders (status)')).rejects.toMatchObject({ code: '25001' });
+    await client.query('ROLLBACK');
+  });
+  it('fails in a multi-statement query string (an implicit transaction)', async () => {
+    await expect(client.query("SET lock_timeout = '1s'; CREATE INDEX CONCURRENTLY i ON orders (status)")).rejects.toMatchObject({ code: '25001' });
+  });
+  it('succeeds alone', async () => {
+    await client.query('CREATE INDEX CONCURRENTLY i ON orders (status)');
+  });
+});
+
+describe('rewrites (relfilenode)', () => {
+  it('ADD COLUMN with a constant or STABLE default does not rewrite (PG 11+)', async () => {
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN archived boolean NOT NULL DEFAULT false')).toBe(false);
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT now()')).toBe(false);
+  });
+  it('ADD COLUMN with a volatile default, serial or identity rewrites', async () => {
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN r float8 DEFAULT random()')).toBe(true);
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN u uuid DEFAULT gen_random_uuid()')).toBe(true);
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN s bigserial')).toBe(true);
+    expect(await rewrites('orders', 'ALTER TABLE orders ADD COLUMN i int GENERATED ALWAYS AS IDENTITY')).toBe(true);
+  });
+  it('varchar growth, varchar → text and numeric growth are binary-coercible', async () => {
+    expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200)')).toBe(false);
+    expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN name TYPE text')).toBe(false);
+    await client.query('ALTER TABLE orders ADD COLUMN amount numeric(10,2)');
+    expect(await rewrites('orders', 'ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,2)')).toBe(false);
+  });
+  it('integer → bigint rewrites', async () => {
+    expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN n TYPE bigint')).toBe(true);
+  });
+  it('a varchar shortening fails on values that do not fit', async () => {
+    await client.query("UPDATE users SET name = repeat('x', 40) WHERE id = 1");
+    await expect(client.query('ALTER TABLE users ALTER COLUMN name TYPE varchar(10)')).rejects.toMatchObject({ code: '22001' });
+  });
+});
+
+describe('SET NOT NULL and a validated CHECK (PG 12+)', () => {
+  it('skips the scan when a validated CHECK (col IS NOT NULL) exists', async () => {
+    await client.query('ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID');
+    await client.query('ALTER TABLE users VALIDATE CONSTRAINT users_email_nn');
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    await client.query('SET client_min_messages = debug1');
+    await client.query('ALTER TABLE users ALTER COLUMN email SET NOT NULL');
+    await client.query('RESET client_min_messages');
+    client.removeAllListeners('notice');
+    expect(notices.join('\n')).toMatch(/existing constraints on column "(users\.)?email" are sufficient to prove that it does not contain nulls/);
+  });
+  it('ADD COLUMN NOT NULL without default fails on a non-empty table', async () => {
+    await expect(client.query('ALTER TABLE users ADD COLUMN flag boolean NOT NULL')).rejects.toMatchObject({ code: '23502' });
+  });
+});
