@@ -14,7 +14,7 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_PATH): RepoConfi
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line;
+    const line = yamlError.linePos?.[0]?.line ?? lineCounter.linePos(yamlError.pos[0]).line;
     throw new ConfigError(`invalid YAML: ${yamlError.message.split('\n')[0]}`, file, line);
   }
   const data: unknown = doc.toJS() ?? {};

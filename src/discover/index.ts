@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { MigrationFile } from '../core/types.js';
-import { basename, dirname, ordered, repoFiles, type Detector, type RepoFiles } from './common.js';
+import { basename, dirname, ordered, type Detector, type RepoFiles } from './common.js';
 import { dbmate } from './dbmate.js';
 import { drizzle } from './drizzle.js';
 import { flatFiles, plainFile, PLAIN_MIGRATION_DIR } from './flat-files.js';

@@ -23,6 +23,8 @@ export interface RuleDocs {
   facts?: string;
   /** Earlier migrations the examples build on (the schema before the change), when they need one. */
   schema?: string;
+  /** How the examples are run, when it matters (default: one transaction per file). */
+  runner?: 'per-file' | 'none' | 'implicit';
   /** Table sizes the docs examples assume (so the examples show the sized behaviour). */
   exampleTables?: Record<string, { rows: number }>;
 }

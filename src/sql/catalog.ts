@@ -256,7 +256,7 @@ export class Catalog {
         }
         break;
       case 'OBJECT_INDEX':
-        for (const name of names) this.indexes.delete(name) || this.indexes.delete(name.split('.').pop()!);
+        for (const name of names) if (!this.indexes.delete(name)) this.indexes.delete(name.split('.').pop()!);
         break;
     }
   }

@@ -39,6 +39,7 @@ export default defineRule({
       'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM and DETACH PARTITION CONCURRENTLY refuse to run in a transaction block. Many runners wrap each migration in a transaction, and a file sent as one multi-statement query is an implicit transaction too: the deploy stops with "cannot run inside a transaction block".',
     instead: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);\nCOMMIT;',
     use: 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);',
+    runner: 'none',
     facts: 'Checked on PostgreSQL: inside BEGIN, and in a multi-statement query string, CREATE INDEX CONCURRENTLY fails with SQLSTATE 25001.',
   },
   messages: {
