@@ -48,7 +48,7 @@ for (const f of review.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 
 const fmt = (n: number, d = 2): string => n.toFixed(d);
 console.log(`corpus: ${files.length} SQL files, median of ${RUNS} runs each`);
 console.log(`migration-review  ${fmt(ours.seconds)} s   max RSS ${fmt(ours.rssMb, 0)} MB   ${review.findings.length} findings = ${fmt(review.findings.length / files.length)} per file (BLOCK ${review.findings.filter((f) => f.status === 'BLOCK').length})`);
-console.log(`squawk (squawk-cli)${fmt(squawk.seconds)} s   max RSS ${fmt(squawk.rssMb, 0)} MB   ${squawkFindings} findings = ${fmt(squawkFindings / files.length)} per file`);
+console.log(`squawk-cli        ${fmt(squawk.seconds)} s   max RSS ${fmt(squawk.rssMb, 0)} MB   ${squawkFindings} findings = ${fmt(squawkFindings / files.length)} per file`);
 console.log(`time ratio (ours / squawk): ${fmt(ours.seconds / squawk.seconds)}×   (goal ≤ 1.5×)`);
 console.log(`findings per file ratio (ours / squawk): ${fmt(review.findings.length / squawkFindings)}`);
 console.log('top rules:', [...byRule].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([r, n]) => `${r} ${n}`).join(', '));
