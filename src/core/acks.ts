@@ -23,7 +23,7 @@ const ACK_BODY = /^\s+([a-z0-9][a-z0-9-]*)\s*(?:"([^"]*)"|'([^']*)')?\s*$/i;
 
 export interface AckProblem {
   line: number;
-  kind: 'malformed' | 'no-reason' | 'unknown-rule' | 'block-not-allowed' | 'unused';
+  kind: 'malformed' | 'no-reason' | 'unknown-rule' | 'block-not-allowed';
   rule?: string;
   text: string;
 }

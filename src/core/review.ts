@@ -159,7 +159,6 @@ function ackFindings(file: string, sql: string, startLine: number, parsed: Parse
     'no-reason': 'it gives no reason in quotes',
     'unknown-rule': 'there is no rule with that id (`npx migration-review rules` lists them)',
     'block-not-allowed': 'it acknowledges a BLOCK, and this repository does not allow that (acks.allowBlock)',
-    unused: 'it matches no finding',
   };
   return all.map((p) => meta('invalid-ack', file, p.line, { ack: p.rule ?? p.text, why: why[p.kind] }, config, RULES_BY_ID.get(p.rule ?? '')?.category));
 }

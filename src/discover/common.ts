@@ -76,11 +76,6 @@ export function migration(init: FileInit): MigrationFile {
   return { upStartLine: 1, order: 0, ...init };
 }
 
-/** Files whose directory lies under (or is) `dir`. */
-export function under(dir: string, path: string): boolean {
-  return dir === '.' || path.startsWith(`${dir}/`);
-}
-
 /** The nearest ancestor directory (of a repo-relative path) that holds `fileName`, or null. */
 export function ancestorWith(repo: RepoFiles, path: string, fileName: string): string | null {
   let dir = dirname(path);
@@ -90,11 +85,4 @@ export function ancestorWith(repo: RepoFiles, path: string, fileName: string): s
     if (dir === '.' || dir === '') return null;
     dir = dirname(dir);
   }
-}
-
-/** Splits `text` at a line index: the text before, and the text from that line on. */
-export function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -44,11 +44,6 @@ export function outsideTransactionHint(file: MigrationFile): string {
   }
 }
 
-/** "orders(status, created_at)" */
-export function tableColumns(table: string, columns: string[]): string {
-  return `${table}(${columns.join(', ')})`;
-}
-
 const LABELS: Record<string, string> = {
   IndexStmt: 'CREATE INDEX',
   AlterTableStmt: 'ALTER TABLE',
