@@ -99,12 +99,14 @@ export async function review(input: ReviewInput): Promise<Review> {
 export function assemble(findings: Finding[], files: FileSummary[], postgres: number, skipped: string[] = []): Review {
   const categories = categoryStatuses(findings);
   const verdict = verdictOf(categories);
+  // Sorted first, so the finding the justification leads with does not depend on run order.
+  const sorted = sortFindings(findings);
   return {
     schemaVersion: 1,
     verdict,
-    justification: justify(verdict, findings, files.filter((f) => f.framework !== 'sqitch-verify').length),
+    justification: justify(verdict, sorted, files.filter((f) => f.framework !== 'sqitch-verify').length),
     categories,
-    findings: sortFindings(findings),
+    findings: sorted,
     files,
     ...(skipped.length ? { skipped } : {}),
     postgres,

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { MigrationFile } from '../core/types.js';
@@ -36,26 +36,27 @@ export interface Discovery {
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', 'target', '.next', 'coverage', '.venv', '__pycache__']);
 
 /** Every file under root, repo-relative with `/`, skipping dependency and build folders. */
-export async function listRepoFiles(root: string): Promise<string[]> {
+export function listRepoFiles(root: string): Promise<string[]> {
   const out: string[] = [];
-  async function visit(dir: string, rel: string): Promise<void> {
+  // Synchronous walk: an async readdir per folder only adds event-loop round trips here.
+  function visit(dir: string, rel: string): void {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) await visit(join(dir, entry.name), relPath);
+        if (!SKIP_DIRS.has(entry.name)) visit(join(dir, entry.name), relPath);
       } else if (entry.isFile()) {
         out.push(relPath);
       }
     }
   }
-  await visit(root, '');
-  return out.sort();
+  visit(root, '');
+  return Promise.resolve(out.sort());
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { CodeRef } from '../rules/engine.js';
@@ -13,24 +13,37 @@ const MAX_FILES = 5000;
 const MAX_BYTES = 1_000_000;
 
 export interface CodeIndex {
+  /** The files searched, as plain data, so a worker thread can rebuild the index without re-reading. */
+  files: CodeFile[];
   search(table: string, columns: string[]): CodeRef[];
 }
 
-export async function buildCodeIndex(root: string, paths: string[], exclude: Set<string>, options: { include: string[] | null; exclude: string[] }): Promise<CodeIndex> {
+export interface CodeFile {
+  path: string;
+  lines: string[];
+}
+
+export function buildCodeIndex(root: string, paths: string[], exclude: Set<string>, options: { include: string[] | null; exclude: string[] }): CodeIndex {
   const include = picomatch(options.include ?? DEFAULT_INCLUDE, { dot: false });
   const skip = options.exclude.length ? picomatch(options.exclude) : () => false;
-  const files: { path: string; lines: string[] }[] = [];
+  const files: CodeFile[] = [];
   for (const path of paths) {
     if (files.length >= MAX_FILES) break;
     if (exclude.has(path) || !include(path) || skip(path) || /(^|\/)(migrations?|migrate)\//i.test(path)) continue;
     try {
-      if ((await stat(join(root, path))).size > MAX_BYTES) continue;
-      files.push({ path, lines: (await readFile(join(root, path), 'utf8')).split('\n') });
+      const full = join(root, path);
+      if (statSync(full).size > MAX_BYTES) continue;
+      files.push({ path, lines: readFileSync(full, 'utf8').split('\n') });
     } catch {
       // Unreadable files are skipped: this search is advisory.
     }
   }
+  return codeIndexOf(files);
+}
+
+export function codeIndexOf(files: CodeFile[]): CodeIndex {
   return {
+    files,
     search(table, columns) {
       const bare = table.split('.').pop()!;
       const tableRe = new RegExp(`\\b${escape(bare)}\\b`, 'i');

@@ -137,21 +137,38 @@ export function runRules(run: FileRun): Finding[] {
     handlerSets.push({ rule, handlers: rule.create(ctx) });
   }
 
+  // Dispatch table built once per file: a node type reaches only the rules that handle it.
+  const byType = new Map<string, Handler[]>();
+  const onStatement: ((statement: Statement) => void)[] = [];
+  for (const { handlers } of handlerSets) {
+    for (const [type, handler] of Object.entries(handlers)) {
+      if (!handler || type === 'File:exit') continue;
+      if (type === 'Statement') {
+        onStatement.push(handler as (statement: Statement) => void);
+        continue;
+      }
+      const list = byType.get(type) ?? [];
+      list.push(handler as Handler);
+      byType.set(type, list);
+    }
+  }
+
   run.statements.forEach((statement, i) => {
     current = statement;
     currentTx = states[i] ?? null;
-    for (const { handlers } of handlerSets) handlers.Statement?.(statement);
-    const root = { [statement.type]: statement.node };
-    walk(root, (type, fields) => {
-      for (const { handlers } of handlerSets) {
-        const handler = handlers[type] as Handler | undefined;
-        if (handler && type !== 'Statement') handler(fields, statement);
-      }
-    });
+    for (const handler of onStatement) handler(statement);
+    if (byType.size) {
+      const root = { [statement.type]: statement.node };
+      walk(root, (type, fields) => {
+        const list = byType.get(type);
+        if (list) for (const handler of list) handler(fields, statement);
+      });
+    }
     // Later statements see this one's effect on the schema.
-    const createdBefore = new Set(run.catalog.tables.keys());
+    const creates = statement.type === 'CreateStmt' || statement.type === 'CreateTableAsStmt';
+    const createdBefore = creates ? new Set(run.catalog.tables.keys()) : null;
     run.catalog.apply(statement, run.file.path);
-    if (statement.type === 'CreateStmt' || statement.type === 'CreateTableAsStmt') {
+    if (createdBefore) {
       for (const table of run.catalog.tables.keys()) if (!createdBefore.has(table)) run.newTables.add(table);
     }
   });

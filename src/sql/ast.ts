@@ -135,15 +135,19 @@ export function calledFunctions(node: unknown, out: string[] = []): string[] {
 
 /** Calls `visit(type, fields)` for every node under `root`, depth first. */
 export function walk(root: unknown, visit: (type: string, fields: AstNode) => void): void {
+  // Hot path (every node of every statement): plain loops, no per-node allocation.
   if (Array.isArray(root)) {
     for (const item of root) walk(item, visit);
     return;
   }
   if (!root || typeof root !== 'object') return;
-  for (const [key, value] of Object.entries(root as AstNode)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) {
-      visit(key, value as AstNode);
-    }
+  const node = root as AstNode;
+  for (const key in node) {
+    const value = node[key];
+    if (!value || typeof value !== 'object') continue;
+    const first = key.charCodeAt(0);
+    // Node types are the capitalized keys (`ColumnDef`); fields are lower-case (`colname`).
+    if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as AstNode);
     walk(value, visit);
   }
 }
