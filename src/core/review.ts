@@ -137,7 +137,7 @@ function meta(ruleId: string, file: string, line: number, data: Record<string, s
     line,
     message: rendered.message,
     recommendation: rendered.recommendation,
-    pattern: rule.pattern ?? null,
+    pattern: rule.pattern,
     source: 'rule',
     acknowledged: null,
   };

@@ -64,6 +64,8 @@ export interface Report<M extends string> {
   script?: 'up' | 'down';
   /** What the author must check; the message is then prefixed `Verify: <this> — `. */
   verify?: string;
+  /** A more specific pattern than the rule's own for this case (one of `alsoPatterns`). */
+  pattern?: string;
 }
 
 export interface RuleContext<M extends string = string> {
@@ -107,8 +109,10 @@ export interface Handlers {
 export interface RuleDefinition<M extends string> {
   id: string;
   category: Category;
-  /** Id of the safe pattern in patterns/ that the fix follows. */
-  pattern?: string;
+  /** Id of the safe pattern in patterns/ that the fix follows (every rule has one; a test checks it exists). */
+  pattern: string;
+  /** Patterns a report may name instead, for cases the main one does not cover. */
+  alsoPatterns?: string[];
   docs: RuleDocs;
   messages: Record<M, MessageSpec>;
   create(ctx: RuleContext<M>): Handlers;

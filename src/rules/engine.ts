@@ -187,7 +187,7 @@ function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: 
     line: report.line ?? statement.line,
     message: report.verify ? `Verify: ${report.verify} — ${rendered.message}` : rendered.message,
     recommendation: rendered.recommendation,
-    pattern: rule.pattern ?? null,
+    pattern: report.pattern ?? rule.pattern,
     source: 'rule',
     acknowledged: null,
     ...(report.table ? { table: report.table } : {}),

@@ -5,6 +5,7 @@ import renameInUse from './concurrent_write_hazards/rename-in-use.js';
 import unbatchedBackfill from './concurrent_write_hazards/unbatched-backfill.js';
 import addColumnNotNullWithoutDefault from './constraint_validation/add-column-not-null-without-default.js';
 import checkWithoutNotValid from './constraint_validation/check-without-not-valid.js';
+import enumValueUsedBeforeCommit from './constraint_validation/enum-value-used-before-commit.js';
 import setNotNullExistingData from './constraint_validation/set-not-null-existing-data.js';
 import uniqueOnExistingData from './constraint_validation/unique-on-existing-data.js';
 import validateInSameTransaction from './constraint_validation/validate-in-same-transaction.js';
@@ -45,6 +46,7 @@ export const ALL_RULES: readonly Rule[] = [
   unbatchedBackfill as unknown as Rule,
   addColumnNotNullWithoutDefault as unknown as Rule,
   checkWithoutNotValid as unknown as Rule,
+  enumValueUsedBeforeCommit as unknown as Rule,
   setNotNullExistingData as unknown as Rule,
   uniqueOnExistingData as unknown as Rule,
   validateInSameTransaction as unknown as Rule,
@@ -88,6 +90,7 @@ export type RuleId =
   | 'unbatched-backfill'
   | 'add-column-not-null-without-default'
   | 'check-without-not-valid'
+  | 'enum-value-used-before-commit'
   | 'set-not-null-existing-data'
   | 'unique-on-existing-data'
   | 'validate-in-same-transaction'

@@ -137,7 +137,45 @@ describe('SET NOT NULL and a validated CHECK (PG 12+)', () => {
     client.removeAllListeners('notice');
     expect(notices.join('\n')).toMatch(/existing constraints on column "(users\.)?email" are sufficient to prove that it does not contain nulls/);
   });
+  it('ADD PRIMARY KEY USING INDEX on a nullable column sets NOT NULL and, with a validated CHECK, skips the scan', async () => {
+    await client.query('CREATE TABLE accounts (id bigint, name text); INSERT INTO accounts SELECT g, g::text FROM generate_series(1, 50) g');
+    await client.query('ALTER TABLE accounts ADD CONSTRAINT accounts_id_nn CHECK (id IS NOT NULL) NOT VALID');
+    await client.query('ALTER TABLE accounts VALIDATE CONSTRAINT accounts_id_nn');
+    await client.query('CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey ON accounts (id)');
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    await client.query('SET client_min_messages = debug1');
+    await client.query('ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_pkey');
+    await client.query('RESET client_min_messages');
+    client.removeAllListeners('notice');
+    expect(notices.join('\n')).toMatch(/existing constraints on column "(accounts\.)?id" are sufficient to prove that it does not contain nulls/);
+    const { rows } = await client.query(`SELECT contype FROM pg_constraint WHERE conname = 'accounts_pkey'`);
+    expect(rows).toEqual([{ contype: 'p' }]);
+    await client.query('DROP TABLE accounts');
+  });
   it('ADD COLUMN NOT NULL without default fails on a non-empty table', async () => {
     await expect(client.query('ALTER TABLE users ADD COLUMN flag boolean NOT NULL')).rejects.toMatchObject({ code: '23502' });
+  });
+});
+
+describe('enum values and transactions (PG 12+)', () => {
+  it('ALTER TYPE … ADD VALUE runs inside a transaction block', async () => {
+    await client.query(`DROP TYPE IF EXISTS mood; CREATE TYPE mood AS ENUM ('ok')`);
+    await client.query('BEGIN');
+    await client.query(`ALTER TYPE mood ADD VALUE 'great'`);
+    await client.query('COMMIT');
+    const { rows } = await client.query(`SELECT 'great'::mood AS m`);
+    expect(rows).toEqual([{ m: 'great' }]);
+  });
+  it('using the new value before COMMIT fails with SQLSTATE 55P04 (unsafe use of new value)', async () => {
+    await client.query(`DROP TYPE IF EXISTS mood; CREATE TYPE mood AS ENUM ('ok')`);
+    await client.query('BEGIN');
+    await client.query(`ALTER TYPE mood ADD VALUE 'great'`);
+    await expect(client.query(`SELECT 'great'::mood`)).rejects.toMatchObject({ code: '55P04' });
+    await client.query('ROLLBACK');
+  });
+  it('the same failure in one multi-statement query string (an implicit transaction)', async () => {
+    await client.query(`DROP TYPE IF EXISTS mood; CREATE TYPE mood AS ENUM ('ok')`);
+    await expect(client.query(`ALTER TYPE mood ADD VALUE 'great'; SELECT 'great'::mood`)).rejects.toMatchObject({ code: '55P04' });
   });
 });

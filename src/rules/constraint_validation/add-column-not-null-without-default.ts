@@ -7,7 +7,7 @@ import { alterCommands, alteredTable } from '../helpers.js';
 export default defineRule({
   id: 'add-column-not-null-without-default',
   category: 'constraint_validation',
-  pattern: 'add-column-with-default',
+  pattern: 'add-not-null-column',
   docs: {
     summary: 'ADD COLUMN … NOT NULL without a DEFAULT fails on any table that already has rows.',
     problem: 'Existing rows would get NULL in the new column, which the NOT NULL forbids: the migration aborts with "contains null values" on every non-empty table.',

@@ -5,7 +5,7 @@ import { alterCommands, alteredTable } from '../helpers.js';
 export default defineRule({
   id: 'check-without-not-valid',
   category: 'constraint_validation',
-  pattern: 'add-constraint-not-valid',
+  pattern: 'add-check-not-valid',
   docs: {
     summary: 'ADD CONSTRAINT … CHECK without NOT VALID scans the whole table under ACCESS EXCLUSIVE, and fails on the first bad row.',
     problem:

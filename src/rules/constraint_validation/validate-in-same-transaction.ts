@@ -5,7 +5,7 @@ import { alterCommands, alteredTable } from '../helpers.js';
 export default defineRule({
   id: 'validate-in-same-transaction',
   category: 'constraint_validation',
-  pattern: 'add-constraint-not-valid',
+  pattern: 'add-check-not-valid',
   docs: {
     summary: 'VALIDATE CONSTRAINT in the same transaction as the NOT VALID that added it keeps the ACCESS EXCLUSIVE lock through the scan.',
     problem:

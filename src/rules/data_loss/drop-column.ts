@@ -4,7 +4,7 @@ import { alterCommands, alteredTable } from '../helpers.js';
 export default defineRule({
   id: 'drop-column',
   category: 'data_loss',
-  pattern: 'drop-after-deprecation',
+  pattern: 'drop-column-in-stages',
   docs: {
     summary: 'DROP COLUMN on an existing table deletes its values, and breaks code that still selects it.',
     problem:

@@ -4,7 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'drop-schema',
   category: 'data_loss',
-  pattern: 'drop-after-deprecation',
+  pattern: 'drop-table-safely',
   docs: {
     summary: 'DROP SCHEMA deletes every table in it (with CASCADE, without asking).',
     problem: 'Dropping a schema drops every object in it; with CASCADE nothing stops it. One statement can erase a whole product area.',

@@ -4,7 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'drop-table',
   category: 'data_loss',
-  pattern: 'drop-after-deprecation',
+  pattern: 'drop-table-safely',
   docs: {
     summary: 'DROP TABLE on a table that existed before this change deletes its data for good.',
     problem:

@@ -5,7 +5,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'truncate-table',
   category: 'data_loss',
-  pattern: 'drop-after-deprecation',
+  pattern: 'drop-table-safely',
   docs: {
     summary: 'TRUNCATE deletes every row of an existing table (and, with CASCADE, of every table that references it).',
     problem: 'TRUNCATE empties the table instantly under ACCESS EXCLUSIVE; with CASCADE it also empties every table with a foreign key to it. There is no rollback once committed.',

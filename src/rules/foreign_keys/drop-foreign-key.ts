@@ -4,7 +4,7 @@ import { alterCommands, alteredTable } from '../helpers.js';
 export default defineRule({
   id: 'drop-foreign-key',
   category: 'foreign_keys',
-  pattern: 'explicit-delete-behaviour',
+  pattern: 'add-foreign-key-not-valid',
   docs: {
     summary: 'Dropping a foreign key stops the database from enforcing the relationship (and any cascade it carried).',
     problem:

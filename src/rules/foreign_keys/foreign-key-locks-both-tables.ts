@@ -4,7 +4,7 @@ import { foreignKeysAdded } from './fk.js';
 export default defineRule({
   id: 'foreign-key-locks-both-tables',
   category: 'foreign_keys',
-  pattern: 'add-constraint-not-valid',
+  pattern: 'add-foreign-key-not-valid',
   docs: {
     summary: 'Adding a validated foreign key to an existing table blocks writes on both tables while it checks every row.',
     problem:

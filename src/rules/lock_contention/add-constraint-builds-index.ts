@@ -6,6 +6,7 @@ export default defineRule({
   id: 'add-constraint-builds-index',
   category: 'lock_contention',
   pattern: 'add-unique-constraint-using-index',
+  alsoPatterns: ['add-primary-key-using-index'],
   docs: {
     summary: 'ADD PRIMARY KEY / UNIQUE / EXCLUDE on an existing table builds its index under ACCESS EXCLUSIVE.',
     problem:

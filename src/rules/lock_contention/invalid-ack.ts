@@ -4,6 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'invalid-ack',
   category: 'lock_contention',
+  pattern: 'acknowledge-a-finding',
   docs: {
     summary: 'An ack comment that is malformed, gives no reason, names an unknown rule, or acks a BLOCK where that is not allowed.',
     problem:

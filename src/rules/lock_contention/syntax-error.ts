@@ -7,6 +7,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'syntax-error',
   category: 'lock_contention',
+  pattern: 'test-migrations-in-ci',
   docs: {
     summary: 'PostgreSQL cannot parse the statement: it will fail at deploy, and no other check could run on it.',
     problem:
