@@ -11,6 +11,7 @@ import { CATEGORIES } from '../core/types.js';
  * reader is what the tests run:
  *
  *     ```sql before                                  the schema as it exists (history, not reviewed)
+ *     ```sql before:replace                          more schema, for the examples named `replace` only
  *     ```sql bad migrations/000042_x.up.sql          the naive change
  *     ```sql good migrations/000042_x.up.sql         the safe change, one fence per migration file
  *     ```sql good:goose db/20240101_x.sql            another complete good example (own repository)
@@ -132,10 +133,13 @@ export function exampleChanges(pattern: Pattern): { kind: 'bad' | 'good'; exampl
   return [...groups.values()];
 }
 
-/** The schema a pattern's examples start from: every `before` fence, in order. */
-export function beforeSql(pattern: Pattern): string {
+/**
+ * The schema an example starts from: the untagged `before` fences (shared by every example), then
+ * the `before:<name>` fences of that example.
+ */
+export function beforeSql(pattern: Pattern, example = 'main'): string {
   return pattern.examples
-    .filter((e) => e.kind === 'before')
+    .filter((e) => e.kind === 'before' && (e.example === 'main' || e.example === example))
     .map((e) => e.sql)
     .join('\n');
 }

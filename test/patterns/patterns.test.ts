@@ -36,7 +36,7 @@ function tablesOf(pattern: Pattern): string[] {
 }
 
 /** Discovers an example change as a repository, with the `before` schema as the history of each set. */
-async function changeOf(pattern: Pattern, files: { path: string | null; sql: string }[]): Promise<{ migrations: MigrationFile[]; change: Set<string> }> {
+async function changeOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<{ migrations: MigrationFile[]; change: Set<string> }> {
   const contents: Record<string, string> = {};
   for (const f of files) {
     if (contents[f.path!] !== undefined) throw new Error(`${pattern.file}: ${f.path} appears twice in one example`);
@@ -47,7 +47,7 @@ async function changeOf(pattern: Pattern, files: { path: string | null; sql: str
   const change = new Set(Object.keys(contents));
   const missing = [...change].filter((p) => !discovery.migrations.some((m) => m.path === p || m.down?.path === p));
   if (missing.length) throw new Error(`${pattern.file}: not discovered as migrations: ${missing.join(', ')}`);
-  const before = beforeSql(pattern);
+  const before = beforeSql(pattern, example);
   const history: MigrationFile[] = before
     ? [...new Set(discovery.migrations.map((m) => m.set))].map((set) => ({
         path: `${set}/(before)`,
@@ -67,8 +67,8 @@ async function changeOf(pattern: Pattern, files: { path: string | null; sql: str
   return { migrations: [...history, ...discovery.migrations], change: new Set(discovery.migrations.map((m) => m.path)) };
 }
 
-async function findingsOf(pattern: Pattern, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
-  const { migrations, change } = await changeOf(pattern, files);
+async function findingsOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
+  const { migrations, change } = await changeOf(pattern, example, files);
   const tables = Object.fromEntries(tablesOf(pattern).map((t) => [t, { rows: LARGE }]));
   const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }) });
   return result.findings.filter((f) => !f.acknowledged);
@@ -129,7 +129,7 @@ describe.each(patterns.map((p) => [p.id, p] as const))('%s', (_id, pattern) => {
   it('each bad example triggers the rules the pattern answers', async () => {
     const triggered = new Set<string>();
     for (const change of bad) {
-      const findings = (await findingsOf(pattern, change.files)).filter((f) => pattern.rules.includes(f.rule));
+      const findings = (await findingsOf(pattern, change.example, change.files)).filter((f) => pattern.rules.includes(f.rule));
       if (!findings.length) throw new Error(`bad:${change.example} triggers none of ${pattern.rules.join(', ')}`);
       for (const f of findings) triggered.add(f.rule);
     }
@@ -137,7 +137,7 @@ describe.each(patterns.map((p) => [p.id, p] as const))('%s', (_id, pattern) => {
   });
 
   it.each(good.map((c) => [c.example, c] as const))("good:%s gives no FLAG or BLOCK in the pattern's categories", async (_name, change) => {
-    const findings = (await findingsOf(pattern, change.files)).filter((f) => pattern.categories.includes(f.category));
+    const findings = (await findingsOf(pattern, change.example, change.files)).filter((f) => pattern.categories.includes(f.category));
     if (findings.length) throw new Error(`good:${change.example}:\n${show(findings)}`);
   });
 });
@@ -171,11 +171,11 @@ describe('good examples run on PostgreSQL (up, down, up again)', () => {
   const cases = patterns.flatMap((p) => exampleChanges(p).filter((c) => c.kind === 'good').map((c) => [`${p.id} good:${c.example}`, p, c] as const));
   it.each(cases)('%s', async (_name, pattern, change) => {
     const schema = `mr_pattern_${process.pid}_${pattern.id.replace(/-/g, '_')}_${change.example}`.slice(0, 63);
-    const { migrations, change: paths } = await changeOf(pattern, change.files);
+    const { migrations, change: paths } = await changeOf(pattern, change.example, change.files);
     const ups = migrations.filter((m) => paths.has(m.path));
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path = ${schema}, public`);
     try {
-      await client.query(beforeSql(pattern));
+      await client.query(beforeSql(pattern, change.example));
       for (const m of ups) await runAs(m, m.upSql, m.upStartLine, `${m.path} up`);
       if (ups.every((m) => m.down)) {
         for (const m of [...ups].reverse()) await runAs(m, m.down!.sql, m.down!.startLine, `${m.down!.path} down`);

@@ -28,6 +28,10 @@ export default defineRule({
           if (cmd.subtype !== 'AT_DropConstraint') continue;
           const fk = ctx.catalog.foreignKeys.find((f) => f.table === table && f.name === cmd.name);
           if (!fk) continue;
+          // Replaced: another constraint already enforces the same relationship (added first, as
+          // the add-foreign-key-not-valid pattern does), so nothing goes unenforced.
+          const replacement = ctx.catalog.foreignKeys.find((f) => f !== fk && f.table === table && f.refTable === fk.refTable && f.columns.join() === fk.columns.join());
+          if (replacement) continue;
           const cascade = fk.onDelete === 'CASCADE';
           ctx.report({
             messageId: 'drop',
