@@ -15,6 +15,7 @@ import { CATEGORIES } from '../core/types.js';
  *     ```sql bad migrations/000042_x.up.sql          the naive change
  *     ```sql good migrations/000042_x.up.sql         the safe change, one fence per migration file
  *     ```sql good:goose db/20240101_x.sql            another complete good example (own repository)
+ *     ```ts code src/orders/repository.ts            application code beside the migrations
  *
  * Fences of one kind and example name form one change; the path decides the framework, exactly
  * as discovery reads a real repository. Untagged fences (```sql alone) are prose illustrations.
@@ -34,10 +35,10 @@ const frontMatterSchema = z.strictObject({
 export type PatternMeta = z.infer<typeof frontMatterSchema>;
 
 export interface PatternExample {
-  kind: 'before' | 'bad' | 'good';
+  kind: 'before' | 'bad' | 'good' | 'code';
   /** Example name: fences with the same kind and name form one change. */
   example: string;
-  /** Repository path for bad/good fences (decides the framework). */
+  /** Repository path for bad/good fences (decides the framework) and code fences. */
   path: string | null;
   sql: string;
   /** 1-based line of the fence's first SQL line in the pattern file. */
@@ -61,7 +62,7 @@ export class PatternError extends Error {
   }
 }
 
-const FENCE_OPEN = /^```sql(?:\s+(.*))?$/;
+const FENCE_OPEN = /^```(\w+)(?:\s+(.*))?$/;
 
 export function parsePattern(file: string, text: string): Pattern {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(text);
@@ -85,11 +86,17 @@ export function parsePattern(file: string, text: string): Pattern {
     while (end < lines.length && lines[end] !== '```') end++;
     if (end >= lines.length) throw new PatternError(file, bodyStartLine + i, 'SQL fence is never closed');
     i = end;
-    const tag = open[1]?.trim();
+    const tag = open[2]?.trim();
     if (!tag) continue;
     const [kindAndName, path, ...rest] = tag.split(/\s+/);
     const [kind, example = 'main'] = kindAndName!.split(':');
     const line = bodyStartLine + start;
+    if (open[1] !== 'sql') {
+      // Other languages: only application code the examples refer to is tagged.
+      if (kind !== 'code' || !path) throw new PatternError(file, line - 1, `a ${open[1]} fence can only be tagged \`code <path>\``);
+      examples.push({ kind: 'code', example, path, sql: `${lines.slice(start, end).join('\n')}\n`, line });
+      continue;
+    }
     if (kind !== 'before' && kind !== 'bad' && kind !== 'good') throw new PatternError(file, line - 1, `unknown fence tag "${kind}" (before, bad or good)`);
     if (kind !== 'before' && !path) throw new PatternError(file, line - 1, `a ${kind} fence needs the migration path it stands for, e.g. \`\`\`sql ${kind} migrations/000001_x.up.sql`);
     if (rest.length) throw new PatternError(file, line - 1, `unexpected text after the path: ${rest.join(' ')}`);
@@ -122,11 +129,12 @@ export function patternPath(id: string): string {
 
 /** Groups a pattern's bad/good fences into changes: `bad:main`, `good:main`, `good:goose`, … */
 export function exampleChanges(pattern: Pattern): { kind: 'bad' | 'good'; example: string; files: PatternExample[] }[] {
+  // Tagged kinds are checked in parsePattern; only bad and good fences form changes.
   const groups = new Map<string, { kind: 'bad' | 'good'; example: string; files: PatternExample[] }>();
   for (const ex of pattern.examples) {
-    if (ex.kind === 'before') continue;
+    if (ex.kind !== 'bad' && ex.kind !== 'good') continue;
     const key = `${ex.kind}:${ex.example}`;
-    const group = groups.get(key) ?? { kind: ex.kind, example: ex.example, files: [] };
+    const group = groups.get(key) ?? { kind: ex.kind as 'bad' | 'good', example: ex.example, files: [] };
     group.files.push(ex);
     groups.set(key, group);
   }

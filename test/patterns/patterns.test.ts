@@ -8,6 +8,7 @@ import { beforeSql, exampleChanges, loadPatterns, parsePattern, PatternError, ty
 import { ALL_RULES, RULES_BY_ID } from '../../src/rules/index.js';
 import { walk } from '../../src/sql/ast.js';
 import { loadParser, parseSql } from '../../src/sql/parse.js';
+import { buildCodeIndex } from '../../src/repo/code-refs.js';
 import { makeRepo } from '../helpers.js';
 
 /**
@@ -26,6 +27,7 @@ beforeAll(() => loadParser());
 function tablesOf(pattern: Pattern): string[] {
   const names = new Set<string>();
   for (const ex of pattern.examples) {
+    if (ex.kind === 'code') continue;
     for (const statement of parseSql(ex.sql).statements) {
       walk({ [statement.type]: statement.node }, (type, fields) => {
         if (type === 'RangeVar' && typeof fields.relname === 'string') names.add(fields.relname);
@@ -36,14 +38,21 @@ function tablesOf(pattern: Pattern): string[] {
 }
 
 /** Discovers an example change as a repository, with the `before` schema as the history of each set. */
-async function changeOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<{ migrations: MigrationFile[]; change: Set<string> }> {
+async function changeOf(
+  pattern: Pattern,
+  example: string,
+  files: { path: string | null; sql: string }[],
+): Promise<{ migrations: MigrationFile[]; change: Set<string>; codeRefs: (table: string, columns: string[]) => { file: string; line: number; text: string }[] }> {
   const contents: Record<string, string> = {};
   for (const f of files) {
     if (contents[f.path!] !== undefined) throw new Error(`${pattern.file}: ${f.path} appears twice in one example`);
     contents[f.path!] = f.sql;
   }
-  const root = await makeRepo(contents);
-  const discovery = await discover(repoFiles(root, await listRepoFiles(root)), {});
+  const code = Object.fromEntries(pattern.examples.filter((e) => e.kind === 'code').map((e) => [e.path!, e.sql]));
+  const root = await makeRepo({ ...contents, ...code });
+  const allPaths = await listRepoFiles(root);
+  const discovery = await discover(repoFiles(root, allPaths), { globs: Object.keys(contents) });
+  const codeIndex = buildCodeIndex(root, allPaths, new Set(Object.keys(contents)), { include: null, exclude: [] });
   const change = new Set(Object.keys(contents));
   const missing = [...change].filter((p) => !discovery.migrations.some((m) => m.path === p || m.down?.path === p));
   if (missing.length) throw new Error(`${pattern.file}: not discovered as migrations: ${missing.join(', ')}`);
@@ -64,13 +73,13 @@ async function changeOf(pattern: Pattern, example: string, files: { path: string
         txReason: 'the schema as it exists',
       }))
     : [];
-  return { migrations: [...history, ...discovery.migrations], change: new Set(discovery.migrations.map((m) => m.path)) };
+  return { migrations: [...history, ...discovery.migrations], change: new Set(discovery.migrations.map((m) => m.path)), codeRefs: (t, c) => codeIndex.search(t, c) };
 }
 
 async function findingsOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
-  const { migrations, change } = await changeOf(pattern, example, files);
+  const { migrations, change, codeRefs } = await changeOf(pattern, example, files);
   const tables = Object.fromEntries(tablesOf(pattern).map((t) => [t, { rows: LARGE }]));
-  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }) });
+  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }), codeRefs });
   return result.findings.filter((f) => !f.acknowledged);
 }
 
