@@ -30,6 +30,11 @@ export default defineRule({
         let old: string;
         let refs;
         if (node.renameType === 'OBJECT_TABLE') {
+          // A view created under the old name in the same migration keeps old queries working
+          // (a simple view is updatable): the expand step of the expand-contract-rename pattern.
+          const bare = table.split('.').pop()!;
+          const keepsOldName = ctx.statements.some((s) => s.type === 'ViewStmt' && (rangeVarName(s.node.view as AstNode).split('.').pop() ?? '') === bare);
+          if (keepsOldName) return;
           what = 'table';
           old = table;
           refs = ctx.codeRefs(table, []);
