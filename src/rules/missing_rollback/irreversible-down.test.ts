@@ -6,9 +6,22 @@ testRule(rule, {
     { sql: 'ALTER TABLE users ADD COLUMN note text;', down: 'ALTER TABLE users DROP COLUMN note;' },
     { sql: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);', down: 'DROP TABLE t;', name: 'dropping the table undoes its index' },
     { sql: 'ALTER TABLE users DROP COLUMN legacy_id;', name: 'no down at all is missing-down, not this rule' },
+    {
+      name: 'values saved by the up and written back by the down',
+      schema: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_id bigint);',
+      sql: 'CREATE TABLE users_legacy_id_archive AS SELECT id, legacy_id FROM users WHERE legacy_id IS NOT NULL;\nALTER TABLE users DROP COLUMN legacy_id;',
+      down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;\nUPDATE users u SET legacy_id = a.legacy_id FROM users_legacy_id_archive a WHERE a.id = u.id;\nDROP TABLE users_legacy_id_archive;',
+    },
   ],
   invalid: [
     { sql: 'ALTER TABLE users DROP COLUMN legacy_id;', down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;', errors: [{ messageId: 'dataLost', message: /drops column users.legacy_id/ }] },
     { sql: 'CREATE TABLE audit (id int);', down: 'SELECT 1;', errors: [{ messageId: 'leftBehind', message: /table audit/ }] },
+    {
+      name: 'saved, but the down never writes the values back',
+      schema: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_id bigint);',
+      sql: 'CREATE TABLE users_legacy_id_archive AS SELECT id, legacy_id FROM users;\nALTER TABLE users DROP COLUMN legacy_id;',
+      down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;',
+      errors: [{ messageId: 'dataLost' }],
+    },
   ],
 });

@@ -1,4 +1,4 @@
-import { as, qualifiedName, rangeVarName } from '../../sql/ast.js';
+import { as, qualifiedName, rangeVarName, strings } from '../../sql/ast.js';
 import type { AstNode, Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 import { alterCommands, alteredTable } from '../helpers.js';
@@ -25,7 +25,16 @@ export default defineRule({
     },
   },
   create(ctx) {
-    const destroyed: { line: number; what: string }[] = [];
+    const destroyed: { line: number; what: string; restoredBy?: (down: Statement[]) => boolean }[] = [];
+    // Columns whose values an earlier statement copied out (CREATE TABLE … AS SELECT, INSERT … SELECT).
+    const saved = new Set<string>();
+    const restores = (down: Statement[], table: string, column: string): boolean =>
+      down.some(
+        (s) =>
+          s.type === 'UpdateStmt' &&
+          rangeVarName(s.node.relation as AstNode) === table &&
+          ((s.node.targetList as AstNode[] | undefined) ?? []).some((t) => (as(t, 'ResTarget')?.name as string | undefined) === column),
+      );
     const created: { line: number; object: string; undo: string; dropped: (down: Statement[]) => boolean }[] = [];
     const downDrops = (down: Statement[], type: string, name: string): boolean =>
       down.some((s) => s.type === 'DropStmt' && s.node.removeType === type && ((s.node.objects as unknown[] | undefined) ?? []).map(qualifiedName).includes(name));
@@ -40,8 +49,16 @@ export default defineRule({
           destroyed.push({ line: statement.line, what: `drops table ${((statement.node.objects as unknown[]) ?? []).map(qualifiedName).join(', ')} with its rows` });
         }
         if (statement.type === 'TruncateStmt') destroyed.push({ line: statement.line, what: 'truncates its tables' });
+        if (statement.type === 'CreateTableAsStmt' || statement.type === 'InsertStmt') for (const key of copiedColumns(statement)) saved.add(key);
         for (const cmd of table && !ctx.isNew(table) ? alterCommands(statement) : []) {
-          if (cmd.subtype === 'AT_DropColumn') destroyed.push({ line: statement.line, what: `drops column ${table}.${cmd.name as string} with its values` });
+          if (cmd.subtype !== 'AT_DropColumn') continue;
+          const column = cmd.name as string;
+          destroyed.push({
+            line: statement.line,
+            what: `drops column ${table}.${column} with its values`,
+            // Kept: the up saved the values and the down writes them back.
+            restoredBy: saved.has(`${table}.${column}`) ? (down) => restores(down, table, column) : undefined,
+          });
         }
         if (statement.type === 'CreateStmt') {
           const name = rangeVarName(statement.node.relation as AstNode);
@@ -63,7 +80,7 @@ export default defineRule({
       'File:exit'() {
         const down = ctx.down;
         if (!down || down.problems.length > 0 || down.statements.length === 0) return;
-        const first = destroyed[0];
+        const first = destroyed.find((d) => !d.restoredBy?.(down.statements));
         if (first) ctx.report({ messageId: 'dataLost', status: 'FLAG', line: first.line, data: { what: first.what } });
         // Whole-schema resets (DROP SCHEMA … CASCADE) undo everything at once.
         if (down.statements.some((s) => s.type === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA')) return;
@@ -73,3 +90,23 @@ export default defineRule({
     };
   },
 });
+
+/** `table.column` pairs a statement reads: any table it selects from, with the columns it names. */
+function copiedColumns(statement: Statement): string[] {
+  const tables = new Set<string>();
+  const columns = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const fields = node as AstNode;
+    if (typeof fields.relname === 'string') tables.add(rangeVarName(fields));
+    const ref = as(node, 'ColumnRef');
+    if (ref) {
+      const parts = strings(ref.fields);
+      if (parts.length) columns.add(parts[parts.length - 1]!);
+    }
+    Object.values(fields).forEach(visit);
+  };
+  visit(statement.type === 'InsertStmt' ? statement.node.selectStmt : statement.node.query);
+  return [...tables].flatMap((t) => [...columns].map((c) => `${t}.${c}`));
+}
