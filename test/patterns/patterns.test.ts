@@ -6,7 +6,7 @@ import type { Finding, MigrationFile } from '../../src/core/types.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { beforeSql, exampleChanges, loadPatterns, parsePattern, PatternError, type Pattern } from '../../src/patterns/library.js';
 import { ALL_RULES, RULES_BY_ID } from '../../src/rules/index.js';
-import { loadParser, parseSql } from '../../src/sql/parse.js';
+import { fingerprint, loadParser, parseSql } from '../../src/sql/parse.js';
 import { buildCodeIndex } from '../../src/repo/code-refs.js';
 import { makeRepo } from '../helpers.js';
 
@@ -81,7 +81,10 @@ async function changeOf(
 async function findingsOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
   const { migrations, change, codeRefs } = await changeOf(pattern, example, files);
   const tables = Object.fromEntries(tablesOf(pattern).map((t) => [t, { rows: LARGE }]));
-  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }), codeRefs });
+  // A file the `before` fences show as merged, with different SQL now: an edited migration.
+  const merged = pattern.examples.filter((e) => e.kind === 'before' && e.path && (e.example === 'main' || e.example === example));
+  const modified = new Set(files.filter((f) => merged.some((m) => m.path === f.path && fingerprint(m.sql) !== fingerprint(f.sql))).map((f) => f.path!));
+  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }), codeRefs, modified });
   return result.findings.filter((f) => !f.acknowledged);
 }
 
@@ -186,7 +189,7 @@ describe('good examples run on PostgreSQL (up, down, up again)', () => {
 
   const cases = patterns.flatMap((p) => exampleChanges(p).filter((c) => c.kind === 'good').map((c) => [`${p.id} good:${c.example}`, p, c] as const));
   it.each(cases)('%s', async (_name, pattern, change) => {
-    const schema = `mr_pattern_${process.pid}_${pattern.id.replace(/-/g, '_')}_${change.example}`.slice(0, 63);
+    const schema = `mr_pattern_${process.pid}_${pattern.id}_${change.example}`.replace(/[^a-z0-9_]/g, '_').slice(0, 63);
     const { migrations, change: paths } = await changeOf(pattern, change.example, change.files);
     const ups = migrations.filter((m) => paths.has(m.path));
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path = ${schema}, public`);

@@ -42,6 +42,7 @@ export default defineRule({
             messageId: 'build',
             status: impact.status,
             table,
+            pattern: kind === 'PRIMARY KEY' ? 'add-primary-key-using-index' : undefined,
             verify: impact.rows === null ? `size of ${table}` : undefined,
             data: { kind, table, columns, size: impact.size, duration: impact.duration, name: (constraint.conname as string | undefined) ?? `${table}_${kind === 'PRIMARY KEY' ? 'pkey' : 'key'}` },
           });
