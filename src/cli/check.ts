@@ -102,7 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<{ review: Review;
     : null;
 
   const result = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
-  const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result) : renderText(result, { color: options.color });
+  const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';
   return { review: result, output, exitCode: failing ? 1 : 0 };
 }

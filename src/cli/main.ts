@@ -4,6 +4,7 @@ import { CATEGORY_NAMES } from '../core/types.js';
 import { ALL_RULES } from '../rules/index.js';
 import { docsPath } from '../rules/define.js';
 import { runCheck } from './check.js';
+import { printPatterns } from './patterns.js';
 
 /**
  * The command line. The only place (with the app entry) that catches errors: typed errors print
@@ -55,6 +56,15 @@ export async function main(argv: string[]): Promise<number> {
         return;
       }
       for (const rule of ALL_RULES) process.stdout.write(`${rule.id.padEnd(40)} ${CATEGORY_NAMES[rule.category].padEnd(26)} ${rule.docs.summary}\n`);
+    });
+
+  program
+    .command('patterns')
+    .description('List the safe-pattern library, or print one pattern.')
+    .argument('[id]', 'pattern id (see the list)')
+    .option('--json', 'machine-readable list')
+    .action((id: string | undefined, opts: { json?: boolean }) => {
+      process.stdout.write(printPatterns(id, { json: !!opts.json, color: !!process.stdout.isTTY }));
     });
 
   try {

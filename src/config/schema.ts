@@ -79,6 +79,11 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Where rule docs and patterns are published, e.g. `https://github.com/acme/migration-review/blob/main/`.
+     * Comment links are this plus `docs/rules/<id>.md` or `patterns/<id>.md`. Default: repository-relative paths.
+     */
+    docsUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 
@@ -107,6 +112,7 @@ export interface ResolvedConfig {
   };
   acks: { allowBlock: boolean };
   code: { include: string[] | null; exclude: string[] };
+  docsUrl: string | null;
 }
 
 export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
@@ -134,5 +140,6 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     },
     acks: { allowBlock: config.acks?.allowBlock ?? false },
     code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [] },
+    docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
   };
 }

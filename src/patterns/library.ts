@@ -71,7 +71,8 @@ export function parsePattern(file: string, text: string): Pattern {
   try {
     meta = frontMatterSchema.parse(parseYaml(match[1]!));
   } catch (error) {
-    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(front matter)'}: ${i.message}`).join('; ') : (error as Error).message;
+    const detail =
+      error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(front matter)'}: ${i.message}`).join('; ') : (error as Error).message;
     throw new PatternError(file, 2, `front matter: ${detail}`);
   }
   const bodyStartLine = match[0].split('\n').length;
@@ -99,7 +100,8 @@ export function parsePattern(file: string, text: string): Pattern {
     }
     if (kind !== 'before' && kind !== 'bad' && kind !== 'good') throw new PatternError(file, line - 1, `unknown fence tag "${kind}" (before, bad or good)`);
     // A before fence with a path is that file as already merged (an edit of it is a modified migration).
-    if (kind !== 'before' && !path) throw new PatternError(file, line - 1, `a ${kind} fence needs the migration path it stands for, e.g. \`\`\`sql ${kind} migrations/000001_x.up.sql`);
+    if (kind !== 'before' && !path)
+      throw new PatternError(file, line - 1, `a ${kind} fence needs the migration path it stands for, e.g. \`\`\`sql ${kind} migrations/000001_x.up.sql`);
     if (rest.length) throw new PatternError(file, line - 1, `unexpected text after the path: ${rest.join(' ')}`);
     examples.push({ kind, example, path: path ?? null, sql: `${lines.slice(start, end).join('\n')}\n`, line });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Review } from '../core/types.js';
+import { patternPath } from '../patterns/library.js';
 import { docsPath } from '../rules/define.js';
 import { buildView } from './view.js';
 
@@ -19,7 +20,12 @@ const VERDICT_ICONS = { SAFE_TO_SHIP: '✅', SAFE_WITH_MODIFICATIONS: '⚠️', 
 export function renderMarkdown(review: Review, options: { docsBaseUrl?: string } = {}): string {
   const view = buildView(review);
   const base = options.docsBaseUrl ?? '';
-  const finding = <T extends { status: string; rule: string }>(f: T) => ({ ...f, isBlock: f.status === 'BLOCK', docs: `${base}${docsPath(f.rule)}` });
+  const finding = <T extends { status: string; rule: string; pattern?: string | null }>(f: T) => ({
+    ...f,
+    isBlock: f.status === 'BLOCK',
+    docs: `${base}${docsPath(f.rule)}`,
+    patternLink: f.pattern ? `${base}${patternPath(f.pattern)}` : null,
+  });
   const model = {
     ...view,
     verdictIcon: VERDICT_ICONS[review.verdict],

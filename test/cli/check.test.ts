@@ -63,6 +63,38 @@ describe('migration-review check: the seed incidents', () => {
     expect(md.stdout).toContain('<!-- migration-review -->');
     expect(md.stdout).toContain('| Lock Contention | ⛔ BLOCK |');
     expect(md.stdout.includes('\u001b[')).toBe(false);
+    // Each finding links its rule docs and its safe pattern (repository-relative without docsUrl).
+    expect(md.stdout).toContain('[safe pattern: create-index-concurrently](patterns/create-index-concurrently.md)');
+    expect(md.stdout).toContain('[rule docs](docs/rules/create-index-non-concurrently.md)');
+  });
+
+  it('links to a published docs site when the config names one', async () => {
+    const root = await makeRepo({
+      'db/migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
+      'db/migrations/000002_idx.up.sql': 'CREATE INDEX idx_orders_status ON orders (status);',
+      '.github/migration-review.yml': 'tables:\n  orders: { rows: 80000000 }\ndocsUrl: https://docs.example.com/mr\n',
+    });
+    const md = await cli(['check', join(root, 'db/migrations/000002_idx.up.sql'), '--root', root, '--format', 'markdown']);
+    expect(md.stdout).toContain('(https://docs.example.com/mr/patterns/create-index-concurrently.md)');
+    const bad = await makeRepo({ '.github/migration-review.yml': 'docsUrl: javascript:alert(1)\n', 'm/000001_a.up.sql': 'SELECT 1;' });
+    const refused = await cli(['check', '--root', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/docsUrl/);
+  });
+
+  it('patterns: lists the library and prints one pattern', async () => {
+    const list = await cli(['patterns']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^add-not-null-column +Add a NOT NULL column to a big table$/m);
+    const one = await cli(['patterns', 'add-not-null-column']);
+    expect(one.stdout).toContain('Answers: add-column-not-null-without-default');
+    expect(one.stdout).toContain('VALIDATE CONSTRAINT users_email_normalized_not_null');
+    expect(one.stdout).not.toMatch(/```sql good/);
+    const json = JSON.parse((await cli(['patterns', '--json'])).stdout) as { id: string }[];
+    expect(json.length).toBeGreaterThanOrEqual(18);
+    const unknown = await cli(['patterns', 'lock']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('did you mean lock-timeout');
   });
 
   it('the safe rewrite passes, and an ack silences a FLAG', async () => {

@@ -44,7 +44,11 @@ async function changeOf(
   pattern: Pattern,
   example: string,
   files: { path: string | null; sql: string }[],
-): Promise<{ migrations: MigrationFile[]; change: Set<string>; codeRefs: (table: string, columns: string[]) => { file: string; line: number; text: string }[] }> {
+): Promise<{
+  migrations: MigrationFile[];
+  change: Set<string>;
+  codeRefs: (table: string, columns: string[]) => { file: string; line: number; text: string }[];
+}> {
   const contents: Record<string, string> = {};
   for (const f of files) {
     if (contents[f.path!] !== undefined) throw new Error(`${pattern.file}: ${f.path} appears twice in one example`);
@@ -75,7 +79,11 @@ async function changeOf(
         txReason: 'the schema as it exists',
       }))
     : [];
-  return { migrations: [...history, ...discovery.migrations], change: new Set(discovery.migrations.map((m) => m.path)), codeRefs: (t, c) => codeIndex.search(t, c) };
+  return {
+    migrations: [...history, ...discovery.migrations],
+    change: new Set(discovery.migrations.map((m) => m.path)),
+    codeRefs: (t, c) => codeIndex.search(t, c),
+  };
 }
 
 async function findingsOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
@@ -113,17 +121,21 @@ describe('the library', () => {
       for (const id of pattern.rules) {
         const rule = RULES_BY_ID.get(id);
         if (!rule) problems.push(`${pattern.id}: unknown rule ${id}`);
-        else if (!pattern.categories.includes(rule.category)) problems.push(`${pattern.id}: rule ${id} is in ${rule.category}, not in the pattern's categories`);
+        else if (!pattern.categories.includes(rule.category))
+          problems.push(`${pattern.id}: rule ${id} is in ${rule.category}, not in the pattern's categories`);
       }
     }
     expect(problems).toEqual([]);
   });
   it('reports a bad fence tag with its file and line', () => {
-    const text = '---\nid: x-y\ntitle: A title\nsummary: long enough summary text here\ncategories: [lock_contention]\nrules: [a]\npostgres: "14+"\n---\n\nText\n\n```sql worse a.sql\nSELECT 1;\n```\n';
+    const text =
+      '---\nid: x-y\ntitle: A title\nsummary: long enough summary text here\ncategories: [lock_contention]\nrules: [a]\npostgres: "14+"\n---\n\nText\n\n```sql worse a.sql\nSELECT 1;\n```\n';
     expect(() => parsePattern('patterns/x-y.md', text)).toThrow(PatternError);
     expect(() => parsePattern('patterns/x-y.md', text)).toThrow('patterns/x-y.md:12: unknown fence tag "worse"');
     expect(() => parsePattern('patterns/x-y.md', text.replace('worse a.sql', 'good'))).toThrow(/:12: a good fence needs the migration path/);
-    expect(() => parsePattern('patterns/x-y.md', text.replace('categories: [lock_contention]', 'categories: [locks]'))).toThrow(/:2: front matter: categories\.0/);
+    expect(() => parsePattern('patterns/x-y.md', text.replace('categories: [lock_contention]', 'categories: [locks]'))).toThrow(
+      /:2: front matter: categories\.0/,
+    );
   });
 });
 
@@ -187,7 +199,11 @@ describe('good examples run on PostgreSQL (up, down, up again)', () => {
     }
   }
 
-  const cases = patterns.flatMap((p) => exampleChanges(p).filter((c) => c.kind === 'good').map((c) => [`${p.id} good:${c.example}`, p, c] as const));
+  const cases = patterns.flatMap((p) =>
+    exampleChanges(p)
+      .filter((c) => c.kind === 'good')
+      .map((c) => [`${p.id} good:${c.example}`, p, c] as const),
+  );
   it.each(cases)('%s', async (_name, pattern, change) => {
     const schema = `mr_pattern_${process.pid}_${pattern.id}_${change.example}`.replace(/[^a-z0-9_]/g, '_').slice(0, 63);
     const { migrations, change: paths } = await changeOf(pattern, change.example, change.files);
