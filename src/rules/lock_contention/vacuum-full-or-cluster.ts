@@ -16,7 +16,7 @@ export default defineRule({
   messages: {
     rewrite: {
       message: '{{command}} rewrites {{table}} ({{size}}) under ACCESS EXCLUSIVE: every read and write on it waits for {{duration}}.',
-      recommendation: 'Reclaim space online with pg_repack or pg_squeeze, run by an operator outside the migration; a plain VACUUM does not block traffic.',
+      recommendation: 'Reclaim space online, run by an operator outside the migration: `REPACK (CONCURRENTLY)` on PostgreSQL 19+, pg_repack before it; a plain VACUUM does not block traffic.',
     },
   },
   create(ctx) {
