@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import type { WorkerRequest, WorkerResponse } from './pglite-worker.js';
+
+/**
+ * Where traced SQL runs: the embedded PostgreSQL (PGlite in a worker thread) or a throwaway
+ * database on a real server. Both answer the same three calls, each under a time limit.
+ */
+export interface Executor {
+  readonly engine: 'pglite' | 'postgres';
+  exec(sql: string, timeoutMs: number): Promise<void>;
+  query<T extends Record<string, unknown>>(sql: string, timeoutMs?: number): Promise<T[]>;
+  /** The data directory as a tarball (PGlite only), to start the next trace from. */
+  dump?(): Promise<ArrayBuffer>;
+  close(): Promise<void>;
+}
+
+/** A statement PostgreSQL refused; `code` is the SQLSTATE. */
+export class SqlError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly position: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** A statement that overran its limit; the executor is gone and must not be used again. */
+export class TraceTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`stopped after ${limitMs} ms`);
+  }
+}
+
+/** The worker is compiled JavaScript: dist/ beside src/, so the tests (which run src/) use the build too. */
+const WORKER = fileURLToPath(new URL('../../dist/trace/pglite-worker.js', import.meta.url));
+
+const QUERY_TIMEOUT_MS = 10_000;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export async function openPglite(dump: ArrayBuffer | null, options: { openTimeoutMs?: number; memoryMb?: number } = {}): Promise<Executor> {
+  if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` (npm ci does it) before tracing`);
+  const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? 512 } });
+  worker.unref();
+  let nextId = 1;
+  let dead: Error | null = null;
+  const pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
+  const failAll = (error: Error): void => {
+    dead ??= error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (response: WorkerResponse) => {
+    const waiting = pending.get(response.id);
+    pending.delete(response.id);
+    waiting?.resolve(response);
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(new Error(`the embedded database stopped (worker exit ${code})`)));
+
+  const call = (request: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<WorkerResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        const error = new TraceTimeout(timeoutMs);
+        failAll(error);
+        void worker.terminate();
+        reject(error);
+      }, timeoutMs);
+      pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      worker.postMessage({ ...request, id } as WorkerRequest, transfer);
+    }).then((response) => {
+      if (!response.ok) throw new SqlError(response.error.message, response.error.code, response.error.position);
+      return response;
+    });
+  };
+
+  await call({ op: 'open', dump }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
+  return {
+    engine: 'pglite',
+    exec: async (sql, timeoutMs) => void (await call({ op: 'exec', sql }, timeoutMs)),
+    query: async <T extends Record<string, unknown>>(sql: string, timeoutMs = QUERY_TIMEOUT_MS) => (((await call({ op: 'query', sql }, timeoutMs)) as { rows?: T[] }).rows ?? []) as T[],
+    dump: async () => {
+      const response = await call({ op: 'dump' }, 60_000);
+      return (response as { dump: ArrayBuffer }).dump;
+    },
+    close: async () => {
+      if (!dead) await call({ op: 'close' }, 10_000).catch(() => undefined);
+      failAll(new Error('closed'));
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * A throwaway database on a real PostgreSQL: created for this trace, dropped after it. Nothing
+ * else on the server is touched; statement_timeout bounds each statement server-side, and a
+ * client-side timer cancels the backend if the server does not.
+ */
+export async function openPostgres(url: string): Promise<Executor> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `migration_review_trace_${process.pid}_${Date.now().toString(36)}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: target.toString() });
+  try {
+    await client.connect();
+  } catch (error) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
+    await admin.end();
+    throw error;
+  }
+  const pid = ((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!).pid;
+
+  const run = async <T extends Record<string, unknown>>(sql: string, timeoutMs: number): Promise<T[]> => {
+    const timer = setTimeout(() => void admin.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined), timeoutMs + 500);
+    try {
+      await client.query(`SET statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+      const result = await client.query(sql);
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return ((last as pg.QueryResult | undefined)?.rows ?? []) as T[];
+    } catch (error) {
+      const e = error as { message: string; code?: string; position?: string };
+      if (e.code === '57014') throw new TraceTimeout(timeoutMs);
+      throw new SqlError(e.message, e.code, e.position === undefined ? undefined : Number(e.position));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    engine: 'postgres',
+    exec: async (sql, timeoutMs) => void (await run(sql, timeoutMs)),
+    query: (sql, timeoutMs = QUERY_TIMEOUT_MS) => run(sql, timeoutMs),
+    close: async () => {
+      await client.end().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}

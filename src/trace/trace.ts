@@ -1,0 +1,420 @@
+import type { MigrationFile } from '../core/types.js';
+import type { Discovery } from '../discover/index.js';
+import { expandStatements } from '../sql/expand.js';
+import { parseSql, type Statement } from '../sql/parse.js';
+import { catalogDifferences, readCatalog } from './catalog-snapshot.js';
+import { SqlError, TraceTimeout, type Executor } from './executor.js';
+import { refusal } from './sandbox.js';
+
+/**
+ * The lock trace: the change's up migrations really run, statement by statement, with the
+ * framework's transaction semantics, against the schema the earlier migrations build. For each
+ * statement it records the relation locks the session holds (pg_locks), which tables got new
+ * storage (pg_class.relfilenode: a rewrite), errors, and until which statement each lock is held.
+ * Then the down runs, and the catalog is compared with the one before the up.
+ */
+
+export interface TraceLimits {
+  /** Per statement; a statement that overruns is stopped and the trace ends. */
+  statementMs: number;
+  /** The whole trace (replay included). */
+  totalMs: number;
+  /** Files larger than this are not traced. */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_LIMITS: TraceLimits = { statementMs: 5_000, totalMs: 60_000, maxFileBytes: 1_000_000 };
+
+export interface LockTrace {
+  relation: string;
+  mode: string;
+  /** Created by this change (its locks block nobody). */
+  isNew: boolean;
+  /** Line of the statement that ends the transaction holding it (this line when it commits alone). */
+  heldUntilLine: number;
+  /** Statements run while it was held, this one included. */
+  heldForStatements: number;
+}
+
+export type StatementStatus = 'ok' | 'error' | 'refused' | 'killed' | 'skipped';
+
+export interface StatementTrace {
+  file: string;
+  line: number;
+  type: string;
+  sql: string;
+  inTransaction: boolean;
+  status: StatementStatus;
+  /** For error / refused / killed / skipped: what happened. */
+  reason?: string;
+  code?: string;
+  locks: LockTrace[];
+  /** Existing tables (and indexes) that got new storage: rewritten. */
+  rewrites: string[];
+  ms: number;
+}
+
+export interface FileTrace {
+  path: string;
+  txMode: MigrationFile['txMode'];
+  statements: StatementTrace[];
+  /** Why the file was not traced at all (too large, does not parse, the trace stopped earlier). */
+  skipped?: string;
+  rollback?: { status: 'restored' | 'differs' | 'failed' | 'not-run'; down: string; differences: string[]; reason?: string; line?: number };
+}
+
+export interface ReplayNote {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface TraceResult {
+  engine: 'pglite' | 'postgres';
+  base: { migrations: number; statements: number; skipped: ReplayNote[]; snapshot: 'cached' | 'built' | 'none'; ms: number };
+  files: FileTrace[];
+  /** Set when the whole trace was cut short (total limit, a killed statement). */
+  stopped?: string;
+  ms: number;
+}
+
+/** What the trace needs from the review: the discovered files and the change. */
+export interface TraceInput {
+  discovery: Discovery;
+  change: Set<string> | null;
+}
+
+/** Starting point for a trace: an executor on an empty database, or one restored from a snapshot. */
+export interface TraceEngine {
+  /** A database with `history` applied; `replay` is called only when no snapshot exists. */
+  open(history: MigrationFile[], replay: (executor: Executor) => Promise<TraceResult['base']>): Promise<{ executor: Executor; base: TraceResult['base'] }>;
+}
+
+/** Tables with storage: a new relfilenode after a statement means it wrote the table anew. */
+const USER_RELATIONS = `
+  SELECT c.oid::regclass::text AS relation, c.relfilenode::text AS filenode
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`;
+
+/** Table-level locks of this session (indexes follow their table; catalogs are not the user's). */
+const SESSION_LOCKS = `
+  SELECT l.relation::regclass::text AS relation, l.mode
+  FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+    AND c.relkind IN ('r', 'p', 'm')`;
+
+/** Lock modes from weakest to strongest (PostgreSQL's table-level lock order). */
+export const LOCK_STRENGTH = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
+
+/** Statements PostgreSQL refuses inside a transaction block: run bare, their locks cannot be read. */
+function mustRunAlone(statement: Statement): boolean {
+  const { type, node } = statement;
+  if (type === 'IndexStmt' || type === 'ReindexStmt') return !!node.concurrent || /\bconcurrently\b/i.test(statement.text);
+  if (type === 'DropStmt') return !!node.concurrent;
+  if (type === 'VacuumStmt' || type === 'CreatedbStmt' || type === 'AlterSystemStmt') return true;
+  // A DO block or CALL that commits between batches needs to own its transactions.
+  if ((type === 'DoStmt' || type === 'CallStmt') && /\bcommit\b/i.test(statement.text)) return true;
+  return false;
+}
+
+/** The statements a runner sends, each with the nested ones (DO bodies) it contains. */
+function topLevel(file: MigrationFile, script: 'up' | 'down'): { statements: { statement: Statement; nested: Statement[] }[]; problem?: string } {
+  const sql = script === 'up' ? file.upSql : file.down!.sql;
+  const parsed = expandStatements(parseSql(sql, script === 'up' ? file.upStartLine : file.down!.startLine, script === 'up' ? file.chunks : undefined));
+  if (parsed.problems.length) return { statements: [], problem: `line ${parsed.problems[0]!.line} does not parse` };
+  const out: { statement: Statement; nested: Statement[] }[] = [];
+  for (const statement of parsed.statements) {
+    if (statement.nested) out[out.length - 1]?.nested.push(statement);
+    else out.push({ statement, nested: [] });
+  }
+  return { statements: out };
+}
+
+/** Whether the runner wraps the whole file in one transaction. */
+function runnerWraps(file: MigrationFile, count: number): boolean {
+  return file.txMode === 'per-file' || file.txMode === 'all-pending' || (file.txMode === 'implicit' && count > 1);
+}
+
+class Clock {
+  private readonly started = Date.now();
+  constructor(private readonly totalMs: number) {}
+  left(): number {
+    return this.totalMs - (Date.now() - this.started);
+  }
+  elapsed(): number {
+    return Date.now() - this.started;
+  }
+}
+
+async function relfilenodes(executor: Executor): Promise<Map<string, string>> {
+  const rows = await executor.query<{ relation: string; filenode: string }>(USER_RELATIONS);
+  return new Map(rows.map((r) => [r.relation, r.filenode]));
+}
+
+/** Replays history into a fresh database: statement by statement, skipping what fails (with a note). */
+export async function replayHistory(executor: Executor, history: MigrationFile[], limits: TraceLimits): Promise<TraceResult['base']> {
+  const started = Date.now();
+  const skipped: ReplayNote[] = [];
+  let statements = 0;
+  for (const file of history) {
+    if (file.upSql.length > limits.maxFileBytes) {
+      skipped.push({ file: file.path, line: file.upStartLine, message: 'too large to replay' });
+      continue;
+    }
+    const { statements: list, problem } = topLevel(file, 'up');
+    if (problem) {
+      skipped.push({ file: file.path, line: file.upStartLine, message: problem });
+      continue;
+    }
+    for (const { statement, nested } of list) {
+      if (statement.type === 'TransactionStmt') continue;
+      statements++;
+      const refused = [statement, ...nested].map(refusal).find(Boolean);
+      if (refused) {
+        skipped.push({ file: file.path, line: statement.line, message: `not run: ${refused}` });
+        continue;
+      }
+      try {
+        await executor.exec(statement.text, limits.statementMs);
+      } catch (error) {
+        if (error instanceof TraceTimeout) throw error;
+        // Extensions PGlite lacks, roles, grants to roles that do not exist: noted, not fatal.
+        skipped.push({ file: file.path, line: statement.line, message: (error as Error).message });
+      }
+    }
+  }
+  return { migrations: history.length, statements, skipped, snapshot: 'none', ms: Date.now() - started };
+}
+
+/**
+ * Traces the change. Files are grouped by migration set; each set starts from its own history.
+ * Everything is best effort within the limits: what could not run is said, never hidden.
+ */
+export async function traceChange(input: TraceInput, engine: TraceEngine, limits: TraceLimits = DEFAULT_LIMITS): Promise<TraceResult> {
+  const clock = new Clock(limits.totalMs);
+  const inChange = (path: string): boolean => input.change === null || input.change.has(path);
+  const sets = new Map<string, MigrationFile[]>();
+  for (const file of input.discovery.migrations) {
+    const list = sets.get(file.set) ?? [];
+    list.push(file);
+    sets.set(file.set, list);
+  }
+  const result: TraceResult = { engine: 'pglite', base: { migrations: 0, statements: 0, skipped: [], snapshot: 'none', ms: 0 }, files: [], ms: 0 };
+  for (const list of sets.values()) {
+    list.sort((a, b) => a.order - b.order);
+    const changed = list.filter((f) => inChange(f.path));
+    if (!changed.length) continue;
+    if (result.stopped) {
+      for (const file of changed) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: result.stopped });
+      continue;
+    }
+    const firstChanged = changed[0]!.order;
+    const history = list.filter((f) => f.order < firstChanged);
+    let executor: Executor | null = null;
+    try {
+      const opened = await engine.open(history, (e) => replayHistory(e, history, { ...limits, statementMs: Math.min(limits.statementMs, clock.left()) }));
+      executor = opened.executor;
+      result.engine = executor.engine;
+      result.base = mergeBase(result.base, opened.base);
+      // Files of the set after the first changed one that are not in the change still run (untraced) in order.
+      for (const file of list.filter((f) => f.order >= firstChanged)) {
+        if (result.stopped) {
+          if (inChange(file.path)) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: result.stopped });
+          continue;
+        }
+        if (!inChange(file.path)) {
+          await runQuietly(executor, file, 'up', limits, clock);
+          continue;
+        }
+        const traced = await traceFile(executor, file, limits, clock);
+        result.files.push(traced.file);
+        if (traced.stopped) result.stopped = traced.stopped;
+      }
+    } catch (error) {
+      const reason = error instanceof TraceTimeout ? `the trace stopped: a statement ran longer than ${error.limitMs} ms` : `the trace could not run: ${(error as Error).message}`;
+      result.stopped = reason;
+      for (const file of changed) if (!result.files.some((f) => f.path === file.path)) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: reason });
+    } finally {
+      await executor?.close().catch(() => undefined);
+    }
+  }
+  result.ms = clock.elapsed();
+  return result;
+}
+
+function mergeBase(a: TraceResult['base'], b: TraceResult['base']): TraceResult['base'] {
+  return {
+    migrations: a.migrations + b.migrations,
+    statements: a.statements + b.statements,
+    skipped: [...a.skipped, ...b.skipped],
+    snapshot: b.snapshot === 'built' || a.snapshot === 'built' ? 'built' : b.snapshot === 'cached' || a.snapshot === 'cached' ? 'cached' : 'none',
+    ms: a.ms + b.ms,
+  };
+}
+
+/** Runs a script without tracing (moving the schema forward); errors are ignored like replay errors. */
+async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' | 'down', limits: TraceLimits, clock: Clock): Promise<{ error?: string; line?: number }> {
+  const { statements, problem } = topLevel(file, script);
+  if (problem) return { error: problem };
+  const wraps = runnerWraps(file, statements.length);
+  if (wraps) await executor.exec('BEGIN', limits.statementMs);
+  for (const { statement, nested } of statements) {
+    const refused = [statement, ...nested].map(refusal).find(Boolean);
+    if (refused) continue;
+    try {
+      await executor.exec(statement.text, Math.min(limits.statementMs, clock.left()));
+    } catch (error) {
+      if (error instanceof TraceTimeout) throw error;
+      if (wraps) await executor.exec('ROLLBACK', limits.statementMs).catch(() => undefined);
+      return { error: (error as Error).message, line: statement.line };
+    }
+  }
+  if (wraps) await executor.exec('COMMIT', limits.statementMs);
+  return {};
+}
+
+async function traceFile(executor: Executor, file: MigrationFile, limits: TraceLimits, clock: Clock): Promise<{ file: FileTrace; stopped?: string }> {
+  const out: FileTrace = { path: file.path, txMode: file.txMode, statements: [] };
+  if (file.upSql.length > limits.maxFileBytes) {
+    out.skipped = `not traced: ${Math.round(file.upSql.length / 1024)} KB is over the ${Math.round(limits.maxFileBytes / 1024)} KB trace limit`;
+    return { file: out };
+  }
+  const { statements, problem } = topLevel(file, 'up');
+  if (problem) {
+    out.skipped = `not traced: ${problem}`;
+    return { file: out };
+  }
+  const catalogBefore = file.down ? await readCatalog(executor) : null;
+  const baseRelations = await relfilenodes(executor);
+  const wraps = runnerWraps(file, statements.length);
+  let inTx = false;
+  if (wraps) {
+    await executor.exec('BEGIN', limits.statementMs);
+    inTx = true;
+  }
+  // Locks held by the open transaction (PostgreSQL releases none before COMMIT), with the
+  // statement count at which each was taken; closed when the transaction ends.
+  let held: { lock: LockTrace; at: number }[] = [];
+  let statementsInTx = 0;
+  const release = (line: number): void => {
+    for (const { lock, at } of held) {
+      lock.heldUntilLine = line;
+      lock.heldForStatements = statementsInTx - at + 1;
+    }
+    held = [];
+    statementsInTx = 0;
+  };
+  const strongestHeld = (relation: string): string | undefined =>
+    held.filter((h) => h.lock.relation === relation).reduce<string | undefined>((m, h) => (!m || strength(h.lock.mode) > strength(m) ? h.lock.mode : m), undefined);
+  let stopped: string | undefined;
+  let failed = false;
+
+  for (const { statement, nested } of statements) {
+    const entry: StatementTrace = {
+      file: file.path,
+      line: statement.line,
+      type: statement.type,
+      sql: statement.text.length > 200 ? `${statement.text.slice(0, 197)}…` : statement.text,
+      inTransaction: inTx,
+      status: 'ok',
+      locks: [],
+      rewrites: [],
+      ms: 0,
+    };
+    out.statements.push(entry);
+    if (failed || stopped) {
+      entry.status = 'skipped';
+      entry.reason = stopped ?? 'not run: an earlier statement failed, so the runner stops here';
+      continue;
+    }
+    const refused = [statement, ...nested].map(refusal).find(Boolean);
+    if (refused) {
+      entry.status = 'refused';
+      entry.reason = `not run in the trace: ${refused}`;
+      continue;
+    }
+    if (statement.type === 'TransactionStmt') {
+      const kind = statement.node.kind as string;
+      try {
+        await executor.exec(statement.text, limits.statementMs);
+      } catch (error) {
+        entry.status = 'error';
+        entry.reason = (error as Error).message;
+      }
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') inTx = true;
+      if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
+        release(statement.line);
+        inTx = false;
+      }
+      continue;
+    }
+    const before = await relfilenodes(executor);
+    const ownTx = !inTx && !mustRunAlone(statement);
+    const started = Date.now();
+    try {
+      // Outside a transaction the locks are gone when the statement ends: run it in its own
+      // transaction (same locks, same effect) so pg_locks can be read before the COMMIT.
+      if (ownTx) await executor.exec('BEGIN', limits.statementMs);
+      await executor.exec(statement.text, Math.max(1, Math.min(limits.statementMs, clock.left())));
+      entry.ms = Date.now() - started;
+      if (inTx || ownTx) {
+        statementsInTx++;
+        // Per table, the strongest mode held now; a stronger one than before is this statement's.
+        const strongest = new Map<string, string>();
+        for (const row of await executor.query<{ relation: string; mode: string }>(SESSION_LOCKS)) {
+          const current = strongest.get(row.relation);
+          if (!current || strength(row.mode) > strength(current)) strongest.set(row.relation, row.mode);
+        }
+        for (const [relation, mode] of strongest) {
+          const before = strongestHeld(relation);
+          if (before && strength(before) >= strength(mode)) continue;
+          const lock: LockTrace = { relation, mode, isNew: !baseRelations.has(relation), heldUntilLine: statement.line, heldForStatements: 1 };
+          held.push({ lock, at: statementsInTx });
+          entry.locks.push(lock);
+        }
+      }
+      if (ownTx) {
+        await executor.exec('COMMIT', limits.statementMs);
+        release(statement.line);
+      }
+      const after = await relfilenodes(executor);
+      for (const [relation, node] of before) if (after.has(relation) && after.get(relation) !== node) entry.rewrites.push(relation);
+    } catch (error) {
+      entry.ms = Date.now() - started;
+      if (error instanceof TraceTimeout) {
+        entry.status = 'killed';
+        entry.reason = `stopped after ${error.limitMs} ms (the trace's limit per statement)`;
+        stopped = `the trace stopped at ${file.path}:${statement.line}, which ran longer than ${error.limitMs} ms`;
+        continue;
+      }
+      entry.status = 'error';
+      entry.reason = (error as Error).message;
+      entry.code = error instanceof SqlError ? error.code : undefined;
+      failed = true;
+      if (inTx || ownTx) await executor.exec('ROLLBACK', limits.statementMs).catch(() => undefined);
+      release(statement.line);
+      inTx = false;
+    }
+  }
+  if (stopped) return { file: out, stopped };
+  if (inTx && !failed) {
+    await executor.exec('COMMIT', limits.statementMs);
+    release(statements[statements.length - 1]?.statement.endLine ?? file.upStartLine);
+  }
+  if (file.down && catalogBefore && !failed) out.rollback = await checkRollback(executor, file, catalogBefore, limits, clock);
+  return { file: out };
+}
+
+/** Runs the down, compares the catalog with the one before the up, then re-applies the up. */
+async function checkRollback(executor: Executor, file: MigrationFile, before: string[], limits: TraceLimits, clock: Clock): Promise<FileTrace['rollback']> {
+  const down = file.down!.path;
+  const result = await runQuietly(executor, file, 'down', limits, clock);
+  if (result.error) return { status: 'failed', down, differences: [], reason: result.error, line: result.line };
+  const after = await readCatalog(executor);
+  const differences = catalogDifferences(before, after);
+  // Forward again, so later files in the change see the schema they expect.
+  await runQuietly(executor, file, 'up', limits, clock);
+  return { status: differences.length ? 'differs' : 'restored', down, differences };
+}
