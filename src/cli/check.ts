@@ -11,6 +11,7 @@ import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
+import { traceReview, type TracedReview } from '../trace/index.js';
 import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
 
 export interface CheckOptions {
@@ -22,13 +23,24 @@ export interface CheckOptions {
   root?: string;
   postgres?: number;
   color: boolean;
+  /** Run the lock trace: true, false, or undefined = on for a change of at most TRACE_AUTO_FILES files. */
+  trace?: boolean;
+  /** Trace on this PostgreSQL (a throwaway database is created there) instead of PGlite. */
+  databaseUrl?: string;
+  /** Per-statement trace limit in ms. */
+  traceStatementMs?: number;
+  /** Said on stderr while the trace prepares (the first run builds the embedded cluster). */
+  note?: (message: string) => void;
   progress?: (done: number, total: number, path: string) => void;
 }
+
+/** Beyond this many changed files (a whole-history audit), the trace runs only when asked. */
+export const TRACE_AUTO_FILES = 50;
 
 /** Statements whose rules search the application code; the search is skipped without them. */
 const NEEDS_CODE = /\b(drop\s+index|drop\s+table|drop\s+column|rename\s+)/i;
 
-export async function runCheck(options: CheckOptions): Promise<{ review: Review; output: string; exitCode: 0 | 1 }> {
+export async function runCheck(options: CheckOptions): Promise<{ review: TracedReview; output: string; exitCode: 0 | 1 }> {
   const cwd = process.cwd();
   // `check <dir>` with one directory reviews that repository.
   let root = options.root ? resolve(options.root) : null;
@@ -101,7 +113,15 @@ export async function runCheck(options: CheckOptions): Promise<{ review: Review;
     ? buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code)
     : null;
 
-  const result = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
+  let result: TracedReview = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
+  const changedCount = change === null ? discovery.migrations.length : change.size;
+  const traceWanted = options.trace ?? changedCount <= TRACE_AUTO_FILES;
+  if (traceWanted && changedCount > 0) {
+    options.note?.(`tracing ${changedCount} migration file${changedCount === 1 ? '' : 's'} in ${options.databaseUrl ? 'PostgreSQL' : 'the embedded PostgreSQL'}…`);
+    result = await traceReview(result, { discovery, change, config }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined });
+  } else if (!traceWanted && changedCount > 0) {
+    result = { ...result, skipped: [...(result.skipped ?? []), `lock trace: not run for ${changedCount} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`] };
+  }
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';
   return { review: result, output, exitCode: failing ? 1 : 0 };

@@ -32,16 +32,26 @@ export async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(n) || n < 9 || n > 19) throw new InvalidArgumentError('expected a major version such as 14');
       return n;
     })
+    .option('--trace', 'run the lock trace (default: on for up to 50 changed files)')
+    .option('--no-trace', 'skip the lock trace: static rules only')
+    .option('--database-url <url>', 'trace on this PostgreSQL in a throwaway database (default: $DATABASE_URL, else the embedded PGlite)')
+    .option('--trace-statement-ms <ms>', 'stop a traced statement after this long (default 5000)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 100 || n > 600_000) throw new InvalidArgumentError('expected milliseconds from 100 to 600000');
+      return n;
+    })
     .option('--no-color', 'plain text output')
-    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean }) => {
+    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean; trace?: boolean; databaseUrl?: string; traceStatementMs?: number }) => {
       const showProgress = process.stderr.isTTY && opts.format === 'text';
       const result = await runCheck({
         paths,
         ...opts,
         color: opts.color && !!process.stdout.isTTY,
+        databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined),
+        note: process.stderr.isTTY ? (message) => process.stderr.write(`${message}\r`) : undefined,
         progress: showProgress ? (done, total) => done % 50 === 0 && process.stderr.write(`\rreviewed ${done}/${total} files`) : undefined,
       });
-      if (showProgress) process.stderr.write('\r\u001b[K');
+      if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
       process.stdout.write(result.output);
       exitCode = result.exitCode;
     });

@@ -59,6 +59,8 @@ export interface Finding {
   table?: string;
   /** Whether the line is part of the change under review (always true in the CLI without --base). */
   inChange?: boolean;
+  /** What the lock trace saw that confirms it (locks, a rewrite, the error PostgreSQL raised). */
+  evidence?: string;
 }
 
 /** How a migration runner wraps a file in a transaction. */

@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import type { Review } from '../core/types.js';
 import { patternPath } from '../patterns/library.js';
 import { docsPath } from '../rules/define.js';
+import { traceMarkdown, type TraceReport } from './trace.js';
 import { buildView } from './view.js';
 
 /** GitHub comment bodies are limited to 65,536 characters; stay clear of it. */
@@ -17,7 +18,7 @@ const ICONS = { PASS: '✅', FLAG: '⚠️', BLOCK: '⛔' } as const;
 const VERDICT_ICONS = { SAFE_TO_SHIP: '✅', SAFE_WITH_MODIFICATIONS: '⚠️', BLOCK: '⛔' } as const;
 
 /** The PR comment body the app posts (and `check --format markdown` prints). */
-export function renderMarkdown(review: Review, options: { docsBaseUrl?: string } = {}): string {
+export function renderMarkdown(review: Review & { trace?: TraceReport }, options: { docsBaseUrl?: string } = {}): string {
   const view = buildView(review);
   const base = options.docsBaseUrl ?? '';
   const finding = <T extends { status: string; rule: string; pattern?: string | null }>(f: T) => ({
@@ -32,7 +33,9 @@ export function renderMarkdown(review: Review, options: { docsBaseUrl?: string }
     rows: view.rows.map((r) => ({ ...r, statusIcon: ICONS[r.status] })),
     open: view.open.map(finding),
   };
-  let body = template(model);
+  const trace = review.trace ? traceMarkdown(review.trace) : '';
+  let body = template({ ...model, trace });
+  if (body.length > COMMENT_LIMIT) body = template({ ...model, trace: '' });
   if (body.length > COMMENT_LIMIT) {
     // Too long for one comment: keep the table and verdict, list findings one line each.
     body = template({ ...model, open: [], acknowledged: [] });

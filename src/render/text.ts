@@ -1,8 +1,9 @@
 import type { Review } from '../core/types.js';
+import { traceText, type TraceReport } from './trace.js';
 import { buildView } from './view.js';
 
 /** Terminal output: the seed's table, each finding with file:line and the fix, then the verdict. */
-export function renderText(review: Review, options: { color?: boolean } = {}): string {
+export function renderText(review: Review & { trace?: TraceReport }, options: { color?: boolean } = {}): string {
   const view = buildView(review);
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const statusColor = { PASS: '32', FLAG: '33', BLOCK: '31' } as const;
@@ -22,6 +23,7 @@ export function renderText(review: Review, options: { color?: boolean } = {}): s
     for (const f of view.open) {
       out.push(`  ${paint(statusColor[f.status], f.status)} ${f.location}  [${f.rule}]`);
       out.push(`    ${f.message}`);
+      if (f.evidence) out.push(`    ${paint('2', `(${f.evidence})`)}`);
       out.push(`    Fix: ${f.recommendation}`);
     }
     out.push('');
@@ -31,6 +33,7 @@ export function renderText(review: Review, options: { color?: boolean } = {}): s
     for (const f of view.acknowledged) out.push(`  ${f.location}  [${f.rule}] — "${f.acknowledged!.reason}"`);
     out.push('');
   }
+  if (review.trace) out.push(traceText(review.trace), '');
   for (const reason of view.skipped) out.push(`skipped: ${reason}`);
   out.push(`Verdict: ${paint(review.verdict === 'BLOCK' ? '31;1' : review.verdict === 'SAFE_TO_SHIP' ? '32;1' : '33;1', view.verdictLabel)} — ${view.justification}`);
   out.push(`(${view.fileCount} file${view.fileCount === 1 ? '' : 's'} reviewed)`);

@@ -113,6 +113,11 @@ export interface RuleDefinition<M extends string> {
   pattern: string;
   /** Patterns a report may name instead, for cases the main one does not cover. */
   alsoPatterns?: string[];
+  /**
+   * `trace`: raised by the lock trace (src/trace/reconcile.ts) from what really ran, never by a
+   * handler; its docs examples are checked by tracing them.
+   */
+  source?: 'rule' | 'trace';
   docs: RuleDocs;
   messages: Record<M, MessageSpec>;
   create(ctx: RuleContext<M>): Handlers;

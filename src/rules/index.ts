@@ -28,15 +28,19 @@ import concurrentlyInTransaction from './lock_contention/concurrently-in-transac
 import createIndexNonConcurrently from './lock_contention/create-index-non-concurrently.js';
 import dropIndexNonConcurrently from './lock_contention/drop-index-non-concurrently.js';
 import invalidAck from './lock_contention/invalid-ack.js';
+import migrationFailsTraced from './lock_contention/migration-fails-traced.js';
 import missingLockTimeout from './lock_contention/missing-lock-timeout.js';
 import multipleStrongLocks from './lock_contention/multiple-strong-locks.js';
+import notTraced from './lock_contention/not-traced.js';
 import reindexNonConcurrently from './lock_contention/reindex-non-concurrently.js';
 import setNotNullFullScan from './lock_contention/set-not-null-full-scan.js';
 import syntaxError from './lock_contention/syntax-error.js';
+import tableRewriteTraced from './lock_contention/table-rewrite-traced.js';
 import vacuumFullOrCluster from './lock_contention/vacuum-full-or-cluster.js';
 import irreversibleDown from './missing_rollback/irreversible-down.js';
 import missingDown from './missing_rollback/missing-down.js';
 import modifiedMigration from './missing_rollback/modified-migration.js';
+import rollbackDoesNotRestore from './missing_rollback/rollback-does-not-restore.js';
 import batchWithoutThrottle from './replication_lag/batch-without-throttle.js';
 import longWriteReplicationLag from './replication_lag/long-write-replication-lag.js';
 
@@ -69,15 +73,19 @@ export const ALL_RULES: readonly Rule[] = [
   createIndexNonConcurrently as unknown as Rule,
   dropIndexNonConcurrently as unknown as Rule,
   invalidAck as unknown as Rule,
+  migrationFailsTraced as unknown as Rule,
   missingLockTimeout as unknown as Rule,
   multipleStrongLocks as unknown as Rule,
+  notTraced as unknown as Rule,
   reindexNonConcurrently as unknown as Rule,
   setNotNullFullScan as unknown as Rule,
   syntaxError as unknown as Rule,
+  tableRewriteTraced as unknown as Rule,
   vacuumFullOrCluster as unknown as Rule,
   irreversibleDown as unknown as Rule,
   missingDown as unknown as Rule,
   modifiedMigration as unknown as Rule,
+  rollbackDoesNotRestore as unknown as Rule,
   batchWithoutThrottle as unknown as Rule,
   longWriteReplicationLag as unknown as Rule,
 ];
@@ -113,14 +121,18 @@ export type RuleId =
   | 'create-index-non-concurrently'
   | 'drop-index-non-concurrently'
   | 'invalid-ack'
+  | 'migration-fails-traced'
   | 'missing-lock-timeout'
   | 'multiple-strong-locks'
+  | 'not-traced'
   | 'reindex-non-concurrently'
   | 'set-not-null-full-scan'
   | 'syntax-error'
+  | 'table-rewrite-traced'
   | 'vacuum-full-or-cluster'
   | 'irreversible-down'
   | 'missing-down'
   | 'modified-migration'
+  | 'rollback-does-not-restore'
   | 'batch-without-throttle'
   | 'long-write-replication-lag';

@@ -2,6 +2,9 @@ import { expect, it, describe } from '@jest/globals';
 import { resolveConfig, type RepoConfig } from '../config/schema.js';
 import { review } from '../core/review.js';
 import type { Finding, MigrationFile, TxMode } from '../core/types.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { traceReview } from '../trace/index.js';
 import type { Rule } from './define.js';
 
 /**
@@ -22,7 +25,12 @@ export interface RuleCase {
   expectsDown?: boolean;
   config?: RepoConfig;
   name?: string;
+  /** Run the lock trace too (always on for rules raised by the trace). */
+  trace?: boolean;
 }
+
+/** Tests share one snapshot cache, outside the home directory. */
+export const TEST_CACHE_DIR = join(tmpdir(), 'migration-review-test-cache');
 
 export interface InvalidCase extends RuleCase {
   errors: { messageId: string; line?: number; status?: 'FLAG' | 'BLOCK'; message?: RegExp }[];
@@ -35,11 +43,9 @@ export async function findingsFor(rule: Rule | null, input: RuleCase): Promise<F
   const change = file('migrations/000002_change.up.sql', input.sql, history.length, input);
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
   const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
-  const result = await review({
-    discovery: { migrations: [...history, change], extras: [] },
-    change: new Set([change.path]),
-    config,
-  });
+  const discovery = { migrations: [...history, change], extras: [] };
+  let result = await review({ discovery, change: new Set([change.path]), config });
+  if (input.trace || rule?.source === 'trace') result = await traceReview(result, { discovery, change: new Set([change.path]), config }, { cacheDir: TEST_CACHE_DIR });
   return result.findings.filter((f) => !rule || f.rule === rule.id);
 }
 

@@ -93,6 +93,12 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
   const toText = formatType(to);
   if (from.array !== to.array) return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText}` };
   if (hasUsing && !(a === b)) return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText} with USING` };
+  // Arrays are coerced element by element: any change of element type or length rewrites
+  // (varchar(10)[] → varchar(20)[] and → text[] both do; shown in test/facts).
+  if (from.array && to.array) {
+    if (a === b && JSON.stringify(from.mods) === JSON.stringify(to.mods)) return { kind: 'binary-coercible' };
+    return { kind: 'rewrite', narrowing: false, why: `${fromText} → ${toText} (arrays are converted element by element)` };
+  }
 
   if (TEXTUAL.has(a) && TEXTUAL.has(b)) {
     const oldLen = a === 'text' ? Infinity : (from.mods[0] ?? Infinity);

@@ -116,6 +116,11 @@ describe('rewrites (relfilenode)', () => {
     await client.query('ALTER TABLE orders ADD COLUMN amount numeric(10,2)');
     expect(await rewrites('orders', 'ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,2)')).toBe(false);
   });
+  it('array element changes rewrite, even varchar(10)[] → varchar(20)[] and → text[]', async () => {
+    await client.query("ALTER TABLE users ADD COLUMN tags varchar(10)[], ADD COLUMN labels varchar(10)[]");
+    expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN tags TYPE varchar(20)[]')).toBe(true);
+    expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN labels TYPE text[]')).toBe(true);
+  });
   it('integer → bigint rewrites', async () => {
     expect(await rewrites('users', 'ALTER TABLE users ALTER COLUMN n TYPE bigint')).toBe(true);
   });

@@ -1,6 +1,6 @@
-import { as, rangeVarName } from '../../sql/ast.js';
+import { as, rangeVarName, typeRef } from '../../sql/ast.js';
 import type { AstNode } from '../../sql/parse.js';
-import { formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
+import { classifyTypeChange, formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
 import { backfillShape } from '../backfill.js';
 import { tableStats } from '../engine.js';
 import { defineRule } from '../define.js';
@@ -48,7 +48,13 @@ export default defineRule({
           judge(rangeVarName(statement.node.relation as AstNode), statement.type === 'UpdateStmt' ? 'UPDATE' : 'DELETE', estimates.updateRowsPerSecond, statement.type === 'UpdateStmt' ? 2 : 0.3);
         }
         const table = alteredTable(statement);
-        const rewrites = alterCommands(statement).some((cmd) => cmd.subtype === 'AT_AlterColumnType' && ctx.catalog.column(table, cmd.name as string)?.type && as(cmd.def, 'ColumnDef'));
+        // Only a type change that rewrites produces the WAL burst; binary-coercible ones are catalog-only.
+        const rewrites = alterCommands(statement).some((cmd) => {
+          if (cmd.subtype !== 'AT_AlterColumnType') return false;
+          const def = as(cmd.def, 'ColumnDef');
+          const from = ctx.catalog.column(table, cmd.name as string)?.type;
+          return !!def && !!from && classifyTypeChange(from, typeRef(def.typeName as AstNode), !!def.raw_default).kind === 'rewrite';
+        });
         if (table && rewrites) judge(table, 'ALTER COLUMN TYPE', estimates.rewriteRowsPerSecond, 1.2);
       },
     };
