@@ -4,7 +4,6 @@ import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { resolveConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
 import { review } from '../core/review.js';
-import type { Review } from '../core/types.js';
 import { discover, listRepoFiles, repoFiles } from '../discover/index.js';
 import { buildCodeIndex } from '../repo/code-refs.js';
 import { renderJson } from '../render/json.js';
