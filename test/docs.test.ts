@@ -33,7 +33,8 @@ describe('rules meta', () => {
       });
       // modified-migration comes from git history and drop-index-used-by-code from the
       // application code, not from SQL alone: the CLI and the rule's own tests cover them.
-      const runnable = rule.id !== 'modified-migration' && rule.id !== 'drop-index-used-by-code';
+      // too-large-to-review needs a file of megabytes; its case table builds one with a low limit.
+      const runnable = rule.id !== 'modified-migration' && rule.id !== 'drop-index-used-by-code' && rule.id !== 'too-large-to-review';
       (runnable ? it : it.skip)('its "Instead of" example triggers it and its "Use" example does not', async () => {
         const tables = Object.fromEntries(Object.entries(rule.docs.exampleTables ?? {}).map(([t, s]) => [t, s.rows]));
         const down = rule.category === 'missing_rollback' ? rule.docs.instead.match(/down: (.*)$/m)?.[1] : undefined;

@@ -118,7 +118,7 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
   if (traceWanted && changedCount > 0) {
     options.note?.(`tracing ${changedCount} migration file${changedCount === 1 ? '' : 's'} in ${options.databaseUrl ? 'PostgreSQL' : 'the embedded PostgreSQL'}…`);
     result = await traceReview(result, { discovery, change, config }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined });
-  } else if (!traceWanted && changedCount > 0) {
+  } else if (options.trace === undefined && changedCount > 0) {
     result = { ...result, skipped: [...(result.skipped ?? []), `lock trace: not run for ${changedCount} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`] };
   }
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });

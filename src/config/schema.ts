@@ -43,6 +43,8 @@ export const configSchema = z
         batchRows: z.number().int().positive().optional(),
         /** An unbatched backfill above this many rows is BLOCK. Default 1,000,000. */
         backfillBlockRows: z.number().int().positive().optional(),
+        /** Migration files larger than this (bytes) are not parsed; a FLAG asks for a manual check. Default 5,000,000. */
+        maxFileBytes: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),
@@ -102,6 +104,7 @@ export interface ResolvedConfig {
     replicationLagBlockSeconds: number;
     batchRows: number;
     backfillBlockRows: number;
+    maxFileBytes: number;
   };
   estimates: {
     indexRowsPerSecond: number;
@@ -130,6 +133,7 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
       replicationLagBlockSeconds: config.thresholds?.replicationLagBlockSeconds ?? 600,
       batchRows: config.thresholds?.batchRows ?? 10_000,
       backfillBlockRows: config.thresholds?.backfillBlockRows ?? 1_000_000,
+      maxFileBytes: config.thresholds?.maxFileBytes ?? 5_000_000,
     },
     estimates: {
       indexRowsPerSecond: config.estimates?.indexRowsPerSecond ?? 53_000,

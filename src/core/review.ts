@@ -54,6 +54,17 @@ export async function review(input: ReviewInput): Promise<Review> {
     let newTables = new Set<string>();
     for (const file of list) {
       if (file.order > lastChanged) break;
+      // A data dump posing as a migration: parsing tens of MB costs seconds and gigabytes, and a
+      // human has to look at it anyway. It still counts as reviewed, with one FLAG.
+      if (file.upSql.length > input.config.thresholds.maxFileBytes) {
+        if (inChange(file.path)) {
+          const size = `${(file.upSql.length / 1_000_000).toFixed(1)} MB`;
+          findings.push(meta('too-large-to-review', file.path, file.upStartLine, { file: file.path, size, limit: `${(input.config.thresholds.maxFileBytes / 1_000_000).toFixed(1)} MB` }, input.config));
+          files.push({ path: file.path, framework: file.framework, inTransaction: null, version: file.version, down: file.down?.path ?? null, statements: 0, reviewed: false });
+          input.onFile?.(++done, total, file.path);
+        }
+        continue;
+      }
       const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
       if (!inChange(file.path)) {
         // History: only its effect on the schema matters.

@@ -23,7 +23,7 @@ export function renderText(review: Review & { trace?: TraceReport }, options: { 
     for (const f of view.open) {
       out.push(`  ${paint(statusColor[f.status], f.status)} ${f.location}  [${f.rule}]`);
       out.push(`    ${f.message}`);
-      if (f.evidence) out.push(`    ${paint('2', `(${f.evidence})`)}`);
+      if (f.evidence) out.push(`    ${paint('2', `(trace: ${f.evidence})`)}`);
       out.push(`    Fix: ${f.recommendation}`);
     }
     out.push('');

@@ -36,6 +36,7 @@ import reindexNonConcurrently from './lock_contention/reindex-non-concurrently.j
 import setNotNullFullScan from './lock_contention/set-not-null-full-scan.js';
 import syntaxError from './lock_contention/syntax-error.js';
 import tableRewriteTraced from './lock_contention/table-rewrite-traced.js';
+import tooLargeToReview from './lock_contention/too-large-to-review.js';
 import vacuumFullOrCluster from './lock_contention/vacuum-full-or-cluster.js';
 import irreversibleDown from './missing_rollback/irreversible-down.js';
 import missingDown from './missing_rollback/missing-down.js';
@@ -81,6 +82,7 @@ export const ALL_RULES: readonly Rule[] = [
   setNotNullFullScan as unknown as Rule,
   syntaxError as unknown as Rule,
   tableRewriteTraced as unknown as Rule,
+  tooLargeToReview as unknown as Rule,
   vacuumFullOrCluster as unknown as Rule,
   irreversibleDown as unknown as Rule,
   missingDown as unknown as Rule,
@@ -129,6 +131,7 @@ export type RuleId =
   | 'set-not-null-full-scan'
   | 'syntax-error'
   | 'table-rewrite-traced'
+  | 'too-large-to-review'
   | 'vacuum-full-or-cluster'
   | 'irreversible-down'
   | 'missing-down'

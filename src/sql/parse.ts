@@ -124,6 +124,14 @@ export function parseSql(text: string, firstLine = 1, chunks?: { start: number; 
   const out: ParsedSql = { statements: [], problems: [] };
   const ranges = chunks?.length ? chunks : [{ start: 0, end: map.bytes.length }];
   for (const range of ranges) parseRange(map, range.start, range.end, out);
+  // Files are read as UTF-8 with replacement: U+FFFD marks bytes that were not UTF-8, which
+  // PostgreSQL refuses ("invalid byte sequence for encoding UTF8").
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const line = firstLine + (text.slice(0, bad).match(/\n/g)?.length ?? 0);
+    out.problems.push({ line, message: 'invalid UTF-8 byte sequence — PostgreSQL rejects the file ("invalid byte sequence for encoding UTF8"); save it as UTF-8' });
+    out.problems.sort((a, b) => a.line - b.line);
+  }
   return out;
 }
 

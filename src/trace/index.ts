@@ -51,6 +51,7 @@ function ackTraceFindings(findings: Finding[], discovery: Discovery, config: Res
     const migration = discovery.migrations.find((m) => m.path === path || m.down?.path === path);
     if (!migration) continue;
     const script = migration.path === path ? { sql: migration.upSql, start: migration.upStartLine } : { sql: migration.down!.sql, start: migration.down!.startLine };
+    if (script.sql.length > config.thresholds.maxFileBytes) continue; // not parsed by the review either
     const lines = parseSql(script.sql, script.start).statements.filter((s) => !s.nested).map((s) => s.line);
     const { acks } = parseAcks(script.sql, script.start, lines);
     applyAcks(

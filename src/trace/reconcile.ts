@@ -87,7 +87,7 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     if (statement.status === 'error') {
       if (FAILURE_CLAIMS[finding.rule]?.includes(statement.code ?? '')) {
         explainedErrors.add(key);
-        out.push({ ...finding, evidence: `trace: PostgreSQL rejected it — ${statement.reason}${statement.code ? ` (SQLSTATE ${statement.code})` : ''}` });
+        out.push({ ...finding, evidence: `PostgreSQL rejected it — ${statement.reason}${statement.code ? ` (SQLSTATE ${statement.code})` : ''}` });
       } else out.push(finding);
       continue;
     }
@@ -101,7 +101,7 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
       if (rewritten.includes(table)) {
         // The lock rules own the rewrite; the replication-lag rule only adds the WAL view of it.
         if (REWRITE_CLAIMS.has(finding.rule)) explainedRewrites.add(`${key}|${table}`);
-        out.push({ ...finding, evidence: `trace: ${table} was rewritten (pg_class.relfilenode changed)` });
+        out.push({ ...finding, evidence: `${table} was rewritten (pg_class.relfilenode changed)` });
       } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message)) {
         // Since PostgreSQL 12 this conversion skips the rewrite only when the session TimeZone is
         // UTC: true in the trace, not necessarily where the migration runs. Lower, do not drop.
@@ -109,10 +109,10 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
           ...finding,
           status: 'FLAG',
           message: `Verify: the session TimeZone is UTC when this runs — ${finding.message}`,
-          evidence: `trace: no rewrite with TimeZone UTC (PostgreSQL 12+ skips it only then)`,
+          evidence: `no rewrite with TimeZone UTC (PostgreSQL 12+ skips it only then)`,
         });
       } else {
-        disproved.push({ rule: finding.rule, file: finding.file, line: finding.line, evidence: `trace: ${table} kept its storage (same relfilenode) — no rewrite` });
+        disproved.push({ rule: finding.rule, file: finding.file, line: finding.line, evidence: `${table} kept its storage (same relfilenode) — no rewrite` });
       }
       continue;
     }
@@ -120,7 +120,7 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     const lock = claimed && table ? statement.locks.find((l) => bare(l.relation) === table && strength(l.mode) >= strength(claimed)) : undefined;
     if (lock) {
       const span = lock.heldUntilLine > statement.line ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)` : '';
-      out.push({ ...finding, evidence: `trace: ${lock.mode} on ${table}${span}` });
+      out.push({ ...finding, evidence: `${lock.mode} on ${table}${span}` });
       continue;
     }
     out.push(finding);
@@ -128,7 +128,10 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
 
   for (const file of trace.files) {
     if (file.skipped) {
-      out.push(traceFinding('not-traced', 'skipped', file.path, 1, { reason: file.skipped }, 'FLAG'));
+      // A file the review could not parse already carries its FLAG; one is enough.
+      if (!findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'))) {
+        out.push(traceFinding('not-traced', 'skipped', file.path, 1, { reason: file.skipped }, 'FLAG'));
+      }
       continue;
     }
     for (const statement of file.statements) {

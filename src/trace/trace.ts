@@ -278,7 +278,7 @@ async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' 
 async function traceFile(executor: Executor, file: MigrationFile, limits: TraceLimits, clock: Clock): Promise<{ file: FileTrace; stopped?: string }> {
   const out: FileTrace = { path: file.path, txMode: file.txMode, statements: [] };
   if (file.upSql.length > limits.maxFileBytes) {
-    out.skipped = `not traced: ${Math.round(file.upSql.length / 1024)} KB is over the ${Math.round(limits.maxFileBytes / 1024)} KB trace limit`;
+    out.skipped = `not traced: ${(file.upSql.length / 1_000_000).toFixed(1)} MB is over the trace's ${(limits.maxFileBytes / 1_000_000).toFixed(1)} MB limit`;
     return { file: out };
   }
   const { statements, problem } = topLevel(file, 'up');

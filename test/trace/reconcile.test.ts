@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveConfig } from '../../src/config/schema.js';
+import type { Finding } from '../../src/core/types.js';
+import { reconcile } from '../../src/trace/reconcile.js';
+import type { StatementTrace, TraceResult } from '../../src/trace/trace.js';
+
+/** The merge policy on its own: what the trace may confirm, drop, lower or add. */
+const finding = (rule: string, status: 'FLAG' | 'BLOCK', extra: Partial<Finding> = {}): Finding => ({
+  rule,
+  category: 'lock_contention',
+  status,
+  file: 'm/2.up.sql',
+  line: 1,
+  message: 'ALTER COLUMN total TYPE (integer → bigint) rewrites all of orders',
+  recommendation: '…',
+  pattern: 'change-column-type',
+  source: 'rule',
+  acknowledged: null,
+  table: 'orders',
+  ...extra,
+});
+const statement = (extra: Partial<StatementTrace>): StatementTrace => ({ file: 'm/2.up.sql', line: 1, type: 'AlterTableStmt', sql: 'ALTER TABLE …', inTransaction: true, status: 'ok', locks: [], rewrites: [], ms: 1, ...extra });
+const traceOf = (...statements: StatementTrace[]): TraceResult => ({
+  engine: 'pglite',
+  base: { migrations: 1, statements: 1, skipped: [], snapshot: 'cached', ms: 1 },
+  files: [{ path: 'm/2.up.sql', txMode: 'per-file', statements }],
+  ms: 1,
+});
+const config = resolveConfig({ tables: { orders: { rows: 80_000_000 } } });
+
+describe('reconcile', () => {
+  it('drops a rewrite claim the trace disproves, and says why', () => {
+    const result = reconcile([finding('alter-column-type-rewrite', 'BLOCK')], traceOf(statement({})), config);
+    expect(result.findings).toEqual([]);
+    expect(result.disproved).toEqual([{ rule: 'alter-column-type-rewrite', file: 'm/2.up.sql', line: 1, evidence: 'orders kept its storage (same relfilenode) — no rewrite' }]);
+  });
+  it('keeps a claim about a statement the trace could not run', () => {
+    const result = reconcile([finding('alter-column-type-rewrite', 'BLOCK')], traceOf(statement({ status: 'refused', reason: 'not run in the trace: …' })), config);
+    expect(result.findings.map((f) => f.rule)).toEqual(['alter-column-type-rewrite', 'not-traced']);
+    expect(result.disproved).toEqual([]);
+  });
+  it('never lowers a finding it did not test: LLM and other-rule findings pass through untouched', () => {
+    const llm = finding('llm-review', 'BLOCK', { source: 'llm' });
+    const other = finding('drop-column', 'FLAG', { category: 'data_loss' });
+    const result = reconcile([llm, other], traceOf(statement({})), config);
+    expect(result.findings).toEqual([llm, other]);
+  });
+  it('a failure is credited to the rule that predicted it only with the matching SQLSTATE', () => {
+    const predicted = reconcile([finding('concurrently-in-transaction', 'BLOCK')], traceOf(statement({ status: 'error', code: '25001', reason: 'cannot run inside a transaction block' })), config);
+    expect(predicted.findings.map((f) => f.rule)).toEqual(['concurrently-in-transaction']);
+    expect(predicted.findings[0]!.evidence).toMatch(/SQLSTATE 25001/);
+    const other = reconcile([finding('narrowing-type-change', 'FLAG')], traceOf(statement({ status: 'error', code: '42804', reason: 'column cannot be cast automatically' })), config);
+    expect(other.findings.map((f) => f.rule)).toEqual(['narrowing-type-change', 'migration-fails-traced']);
+  });
+  it('an unexplained rewrite of a big table is a BLOCK; of a small one, nothing', () => {
+    const big = reconcile([], traceOf(statement({ rewrites: ['orders'] })), config);
+    expect(big.findings).toEqual([expect.objectContaining({ rule: 'table-rewrite-traced', status: 'BLOCK', source: 'trace', table: 'orders' })]);
+    const small = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 500 } } }));
+    expect(small.findings).toEqual([]);
+  });
+  it('respects rule levels from the config', () => {
+    const off = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules: { 'table-rewrite-traced': 'off' } }));
+    expect(off.findings).toEqual([]);
+    const flag = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules: { 'table-rewrite-traced': 'FLAG' } }));
+    expect(flag.findings[0]!.status).toBe('FLAG');
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals';
+import { locksAt, reviewWithTrace, trace } from './helpers.js';
+
+/**
+ * The trace on PGlite: the lock facts the rules rely on, seen from pg_locks and relfilenode of a
+ * real (embedded) PostgreSQL, with each framework's transaction semantics.
+ */
+const base = {
+  'migrations/000001_init.up.sql':
+    "CREATE TABLE orders (id bigint PRIMARY KEY, status text, total int);\nCREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);\nINSERT INTO orders VALUES (1, 'new', 5);",
+  'migrations/000001_init.down.sql': 'DROP TABLE order_items;\nDROP TABLE orders;',
+};
+const change = (sql: string, down?: string): Record<string, string> => ({
+  ...base,
+  'migrations/000002_change.up.sql': sql,
+  ...(down === undefined ? {} : { 'migrations/000002_change.down.sql': down }),
+});
+const UP = 'migrations/000002_change.up.sql';
+
+describe('lock facts, traced', () => {
+  it('CREATE INDEX holds ShareLock on the table', async () => {
+    const result = await trace(change('CREATE INDEX idx_orders_status ON orders (status);'), [UP]);
+    expect(locksAt(result, UP, 1)).toContain('orders:ShareLock');
+  });
+  it('ADD FOREIGN KEY holds ShareRowExclusiveLock on both tables', async () => {
+    const result = await trace(change('ALTER TABLE order_items ADD CONSTRAINT fk FOREIGN KEY (order_id) REFERENCES orders (id);'), [UP]);
+    expect(locksAt(result, UP, 1).sort()).toEqual(['order_items:ShareRowExclusiveLock', 'orders:ShareRowExclusiveLock']);
+  });
+  it('a volatile default rewrites the table; now() and a constant do not', async () => {
+    const result = await trace(
+      change("ALTER TABLE orders ADD COLUMN uid uuid DEFAULT gen_random_uuid();\nALTER TABLE orders ADD COLUMN at timestamptz DEFAULT now();\nALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false;"),
+      [UP],
+    );
+    const [volatile, stable, constant] = result.files[0]!.statements;
+    expect(volatile!.rewrites).toEqual(['orders']);
+    expect(stable!.rewrites).toEqual([]);
+    expect(constant!.rewrites).toEqual([]);
+    expect(locksAt(result, UP, 2)).toEqual([]); // AccessExclusiveLock already held since line 1
+  });
+  it('locks are held until the transaction ends: per file for goose, per statement with NO TRANSACTION', async () => {
+    const goose = (noTx: boolean): Record<string, string> => ({
+      'db/20240101000000_init.sql': '-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY, status text);\n-- +goose Down\nDROP TABLE orders;\n',
+      'db/20240102000000_change.sql': `${noTx ? '-- +goose NO TRANSACTION\n' : ''}-- +goose Up\nCREATE INDEX idx_a ON orders (status);\nALTER TABLE orders ADD COLUMN note text;\n-- +goose Down\nALTER TABLE orders DROP COLUMN note;\nDROP INDEX idx_a;\n`,
+    });
+    const wrapped = await trace(goose(false), ['db/20240102000000_change.sql']);
+    const [index] = wrapped.files[0]!.statements;
+    // Taken at line 2, held through the ALTER at line 3 until goose commits the file.
+    expect(index!.locks[0]).toMatchObject({ relation: 'orders', mode: 'ShareLock', heldUntilLine: 3, heldForStatements: 2 });
+    const separate = await trace(goose(true), ['db/20240102000000_change.sql']);
+    expect(separate.files[0]!.statements[0]!.locks[0]).toMatchObject({ mode: 'ShareLock', heldUntilLine: 3, heldForStatements: 1 });
+    expect(separate.files[0]!.statements[1]!.locks[0]).toMatchObject({ mode: 'AccessExclusiveLock', heldUntilLine: 4, heldForStatements: 1 });
+    expect(separate.files[0]!.statements[0]!.inTransaction).toBe(false);
+  });
+  it('CREATE INDEX CONCURRENTLY fails inside the implicit transaction of a multi-statement file, and runs alone', async () => {
+    const failing = await trace(change("SET lock_timeout = '3s';\nCREATE INDEX CONCURRENTLY idx_total ON orders (total);"), [UP]);
+    expect(failing.files[0]!.statements[1]).toMatchObject({ status: 'error', code: '25001' });
+    const alone = await trace(change('CREATE INDEX CONCURRENTLY idx_total ON orders (total);'), [UP]);
+    expect(alone.files[0]!.statements[0]).toMatchObject({ status: 'ok', inTransaction: false });
+  });
+  it('a constraint the seed rows violate fails, and the runner stops there', async () => {
+    const result = await trace(change("ALTER TABLE orders ADD CONSTRAINT no_new CHECK (status <> 'new');\nALTER TABLE orders ADD COLUMN x int;"), [UP]);
+    expect(result.files[0]!.statements.map((s) => s.status)).toEqual(['error', 'skipped']);
+    expect(result.files[0]!.statements[0]!.code).toBe('23514');
+  });
+});
+
+describe('rollback check', () => {
+  it('a down that undoes the up restores the catalog', async () => {
+    const result = await trace(change('ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_note ON orders (note);', 'DROP INDEX idx_note;\nALTER TABLE orders DROP COLUMN note;'), [UP]);
+    expect(result.files[0]!.rollback).toMatchObject({ status: 'restored', differences: [] });
+  });
+  it('names what a down leaves behind or does not restore, and a down that fails', async () => {
+    const differs = await trace(change('ALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCREATE INDEX idx_status ON orders (status);', 'SELECT 1;'), [UP]);
+    expect(differs.files[0]!.rollback!.differences).toEqual([
+      'not restored: column orders.total integer',
+      'left behind: column orders.total bigint',
+      'left behind: index CREATE INDEX idx_status ON public.orders USING btree (status)',
+    ]);
+    const fails = await trace(change('ALTER TABLE orders ADD COLUMN note text;', 'ALTER TABLE orders DROP COLUMN notes;'), [UP]);
+    expect(fails.files[0]!.rollback).toMatchObject({ status: 'failed', reason: expect.stringContaining('"notes"') });
+  });
+});
+
+describe('snapshots', () => {
+  it('the second trace on the same history starts from the cached snapshot with the same base', async () => {
+    const files = { ...change('ALTER TABLE orders ADD COLUMN note text;'), 'migrations/000001_init.up.sql': `${base['migrations/000001_init.up.sql']}\n-- ${Date.now()}` };
+    const first = await trace(files, [UP]);
+    const second = await trace(files, [UP]);
+    expect(first.base.snapshot).toBe('built');
+    expect(second.base.snapshot).toBe('cached');
+    expect(second.base.statements).toBe(first.base.statements);
+    expect(second.files[0]!.statements[0]!.locks[0]).toMatchObject({ relation: 'orders', mode: 'AccessExclusiveLock' });
+  });
+  it('replay skips what fails with a note, and goes on', async () => {
+    const result = await trace(
+      { ...change('ALTER TABLE orders ADD COLUMN note text;'), 'migrations/000001_init.up.sql': `CREATE EXTENSION IF NOT EXISTS postgis;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;\n${base['migrations/000001_init.up.sql']}` },
+      [UP],
+    );
+    expect(result.base.skipped.map((s) => s.line)).toEqual([1, 2]);
+    expect(result.files[0]!.statements[0]!.status).toBe('ok');
+  });
+});
+
+describe('reconciled with the rules', () => {
+  it('confirms a rule with evidence and adds what only the trace saw', async () => {
+    const result = await reviewWithTrace(
+      change("SET lock_timeout = '3s';\nCREATE INDEX idx_orders_status ON orders (status);\nALTER TABLE orders SET UNLOGGED;"),
+      [UP],
+      { tables: { orders: { rows: 80_000_000 } } },
+    );
+    const index = result.findings.find((f) => f.rule === 'create-index-non-concurrently')!;
+    expect(index.evidence).toMatch(/^ShareLock on orders, held until line 3/);
+    const rewrite = result.findings.find((f) => f.rule === 'table-rewrite-traced')!;
+    expect(rewrite).toMatchObject({ source: 'trace', status: 'BLOCK', line: 3 });
+    expect(result.trace!.files[0]!.statements).toHaveLength(3);
+  });
+  it('lowers timestamp → timestamptz to a Verify: the trace ran with TimeZone UTC', async () => {
+    const result = await reviewWithTrace(
+      { ...base, 'migrations/000001_init.up.sql': 'CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);', 'migrations/000002_change.up.sql': "SET lock_timeout = '3s';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      [UP],
+      { tables: { events: { rows: 80_000_000 } } },
+    );
+    const finding = result.findings.find((f) => f.rule === 'alter-column-type-rewrite')!;
+    expect(finding.status).toBe('FLAG');
+    expect(finding.message).toMatch(/^Verify: the session TimeZone is UTC/);
+  });
+  it('an ack covers a trace finding too', async () => {
+    const result = await reviewWithTrace(
+      change("SET lock_timeout = '3s';\n-- migration-review: ack table-rewrite-traced \"bulk load table, no readers until the switch\"\nALTER TABLE orders SET UNLOGGED;"),
+      [UP],
+      { tables: { orders: { rows: 80_000_000 } }, acks: { allowBlock: true } },
+    );
+    expect(result.findings.find((f) => f.rule === 'table-rewrite-traced')!.acknowledged).toMatchObject({ reason: 'bulk load table, no readers until the switch' });
+  });
+});
