@@ -10,7 +10,7 @@ import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
-import { traceReview, type TracedReview } from '../trace/index.js';
+import { mergeTrace, startTrace, type TracedReview } from '../trace/index.js';
 import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
 
 export interface CheckOptions {
@@ -112,13 +112,16 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
     ? buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code)
     : null;
 
-  let result: TracedReview = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
   const changedCount = change === null ? discovery.migrations.length : change.size;
-  const traceWanted = options.trace ?? changedCount <= TRACE_AUTO_FILES;
-  if (traceWanted && changedCount > 0) {
-    options.note?.(`tracing ${changedCount} migration file${changedCount === 1 ? '' : 's'} in ${options.databaseUrl ? 'PostgreSQL' : 'the embedded PostgreSQL'}…`);
-    result = await traceReview(result, { discovery, change, config }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined });
-  } else if (options.trace === undefined && changedCount > 0) {
+  const traceWanted = (options.trace ?? changedCount <= TRACE_AUTO_FILES) && changedCount > 0;
+  // The trace boots its database in a worker thread while the rules run here.
+  if (traceWanted) options.note?.(`tracing ${changedCount} migration file${changedCount === 1 ? '' : 's'} in ${options.databaseUrl ? 'PostgreSQL' : 'the embedded PostgreSQL'}…`);
+  const tracing = traceWanted
+    ? startTrace({ discovery, change }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined })
+    : null;
+  let result: TracedReview = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
+  if (tracing) result = mergeTrace(result, await tracing, { discovery, config });
+  else if (options.trace === undefined && changedCount > 0) {
     result = { ...result, skipped: [...(result.skipped ?? []), `lock trace: not run for ${changedCount} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`] };
   }
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });

@@ -46,7 +46,8 @@ function writeAtomically(path: string, data: Uint8Array | string): void {
 function readBuffer(path: string): ArrayBuffer | null {
   try {
     const bytes = readFileSync(path);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    // A large read owns its ArrayBuffer: hand it over without copying 40 MB.
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   } catch {
     return null;
   }

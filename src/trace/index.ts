@@ -25,22 +25,27 @@ export interface TraceOptions {
 }
 
 /**
- * Runs the lock trace for a finished static review and merges the two: the verdict is computed
- * again from the reconciled findings. Failures of the trace itself never fail the review; they
- * are reported under `skipped`.
+ * Starts the lock trace. It does not depend on the static review, so callers start it first and
+ * let PGlite boot in its worker while the rules run. Never rejects: a trace that cannot run
+ * resolves to the reason.
  */
-export async function traceReview(review: Review, input: { discovery: Discovery; change: Set<string> | null; config: ResolvedConfig }, options: TraceOptions = {}): Promise<TracedReview> {
+export function startTrace(input: { discovery: Discovery; change: Set<string> | null }, options: TraceOptions = {}): Promise<TraceResult | Error> {
   const engine = options.databaseUrl ? postgresEngine(options.databaseUrl) : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache });
-  let trace: TraceResult;
-  try {
-    trace = await traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits });
-  } catch (error) {
-    return { ...review, skipped: [...(review.skipped ?? []), `lock trace: ${(error as Error).message}`] };
-  }
+  return traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+/** Merges a finished trace into the static review; the verdict is computed again. */
+export function mergeTrace(review: Review, trace: TraceResult | Error, input: { discovery: Discovery; config: ResolvedConfig }): TracedReview {
+  if (trace instanceof Error) return { ...review, skipped: [...(review.skipped ?? []), `lock trace: ${trace.message}`] };
   const { findings, disproved } = reconcile(review.findings, trace, input.config);
   ackTraceFindings(findings, input.discovery, input.config);
   const merged = assemble(findings, review.files, review.postgres ?? input.config.postgres, review.skipped ?? []);
   return { ...merged, trace: { ...trace, disproved } };
+}
+
+/** Static review first, then the trace, merged: for callers that already have the review. */
+export async function traceReview(review: Review, input: { discovery: Discovery; change: Set<string> | null; config: ResolvedConfig }, options: TraceOptions = {}): Promise<TracedReview> {
+  return mergeTrace(review, await startTrace(input, options), input);
 }
 
 /** Trace findings honour the same acks as rule findings (the review already reported bad acks). */

@@ -40,6 +40,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     case 'query':
       return { id: request.id, ok: true, rows: (await open().query<Record<string, unknown>>(request.sql)).rows };
     case 'dump': {
+      // Everything committed must be in the files the dump copies, not only in shared buffers.
+      await open().exec('CHECKPOINT');
       const file = await open().dumpDataDir('none');
       return { id: request.id, ok: true, dump: await file.arrayBuffer() };
     }

@@ -51,7 +51,10 @@ export interface StatementTrace {
   locks: LockTrace[];
   /** Existing tables (and indexes) that got new storage: rewritten. */
   rewrites: string[];
+  /** Time PostgreSQL spent on the statement itself. */
   ms: number;
+  /** Time the trace spent on it: the statement plus reading locks and storage before and after. */
+  traceMs: number;
 }
 
 export interface FileTrace {
@@ -103,6 +106,16 @@ const SESSION_LOCKS = `
   WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
     AND c.relkind IN ('r', 'p', 'm')`;
+
+/** After a statement: the session's table locks and every table's storage, in one round trip. */
+const STATE = `
+  SELECT (SELECT coalesce(json_agg(json_build_array(l.relation, l.mode)), '[]'::json) FROM (${SESSION_LOCKS}) l)::text AS locks,
+         (SELECT coalesce(json_object_agg(r.relation, r.filenode), '{}'::json) FROM (${USER_RELATIONS}) r)::text AS nodes`;
+
+async function readState(executor: Executor): Promise<{ locks: [string, string][]; nodes: Map<string, string> }> {
+  const [row] = await executor.query<{ locks: string; nodes: string }>(STATE);
+  return { locks: JSON.parse(row!.locks) as [string, string][], nodes: new Map(Object.entries(JSON.parse(row!.nodes) as Record<string, string>)) };
+}
 
 /** Lock modes from weakest to strongest (PostgreSQL's table-level lock order). */
 export const LOCK_STRENGTH = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
@@ -288,6 +301,8 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
   }
   const catalogBefore = file.down ? await readCatalog(executor) : null;
   const baseRelations = await relfilenodes(executor);
+  // Storage of every table as of the last statement: a change is a rewrite.
+  let nodes = baseRelations;
   const wraps = runnerWraps(file, statements.length);
   let inTx = false;
   if (wraps) {
@@ -322,8 +337,10 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       locks: [],
       rewrites: [],
       ms: 0,
+      traceMs: 0,
     };
     out.statements.push(entry);
+    const traceStarted = Date.now();
     if (failed || stopped) {
       entry.status = 'skipped';
       entry.reason = stopped ?? 'not run: an earlier statement failed, so the runner stops here';
@@ -347,10 +364,10 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
         release(statement.line);
         inTx = false;
+        if (kind === 'TRANS_STMT_ROLLBACK') nodes = await relfilenodes(executor);
       }
       continue;
     }
-    const before = await relfilenodes(executor);
     const ownTx = !inTx && !mustRunAlone(statement);
     const started = Date.now();
     try {
@@ -359,13 +376,14 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       if (ownTx) await executor.exec('BEGIN', limits.statementMs);
       await executor.exec(statement.text, Math.max(1, Math.min(limits.statementMs, clock.left())));
       entry.ms = Date.now() - started;
+      const state = await readState(executor);
       if (inTx || ownTx) {
         statementsInTx++;
         // Per table, the strongest mode held now; a stronger one than before is this statement's.
         const strongest = new Map<string, string>();
-        for (const row of await executor.query<{ relation: string; mode: string }>(SESSION_LOCKS)) {
-          const current = strongest.get(row.relation);
-          if (!current || strength(row.mode) > strength(current)) strongest.set(row.relation, row.mode);
+        for (const [relation, mode] of state.locks) {
+          const current = strongest.get(relation);
+          if (!current || strength(mode) > strength(current)) strongest.set(relation, mode);
         }
         for (const [relation, mode] of strongest) {
           const before = strongestHeld(relation);
@@ -379,8 +397,9 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
         await executor.exec('COMMIT', limits.statementMs);
         release(statement.line);
       }
-      const after = await relfilenodes(executor);
-      for (const [relation, node] of before) if (after.has(relation) && after.get(relation) !== node) entry.rewrites.push(relation);
+      for (const [relation, node] of nodes) if (state.nodes.has(relation) && state.nodes.get(relation) !== node) entry.rewrites.push(relation);
+      nodes = state.nodes;
+      entry.traceMs = Date.now() - traceStarted;
     } catch (error) {
       entry.ms = Date.now() - started;
       if (error instanceof TraceTimeout) {
@@ -396,6 +415,7 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       if (inTx || ownTx) await executor.exec('ROLLBACK', limits.statementMs).catch(() => undefined);
       release(statement.line);
       inTx = false;
+      nodes = await relfilenodes(executor);
     }
   }
   if (stopped) return { file: out, stopped };

@@ -19,7 +19,7 @@ const finding = (rule: string, status: 'FLAG' | 'BLOCK', extra: Partial<Finding>
   table: 'orders',
   ...extra,
 });
-const statement = (extra: Partial<StatementTrace>): StatementTrace => ({ file: 'm/2.up.sql', line: 1, type: 'AlterTableStmt', sql: 'ALTER TABLE …', inTransaction: true, status: 'ok', locks: [], rewrites: [], ms: 1, ...extra });
+const statement = (extra: Partial<StatementTrace>): StatementTrace => ({ file: 'm/2.up.sql', line: 1, type: 'AlterTableStmt', sql: 'ALTER TABLE …', inTransaction: true, status: 'ok', locks: [], rewrites: [], ms: 1, traceMs: 2, ...extra });
 const traceOf = (...statements: StatementTrace[]): TraceResult => ({
   engine: 'pglite',
   base: { migrations: 1, statements: 1, skipped: [], snapshot: 'cached', ms: 1 },

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover, listRepoFiles, repoFiles } from '../src/discover/index.js';
+import { loadParser } from '../src/sql/parse.js';
+import { emptyClusterDump, pgliteEngine } from '../src/trace/engines.js';
+import { openPglite } from '../src/trace/executor.js';
+import { DEFAULT_LIMITS, traceChange, type TraceResult } from '../src/trace/trace.js';
+import { makeRepoSync } from './repo.js';
+
+/**
+ * The lock trace on a 20-migration base and a 5-migration PR: start-up from nothing, from the
+ * empty-cluster dump and from the base snapshot; the replay the snapshot saves; the trace per
+ * statement. Goals (issue: lock trace): per statement median ≤ 20 ms after the snapshot; the whole
+ * PR ≤ 3 s without a base snapshot, ≤ 1 s with one; the snapshot ≥ 5× faster than a cold replay.
+ */
+const BASE = 20;
+const files: Record<string, string> = {};
+for (let i = 1; i <= BASE; i++) {
+  const n = String(i).padStart(6, '0');
+  files[`migrations/${n}_t${i}.up.sql`] = [
+    `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL, status text, created_at timestamptz DEFAULT now(), parent_id bigint${i > 1 ? ` REFERENCES t${i - 1} (id)` : ''});`,
+    `CREATE INDEX t${i}_status ON t${i} (status);`,
+    `CREATE INDEX t${i}_parent ON t${i} (parent_id);`,
+    `INSERT INTO t${i} (id, name, status) SELECT g, 'row ' || g, 'new' FROM generate_series(1, 200) g;`,
+    `COMMENT ON TABLE t${i} IS 'table ${i}';`,
+  ].join('\n');
+  files[`migrations/${n}_t${i}.down.sql`] = `DROP TABLE t${i};`;
+}
+const pr = [
+  ["SET lock_timeout = '3s';", 'ALTER TABLE t3 ADD COLUMN note text;', 'CREATE INDEX t3_note ON t3 (note);'],
+  ["SET lock_timeout = '3s';", 'ALTER TABLE t5 ADD COLUMN uid uuid DEFAULT gen_random_uuid();', 'ALTER TABLE t5 ALTER COLUMN name TYPE varchar(200);'],
+  ["SET lock_timeout = '3s';", 'ALTER TABLE t7 ADD CONSTRAINT t7_name_check CHECK (length(name) > 0) NOT VALID;', 'ALTER TABLE t8 ADD CONSTRAINT t8_t7 FOREIGN KEY (parent_id) REFERENCES t7 (id) NOT VALID;'],
+  ['CREATE INDEX CONCURRENTLY t9_name ON t9 (name);'],
+  ["SET lock_timeout = '3s';", "UPDATE t10 SET status = 'old' WHERE id BETWEEN 1 AND 100;", 'ALTER TABLE t10 DROP COLUMN created_at;'],
+];
+const change: string[] = [];
+pr.forEach((statements, i) => {
+  const n = String(BASE + i + 1).padStart(6, '0');
+  const path = `migrations/${n}_pr${i + 1}.up.sql`;
+  files[path] = statements.join('\n');
+  change.push(path);
+});
+
+await loadParser();
+const root = makeRepoSync(files);
+const discovery = await discover(repoFiles(root, await listRepoFiles(root)), {});
+const cacheDir = mkdtempSync(join(tmpdir(), 'mr-bench-cache-'));
+const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> => {
+  const started = process.hrtime.bigint();
+  const value = await fn();
+  return { value, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+};
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+try {
+  const initdb = await timed(async () => (await openPglite(null, { openTimeoutMs: 120_000 })).close());
+  await emptyClusterDump(cacheDir);
+  const fromDump = await timed(async () => (await openPglite(await emptyClusterDump(cacheDir))).close());
+  const run = (): Promise<TraceResult> => traceChange({ discovery, change: new Set(change) }, pgliteEngine({ cacheDir }), DEFAULT_LIMITS);
+  const cold = await timed(run);
+  const warmRuns: { value: TraceResult; seconds: number }[] = [];
+  for (let i = 0; i < 3; i++) warmRuns.push(await timed(run));
+  const warm = warmRuns.sort((a, b) => a.seconds - b.seconds)[1]!;
+  const statements = warm.value.files.flatMap((f) => f.statements).filter((s) => s.status === "ok");
+
+  const replay = cold.value.base.ms / 1000;
+  const snapshot = warm.value.base.ms / 1000;
+
+  const fmt = (n: number): string => n.toFixed(2);
+  console.log(`lock trace: ${BASE}-migration base (${cold.value.base.statements} statements), ${change.length}-migration PR (${statements.length} traced statements), PGlite`);
+  console.log(`start from nothing (initdb)       ${fmt(initdb.seconds)} s   (paid once per machine: the empty cluster is dumped)`);
+  console.log(`start from the empty-cluster dump ${fmt(fromDump.seconds)} s`);
+  console.log(`base: cold replay                 ${fmt(replay)} s   from the base snapshot ${fmt(snapshot)} s   → ${fmt(replay / snapshot)}× faster (goal ≥ 5×)`);
+  console.log(`whole PR trace, no base snapshot  ${fmt(cold.seconds)} s   (goal ≤ 3 s)`);
+  console.log(`whole PR trace, base snapshot     ${fmt(warm.seconds)} s   (goal ≤ 1 s; median of 3)`);
+  console.log(`per statement, after the snapshot median ${median(statements.map((s) => s.traceMs))} ms (goal ≤ 20 ms), PostgreSQL's own share ${median(statements.map((s) => s.ms))} ms`);
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+}
