@@ -174,3 +174,39 @@ describe('migration-review rules', () => {
     expect(rules.every((r) => r.docs === `docs/rules/${r.id}.md`)).toBe(true);
   });
 });
+
+describe('migration-review check: the lock trace', () => {
+  const files = {
+    'db/migrations/000001_init.up.sql': "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nINSERT INTO orders VALUES (1, 'new');",
+    'db/migrations/000002_idx.up.sql': 'CREATE INDEX idx_orders_status ON orders (status);',
+    '.github/migration-review.yml': 'tables:\n  orders: { rows: 80000000 }\n',
+  };
+  const json = async (args: string[]): Promise<{ code: number; review: Review & { trace?: { engine: string; files: { statements: { locks: { mode: string }[] }[] }[] } } }> => {
+    const root = await makeRepo(files);
+    const result = await cli(['check', join(root, 'db/migrations/000002_idx.up.sql'), '--root', root, '--format', 'json', ...args]);
+    return { code: result.code, review: JSON.parse(result.stdout) };
+  };
+
+  it('runs by default on a change, in PGlite, and confirms the rule with the lock it saw', async () => {
+    const { review } = await json([]);
+    expect(review.trace!.engine).toBe('pglite');
+    expect(review.trace!.files[0]!.statements[0]!.locks[0]!.mode).toBe('ShareLock');
+    expect(review.findings.find((f) => f.rule === 'create-index-non-concurrently')!.evidence).toBe('ShareLock on orders');
+  });
+  it('--no-trace keeps to the static rules', async () => {
+    const { review } = await json(['--no-trace']);
+    expect(review.trace).toBeUndefined();
+    expect(review.skipped).toBeUndefined();
+  });
+  it('--database-url traces on a real PostgreSQL', async () => {
+    const { review } = await json(['--database-url', process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres']);
+    expect(review.trace!.engine).toBe('postgres');
+    expect(review.trace!.files[0]!.statements[0]!.locks[0]!.mode).toBe('ShareLock');
+  });
+  it('a server it cannot reach is said, and the static review still stands', async () => {
+    const { code, review } = await json(['--database-url', 'postgres://postgres@127.0.0.1:1/postgres']);
+    expect(code).toBe(1); // the index BLOCK from the rules
+    expect(review.findings.find((f) => f.rule === 'not-traced')!.message).toMatch(/the trace could not run: .*ECONNREFUSED/);
+  });
+});
+
