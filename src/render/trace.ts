@@ -25,7 +25,9 @@ function statementSummary(s: StatementTrace): string {
   if (s.status === 'error') return `FAILS: ${clip(s.reason ?? '', 80)}${s.code ? ` (${s.code})` : ''}`;
   if (s.status === 'refused' || s.status === 'skipped') return clip(s.reason ?? s.status, 90);
   if (s.status === 'killed') return `STOPPED: ${s.reason}`;
-  const parts = s.locks.filter((l) => !l.isNew).map((l) => `${shortMode(l.mode)} ${l.relation}${l.heldUntilLine > s.line ? ` → line ${l.heldUntilLine}` : ''}`);
+  const parts = s.locks
+    .filter((l) => !l.isNew)
+    .map((l) => `${shortMode(l.mode)} ${l.relation}${l.heldUntilFile ? ` → ${l.heldUntilFile}:${l.heldUntilLine}` : l.heldUntilLine > s.line ? ` → line ${l.heldUntilLine}` : ''}`);
   if (s.rewrites.length) parts.push(`REWRITE ${s.rewrites.join(', ')}`);
   return parts.join('; ') || (s.inTransaction ? '—' : 'no lock read (runs outside a transaction)');
 }
@@ -74,7 +76,9 @@ export function traceMermaid(trace: TraceReport, maxBars = 40): string {
     for (const [i, s] of file.statements.entries()) {
       for (const lock of s.locks) {
         if (lock.isNew || bars >= maxBars) continue;
-        const end = Math.max(i + 1, (index.get(lock.heldUntilLine) ?? i) + 1);
+        // Held into a later file (one transaction for all pending migrations): to this file's end.
+        const until = lock.heldUntilFile ? file.statements.length - 1 : (index.get(lock.heldUntilLine) ?? i);
+        const end = Math.max(i + 1, until + 1);
         const list = rows.get(lock.relation) ?? [];
         list.push(`    ${task(`${shortMode(lock.mode)} (line ${s.line})`)} :${blocksWrites(lock.mode) ? 'crit, ' : ''}${i}, ${end}`);
         rows.set(lock.relation, list);

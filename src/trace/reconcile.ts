@@ -119,7 +119,11 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     const claimed = LOCK_CLAIMS[finding.rule];
     const lock = claimed && table ? statement.locks.find((l) => bare(l.relation) === table && strength(l.mode) >= strength(claimed)) : undefined;
     if (lock) {
-      const span = lock.heldUntilLine > statement.line ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)` : '';
+      const span = lock.heldUntilFile
+        ? `, held until ${lock.heldUntilFile}:${lock.heldUntilLine} commits (${lock.heldForStatements} statements: one transaction for all pending migrations)`
+        : lock.heldUntilLine > statement.line
+          ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)`
+          : '';
       out.push({ ...finding, evidence: `${lock.mode} on ${table}${span}` });
       continue;
     }

@@ -32,6 +32,8 @@ export interface LockTrace {
   isNew: boolean;
   /** Line of the statement that ends the transaction holding it (this line when it commits alone). */
   heldUntilLine: number;
+  /** Set when that statement is in a later file (one transaction around all pending migrations). */
+  heldUntilFile?: string;
   /** Statements run while it was held, this one included. */
   heldForStatements: number;
 }
@@ -231,6 +233,14 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
       executor = opened.executor;
       result.engine = executor.engine;
       result.base = mergeBase(result.base, opened.base);
+      // drizzle-orm's migrator runs every pending migration in one transaction: so does the trace.
+      const tx = new Transaction();
+      const spanning = changed.every((f) => f.txMode === 'all-pending');
+      let lastTraced: { path: string; line: number } | null = null;
+      if (spanning) {
+        await executor.exec('BEGIN', limits.statementMs);
+        tx.open = tx.spansFiles = true;
+      }
       // Files of the set after the first changed one that are not in the change still run (untraced) in order.
       for (const file of list.filter((f) => f.order >= firstChanged)) {
         if (result.stopped) {
@@ -238,12 +248,22 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
           continue;
         }
         if (!inChange(file.path)) {
-          await runQuietly(executor, file, 'up', limits, clock);
+          await runQuietly(executor, file, 'up', limits, clock, tx.spansFiles);
           continue;
         }
-        const traced = await traceFile(executor, file, limits, clock);
+        if (spanning && !tx.open) {
+          // An earlier file failed and the runner's transaction is gone: nothing more runs.
+          result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: 'not run: an earlier migration failed inside the same transaction' });
+          continue;
+        }
+        const traced = await traceFile(executor, file, limits, clock, tx);
         result.files.push(traced.file);
         if (traced.stopped) result.stopped = traced.stopped;
+        if (traced.last !== undefined && !traced.failed) lastTraced = { path: file.path, line: traced.last };
+      }
+      if (spanning && tx.open && !result.stopped) {
+        await executor.exec('COMMIT', limits.statementMs);
+        tx.release(lastTraced?.path ?? '', lastTraced?.line ?? 0);
       }
     } catch (error) {
       const reason = error instanceof TraceTimeout ? `the trace stopped: a statement ran longer than ${error.limitMs} ms` : `the trace could not run: ${(error as Error).message}`;
@@ -268,10 +288,10 @@ function mergeBase(a: TraceResult['base'], b: TraceResult['base']): TraceResult[
 }
 
 /** Runs a script without tracing (moving the schema forward); errors are ignored like replay errors. */
-async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' | 'down', limits: TraceLimits, clock: Clock): Promise<{ error?: string; line?: number }> {
+async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' | 'down', limits: TraceLimits, clock: Clock, insideOpenTransaction = false): Promise<{ error?: string; line?: number }> {
   const { statements, problem } = topLevel(file, script);
   if (problem) return { error: problem };
-  const wraps = runnerWraps(file, statements.length);
+  const wraps = !insideOpenTransaction && runnerWraps(file, statements.length);
   if (wraps) await executor.exec('BEGIN', limits.statementMs);
   for (const { statement, nested } of statements) {
     const refused = [statement, ...nested].map(refusal).find(Boolean);
@@ -288,7 +308,40 @@ async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' 
   return {};
 }
 
-async function traceFile(executor: Executor, file: MigrationFile, limits: TraceLimits, clock: Clock): Promise<{ file: FileTrace; stopped?: string }> {
+/**
+ * The open transaction: whether there is one, and the locks it holds (PostgreSQL releases none
+ * before COMMIT) with the statement count at which each was taken. Shared by the files of one
+ * set, so a runner that wraps all pending migrations in one transaction is traced as it runs.
+ */
+class Transaction {
+  open = false;
+  /** Opened by the trace around several files (drizzle-orm's migrator), not by one file. */
+  spansFiles = false;
+  private held: { lock: LockTrace; at: number; file: string }[] = [];
+  private statements = 0;
+
+  count(): void {
+    this.statements++;
+  }
+  take(lock: LockTrace, file: string): void {
+    this.held.push({ lock, at: this.statements, file });
+  }
+  strongest(relation: string): string | undefined {
+    return this.held.filter((h) => h.lock.relation === relation).reduce<string | undefined>((m, h) => (!m || strength(h.lock.mode) > strength(m) ? h.lock.mode : m), undefined);
+  }
+  release(file: string, line: number): void {
+    for (const held of this.held) {
+      held.lock.heldUntilLine = line;
+      if (file !== held.file) held.lock.heldUntilFile = file;
+      held.lock.heldForStatements = this.statements - held.at + 1;
+    }
+    this.held = [];
+    this.statements = 0;
+    this.open = false;
+  }
+}
+
+async function traceFile(executor: Executor, file: MigrationFile, limits: TraceLimits, clock: Clock, tx: Transaction = new Transaction()): Promise<{ file: FileTrace; stopped?: string; failed?: boolean; last?: number }> {
   const out: FileTrace = { path: file.path, txMode: file.txMode, statements: [] };
   if (file.upSql.length > limits.maxFileBytes) {
     out.skipped = `not traced: ${(file.upSql.length / 1_000_000).toFixed(1)} MB is over the trace's ${(limits.maxFileBytes / 1_000_000).toFixed(1)} MB limit`;
@@ -303,26 +356,15 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
   const baseRelations = await relfilenodes(executor);
   // Storage of every table as of the last statement: a change is a rewrite.
   let nodes = baseRelations;
-  const wraps = runnerWraps(file, statements.length);
-  let inTx = false;
+  // A transaction the trace opened around all pending files is already open; else the runner's.
+  const wraps = !tx.spansFiles && runnerWraps(file, statements.length);
   if (wraps) {
     await executor.exec('BEGIN', limits.statementMs);
-    inTx = true;
+    tx.open = true;
   }
-  // Locks held by the open transaction (PostgreSQL releases none before COMMIT), with the
-  // statement count at which each was taken; closed when the transaction ends.
-  let held: { lock: LockTrace; at: number }[] = [];
-  let statementsInTx = 0;
-  const release = (line: number): void => {
-    for (const { lock, at } of held) {
-      lock.heldUntilLine = line;
-      lock.heldForStatements = statementsInTx - at + 1;
-    }
-    held = [];
-    statementsInTx = 0;
-  };
-  const strongestHeld = (relation: string): string | undefined =>
-    held.filter((h) => h.lock.relation === relation).reduce<string | undefined>((m, h) => (!m || strength(h.lock.mode) > strength(m) ? h.lock.mode : m), undefined);
+  let inTx = tx.open;
+  const release = (line: number): void => tx.release(file.path, line);
+  const strongestHeld = (relation: string): string | undefined => tx.strongest(relation);
   let stopped: string | undefined;
   let failed = false;
 
@@ -360,7 +402,7 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
         entry.status = 'error';
         entry.reason = (error as Error).message;
       }
-      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') inTx = true;
+      if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') inTx = tx.open = true;
       if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') {
         release(statement.line);
         inTx = false;
@@ -378,7 +420,7 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       entry.ms = Date.now() - started;
       const state = await readState(executor);
       if (inTx || ownTx) {
-        statementsInTx++;
+        tx.count();
         // Per table, the strongest mode held now; a stronger one than before is this statement's.
         const strongest = new Map<string, string>();
         for (const [relation, mode] of state.locks) {
@@ -389,7 +431,7 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
           const before = strongestHeld(relation);
           if (before && strength(before) >= strength(mode)) continue;
           const lock: LockTrace = { relation, mode, isNew: !baseRelations.has(relation), heldUntilLine: statement.line, heldForStatements: 1 };
-          held.push({ lock, at: statementsInTx });
+          tx.take(lock, file.path);
           entry.locks.push(lock);
         }
       }
@@ -419,12 +461,14 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
     }
   }
   if (stopped) return { file: out, stopped };
-  if (inTx && !failed) {
+  const last = statements[statements.length - 1]?.statement.endLine ?? file.upStartLine;
+  if (inTx && !failed && !tx.spansFiles) {
     await executor.exec('COMMIT', limits.statementMs);
-    release(statements[statements.length - 1]?.statement.endLine ?? file.upStartLine);
+    release(last);
   }
-  if (file.down && catalogBefore && !failed) out.rollback = await checkRollback(executor, file, catalogBefore, limits, clock);
-  return { file: out };
+  // Inside a transaction around all pending files, the down cannot be checked apart from the rest.
+  if (file.down && catalogBefore && !failed && !tx.spansFiles) out.rollback = await checkRollback(executor, file, catalogBefore, limits, clock);
+  return { file: out, failed, last };
 }
 
 /** Runs the down, compares the catalog with the one before the up, then re-applies the up. */

@@ -133,3 +133,24 @@ describe('reconciled with the rules', () => {
     expect(result.findings.find((f) => f.rule === 'table-rewrite-traced')!.acknowledged).toMatchObject({ reason: 'bulk load table, no readers until the switch' });
   });
 });
+
+describe('one transaction around all pending migrations (drizzle-orm)', () => {
+  const drizzle = (second: string): Record<string, string> => ({
+    'drizzle/0000_init.sql': 'CREATE TABLE "orders" ("id" bigint PRIMARY KEY, "status" text);',
+    'drizzle/0001_index.sql': 'CREATE INDEX "idx_status" ON "orders" ("status");',
+    'drizzle/0002_more.sql': second,
+    'drizzle/meta/_journal.json': JSON.stringify({
+      version: '7',
+      dialect: 'postgresql',
+      entries: ['0000_init', '0001_index', '0002_more'].map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx, tag, breakpoints: true })),
+    }),
+  });
+  it("holds the first file's locks until the last pending file commits", async () => {
+    const result = await trace(drizzle('ALTER TABLE "orders" ADD COLUMN "note" text;'), ['drizzle/0001_index.sql', 'drizzle/0002_more.sql']);
+    expect(result.files[0]!.statements[0]!.locks[0]).toMatchObject({ relation: 'orders', mode: 'ShareLock', heldUntilFile: 'drizzle/0002_more.sql', heldUntilLine: 1, heldForStatements: 2 });
+  });
+  it('CONCURRENTLY fails there even alone in its file, and nothing after it runs', async () => {
+    const result = await trace(drizzle('CREATE INDEX CONCURRENTLY "idx_id" ON "orders" ("id");'), ['drizzle/0001_index.sql', 'drizzle/0002_more.sql']);
+    expect(result.files[1]!.statements[0]).toMatchObject({ status: 'error', code: '25001' });
+  });
+});
