@@ -59,7 +59,8 @@ export async function review(input: ReviewInput): Promise<Review> {
       if (file.upSql.length > input.config.thresholds.maxFileBytes) {
         if (inChange(file.path)) {
           const size = `${(file.upSql.length / 1_000_000).toFixed(1)} MB`;
-          findings.push(meta('too-large-to-review', file.path, file.upStartLine, { file: file.path, size, limit: `${(input.config.thresholds.maxFileBytes / 1_000_000).toFixed(1)} MB` }, input.config));
+          const finding = meta('too-large-to-review', file.path, file.upStartLine, { file: file.path, size, limit: `${(input.config.thresholds.maxFileBytes / 1_000_000).toFixed(1)} MB` }, input.config);
+          findings.push({ ...finding, message: `Verify: what ${file.path} does — ${finding.message}` });
           files.push({ path: file.path, framework: file.framework, inTransaction: null, version: file.version, down: file.down?.path ?? null, statements: 0, reviewed: false });
           input.onFile?.(++done, total, file.path);
         }

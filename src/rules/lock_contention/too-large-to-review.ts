@@ -17,7 +17,7 @@ export default defineRule({
   },
   messages: {
     tooLarge: {
-      message: 'Verify: what {{file}} does — at {{size}} it is over the {{limit}} limit, so it was not parsed and none of the eight checks ran on it.',
+      message: 'At {{size}}, {{file}} is over the {{limit}} limit, so it was not parsed and none of the eight checks ran on it.',
       recommendation: 'Load bulk data outside the migration (a batched job, or COPY from the application), or raise thresholds.maxFileBytes if this file must be checked.',
     },
   },
