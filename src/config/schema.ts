@@ -81,6 +81,14 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** The GitHub check run. */
+    checks: z
+      .object({
+        /** Conclusion when the verdict is SAFE WITH MODIFICATIONS (FLAG). Default neutral; failure makes FLAGs block merging. */
+        flagConclusion: z.enum(['neutral', 'success', 'failure']).optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * Where rule docs and patterns are published, e.g. `https://github.com/acme/migration-review/blob/main/`.
      * Comment links are this plus `docs/rules/<id>.md` or `patterns/<id>.md`. Default: repository-relative paths.
@@ -116,6 +124,7 @@ export interface ResolvedConfig {
   acks: { allowBlock: boolean };
   code: { include: string[] | null; exclude: string[] };
   docsUrl: string | null;
+  checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
 }
 
 export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
@@ -145,5 +154,6 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     acks: { allowBlock: config.acks?.allowBlock ?? false },
     code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [] },
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
+    checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
   };
 }

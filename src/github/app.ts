@@ -1,0 +1,92 @@
+import type { Probot } from 'probot';
+import type { JobQueue } from './queue.js';
+
+/**
+ * The Probot app: every handler answers at once and leaves the review to the queue. Webhook
+ * redeliveries (same X-GitHub-Delivery) are handled once; check events of other apps are ignored.
+ */
+export interface AppOptions {
+  appId: number;
+  queue: JobQueue;
+  /** True the first time a delivery id is seen (in-process set, or Redis SET NX with replicas). */
+  firstDelivery(id: string): Promise<boolean>;
+}
+
+const REREVIEW = /^\s*\/rereview\b/i;
+
+export function migrationReviewApp(options: AppOptions) {
+  return (app: Probot): void => {
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+      if (!(await options.firstDelivery(context.id))) return;
+      const { pull_request: pr, repository, installation } = context.payload;
+      if (!installation) return;
+      await options.queue.add({
+        owner: repository.owner.login,
+        repo: repository.name,
+        pr: pr.number,
+        installationId: installation.id,
+        headSha: pr.head.sha,
+        reason: 'push',
+        delivery: context.id,
+        commentIds: [],
+      });
+    });
+
+    app.on('issue_comment.created', async (context) => {
+      const { comment, issue, repository, installation } = context.payload;
+      if (!issue.pull_request || !REREVIEW.test(comment.body) || comment.user?.type === 'Bot' || !installation) return;
+      if (!(await options.firstDelivery(context.id))) return;
+      const repo = { owner: repository.owner.login, repo: repository.name };
+      // Only people who can push may spend the review's resources on demand.
+      const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: comment.user!.login });
+      if (data.permission !== 'admin' && data.permission !== 'write') {
+        await context.octokit.rest.issues.createComment({
+          ...repo,
+          issue_number: issue.number,
+          body: 'Only collaborators with write access to this repository can run `/rereview`. The review runs on its own on every push.',
+        });
+        return;
+      }
+      await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: 'eyes' });
+      await options.queue.add({ ...repo, pr: issue.number, installationId: installation.id, reason: 'rereview', delivery: context.id, commentIds: [comment.id] });
+    });
+
+    app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
+      const { check_run: run, repository, installation } = context.payload;
+      // With checks:write we also hear about Actions and other apps' runs: only ours count.
+      if (run.app?.id !== options.appId || !installation) return;
+      if (context.payload.action === 'requested_action' && context.payload.requested_action?.identifier !== 'rereview') return;
+      if (!(await options.firstDelivery(context.id))) return;
+      const pr = run.pull_requests[0]?.number ?? prFromExternalId(run.external_id);
+      if (!pr) {
+        context.log.warn({ delivery: context.id, checkRun: run.id }, 're-run requested for a check run without a pull request: ignored');
+        return;
+      }
+      await options.queue.add({ owner: repository.owner.login, repo: repository.name, pr, installationId: installation.id, reason: 'rerequest', delivery: context.id, commentIds: [] });
+    });
+
+    app.on(['installation', 'installation_repositories'], async (context) => {
+      context.log.info({ delivery: context.id, action: context.payload.action, installation: context.payload.installation.id }, 'installation event');
+    });
+  };
+}
+
+function prFromExternalId(externalId: string | null): number | null {
+  try {
+    const parsed = JSON.parse(externalId ?? '') as { pr?: unknown };
+    return typeof parsed.pr === 'number' ? parsed.pr : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Delivery ids seen by this process (bounded); replicas use Redis instead. */
+export function inProcessDeliveries(limit = 10_000): (id: string) => Promise<boolean> {
+  const seen = new Set<string>();
+  return (id) => {
+    if (seen.has(id)) return Promise.resolve(false);
+    seen.add(id);
+    if (seen.size > limit) seen.delete(seen.values().next().value!);
+    return Promise.resolve(true);
+  };
+}

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import { MigrationReviewError } from '../core/errors.js';
+import type { TraceOptions } from '../trace/index.js';
+import { commentBody, completeCheck, failCheck, startCheck, upsertComment } from './publish.js';
+import type { ReviewJob } from './queue.js';
+import { reviewPullRequest } from './review-pr.js';
+import type { Octokit } from './source.js';
+
+export interface ProcessDeps {
+  appId: number;
+  /** An installation-authenticated client (Probot's `auth(installationId)`). */
+  octokitFor(installationId: number): Promise<Octokit>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  trace?: TraceOptions | false;
+}
+
+/**
+ * One review job, start to finish: the PR's current head, a check run for it, the review, then —
+ * only if the head has not moved meanwhile — the comment and the completed check. A failure still
+ * completes the check (neutral, with the reason), so a required check never waits forever.
+ */
+export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<'posted' | 'stale' | 'closed' | 'failed'> {
+  const octokit = await deps.octokitFor(job.installationId);
+  const repo = { owner: job.owner, repo: job.repo };
+  const log = { delivery: job.delivery, pr: `${job.owner}/${job.repo}#${job.pr}`, reason: job.reason };
+  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
+  if (pr.state !== 'open') return 'closed';
+  const headSha = pr.head.sha;
+  if (job.reason === 'push' && job.headSha && job.headSha !== headSha) {
+    deps.log.info({ ...log, headSha: job.headSha, current: headSha }, 'push superseded before review: dropped');
+    await react(octokit, repo, job, null);
+    return 'stale';
+  }
+  const checkRunId = await startCheck(octokit, repo, headSha, job.pr);
+  try {
+    const result = await reviewPullRequest(octokit, { ...repo, number: job.pr }, { head: headSha, base: pr.base.sha }, { trace: deps.trace });
+    // A push landed while we worked: this result describes an old commit. Say so on its check
+    // and leave the comment to the newer job.
+    const { data: now } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
+    if (now.head.sha !== headSha) {
+      await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: checkRunId,
+        status: 'completed',
+        conclusion: 'neutral',
+        output: { title: 'Superseded', summary: `A newer commit (${now.head.sha.slice(0, 7)}) was pushed while this one was reviewed; its review replaces this one.` },
+      });
+      deps.log.info({ ...log, headSha, current: now.head.sha }, 'head moved during review: result dropped');
+      return 'stale';
+    }
+    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(result.review, headSha, result.config), result.review !== null);
+    await completeCheck(octokit, repo, checkRunId, result.review, headSha, result.config);
+    await react(octokit, repo, job, true);
+    deps.log.info({ ...log, headSha, verdict: result.review?.verdict ?? 'no migrations', files: result.changed.length }, 'review posted');
+    return 'posted';
+  } catch (error) {
+    const reason = error instanceof MigrationReviewError ? error.describe() : (error as Error).message;
+    deps.log.error({ ...log, headSha, err: error }, `review failed: ${reason}`);
+    await failCheck(octokit, repo, checkRunId, reason).catch((e: unknown) => deps.log.error({ ...log, err: e }, 'could not complete the check run'));
+    await react(octokit, repo, job, false);
+    return 'failed';
+  }
+}
+
+/** /rereview comments get 👍 when the review is posted, 👎 when it failed. */
+async function react(octokit: Octokit, repo: { owner: string; repo: string }, job: ReviewJob, ok: boolean | null): Promise<void> {
+  if (ok === null) return;
+  for (const commentId of job.commentIds) {
+    await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: ok ? '+1' : '-1' }).catch(() => undefined);
+  }
+}

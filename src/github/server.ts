@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { Probot, ProbotOctokit } from 'probot';
+import { ConfigError } from '../core/errors.js';
+import { inProcessDeliveries, migrationReviewApp } from './app.js';
+import { processReview } from './process.js';
+import { VERSION } from './publish.js';
+import { InProcessQueue, RedisQueue, type JobQueue, type ReviewJob } from './queue.js';
+import type { Octokit } from './source.js';
+
+/**
+ * The app server: Probot's webhook middleware (signature check included), a health endpoint, and
+ * the review queue. Settings come from the environment (and a `.env` file, which never overrides
+ * a variable that is already set).
+ */
+export interface AppSettings {
+  appId: number;
+  privateKey: string;
+  webhookSecret: string;
+  webhookPath: string;
+  port: number;
+  host: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  redisUrl: string | null;
+  concurrency: number;
+  /** Trace on this PostgreSQL instead of PGlite; `off` disables the trace. */
+  trace: { databaseUrl?: string } | false;
+  githubBaseUrl?: string;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): AppSettings {
+  const need = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(`${name} is not set (see .env.example)`, 'environment');
+    return value;
+  };
+  const appId = Number(need('APP_ID'));
+  if (!Number.isInteger(appId) || appId <= 0) throw new ConfigError(`APP_ID must be the app's numeric id, not "${env.APP_ID}"`, 'environment');
+  const secret = need('WEBHOOK_SECRET');
+  // Probot quietly uses "development" when the secret is missing: anyone could then send events.
+  if (secret === 'development' || secret.length < 16) throw new ConfigError('WEBHOOK_SECRET must be the secret set on the GitHub App (16+ characters, not "development")', 'environment');
+  let privateKey = env.PRIVATE_KEY?.trim();
+  if (!privateKey && env.PRIVATE_KEY_PATH) privateKey = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
+  if (!privateKey) throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set (see .env.example)', 'environment');
+  if (!privateKey.includes('-----BEGIN')) privateKey = Buffer.from(privateKey, 'base64').toString('utf8');
+  privateKey = privateKey.replace(/\\n/g, '\n');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) throw new ConfigError('PRIVATE_KEY is not a PEM private key (plain, \\n-escaped or base64)', 'environment');
+  const level = (env.LOG_LEVEL ?? 'info') as AppSettings['logLevel'];
+  return {
+    appId,
+    privateKey,
+    webhookSecret: secret,
+    webhookPath: env.WEBHOOK_PATH ?? '/api/github/webhooks',
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].includes(level) ? level : 'info',
+    redisUrl: env.REDIS_URL?.trim() || null,
+    concurrency: Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2),
+    trace: env.TRACE === 'off' ? false : env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {},
+    githubBaseUrl: env.GITHUB_API_URL,
+  };
+}
+
+export interface RunningApp {
+  server: HttpServer;
+  probot: Probot;
+  queue: JobQueue;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the Probot instance, queue and HTTP server; `Octokit` is overridable for tests. */
+export async function startApp(settings: AppSettings, options: { Octokit?: typeof ProbotOctokit } = {}): Promise<RunningApp> {
+  const probot = new Probot({
+    appId: settings.appId,
+    privateKey: settings.privateKey,
+    secret: settings.webhookSecret,
+    logLevel: settings.logLevel,
+    ...(settings.githubBaseUrl ? { baseUrl: settings.githubBaseUrl } : {}),
+    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+  });
+  const deps = {
+    appId: settings.appId,
+    octokitFor: (installationId: number) => probot.auth(installationId) as Promise<Octokit>,
+    log: probot.log,
+    trace: settings.trace === false ? (false as const) : settings.trace,
+  };
+  const onError = (error: unknown, job: ReviewJob): void => probot.log.error({ err: error, delivery: job.delivery }, 'review job crashed');
+  const process = async (job: ReviewJob): Promise<void> => void (await processReview(job, deps));
+  let redis: Redis | null = null;
+  let queue: JobQueue;
+  let firstDelivery = inProcessDeliveries();
+  if (settings.redisUrl) {
+    redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+    queue = new RedisQueue(redis, process, { concurrency: settings.concurrency, onError });
+    const client = redis;
+    // Shared by replicas: the first to see a delivery id claims it for a day.
+    firstDelivery = async (id) => (await client.set(`migration-review:delivery:${id}`, '1', 'EX', 86_400, 'NX')) === 'OK';
+  } else {
+    queue = new InProcessQueue(process, settings.concurrency, onError);
+  }
+  await probot.load(migrationReviewApp({ appId: settings.appId, queue, firstDelivery }));
+  const middleware = await probot.getNodeMiddleware({ path: settings.webhookPath });
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      void queue.stats().then(
+        (stats) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: 'ok', version: VERSION, queue: stats }));
+        },
+        (error: unknown) => {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: 'degraded', error: (error as Error).message }));
+        },
+      );
+      return;
+    }
+    void middleware(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
+  const address = server.address();
+  const url = typeof address === 'object' && address ? `http://${settings.host}:${address.port}` : `http://${settings.host}:${settings.port}`;
+  probot.log.info({ url, webhookPath: settings.webhookPath, queue: redis ? 'redis' : 'in-process', version: VERSION }, 'migration-review app listening');
+  return {
+    server,
+    probot,
+    queue,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close();
+      await redis?.quit();
+    },
+  };
+}
+
+/** `npm start`: `.env` (if present) fills what the environment does not set. */
+export async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const app = await startApp(readSettings(process.env));
+  const stop = (): void => void app.close().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
