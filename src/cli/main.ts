@@ -77,6 +77,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(printPatterns(id, { json: !!opts.json, color: !!process.stdout.isTTY }));
     });
 
+  program
+    .command('github-action')
+    .description('Inside a GitHub Actions pull_request job: review the PR and post the comment and the check with the workflow token.')
+    .action(async () => {
+      const { runAction } = await import('../github/action.js');
+      exitCode = await runAction(process.env);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

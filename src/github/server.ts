@@ -1,5 +1,6 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { Probot, ProbotOctokit } from 'probot';
 import { ConfigError } from '../core/errors.js';
@@ -29,7 +30,7 @@ export interface AppSettings {
   githubBaseUrl?: string;
 }
 
-export function readSettings(env: NodeJS.ProcessEnv): AppSettings {
+export function readSettings(env: Record<string, string | undefined>): AppSettings {
   const need = (name: string): string => {
     const value = env[name]?.trim();
     if (!value) throw new ConfigError(`${name} is not set (see .env.example)`, 'environment');
@@ -116,12 +117,30 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
       );
       return;
     }
-    void middleware(req, res).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found\n');
-      }
-    });
+    const route = (): void =>
+      void middleware(req, res).then((handled) => {
+        if (!handled) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('not found\n');
+        }
+      });
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== settings.webhookPath) return route();
+    // Verified here so a forged request gets 401 (Probot answers 400) and never reaches a handler.
+    void readBody(req).then(
+      (body) => {
+        if (!validSignature(body, req.headers['x-hub-signature-256'], settings.webhookSecret)) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'signature does not match the payload and the webhook secret' }));
+          return;
+        }
+        (req as IncomingMessage & { body?: string }).body = body.toString('utf8');
+        route();
+      },
+      () => {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'payload too large' }));
+      },
+    );
   });
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const address = server.address();
@@ -138,6 +157,32 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
       await redis?.quit();
     },
   };
+}
+
+/** GitHub sends at most 25 MB per delivery. */
+const MAX_BODY = 25 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function validSignature(body: Buffer, header: string | string[] | undefined, secret: string): boolean {
+  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** `npm start`: `.env` (if present) fills what the environment does not set. */

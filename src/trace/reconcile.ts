@@ -119,12 +119,14 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     const claimed = LOCK_CLAIMS[finding.rule];
     const lock = claimed && table ? statement.locks.find((l) => bare(l.relation) === table && strength(l.mode) >= strength(claimed)) : undefined;
     if (lock) {
+      // Every table the statement locked that hard (a foreign key locks both of its tables).
+      const others = statement.locks.filter((l) => l !== lock && !l.isNew && l.mode === lock.mode).map((l) => bare(l.relation));
       const span = lock.heldUntilFile
         ? `, held until ${lock.heldUntilFile}:${lock.heldUntilLine} commits (${lock.heldForStatements} statements: one transaction for all pending migrations)`
         : lock.heldUntilLine > statement.line
           ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)`
           : '';
-      out.push({ ...finding, evidence: `${lock.mode} on ${table}${span}` });
+      out.push({ ...finding, evidence: `${lock.mode} on ${[table, ...others].join(' and ')}${span}` });
       continue;
     }
     out.push(finding);
