@@ -61,6 +61,8 @@ export interface Finding {
   inChange?: boolean;
   /** What the lock trace saw that confirms it (locks, a rewrite, the error PostgreSQL raised). */
   evidence?: string;
+  /** The statement the finding is about, shortened (for the PR comment). */
+  excerpt?: string;
 }
 
 /** How a migration runner wraps a file in a transaction. */

@@ -26,6 +26,8 @@ export function renderMarkdown(review: Review & { trace?: TraceReport }, options
     isBlock: f.status === 'BLOCK',
     docs: `${base}${docsPath(f.rule)}`,
     patternLink: f.pattern ? `${base}${patternPath(f.pattern)}` : null,
+    // A fence inside the SQL would end ours early.
+    excerpt: (f as { excerpt?: string }).excerpt?.replace(/```/g, '``\u200b`'),
   });
   const model = {
     ...view,

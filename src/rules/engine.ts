@@ -191,5 +191,15 @@ function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: 
     source: 'rule',
     acknowledged: null,
     ...(report.table ? { table: report.table } : {}),
+    ...(!onDown && statement.text ? { excerpt: excerptOf(statement.text) } : {}),
   };
+}
+
+/** At most 6 lines and 400 characters of the statement, enough to recognise it. */
+export function excerptOf(sql: string): string {
+  const lines = sql.trim().split('\n');
+  let text = lines.slice(0, 6).join('\n');
+  if (text.length > 400) text = `${text.slice(0, 399)}…`;
+  else if (lines.length > 6) text += '\n…';
+  return text;
 }

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Category, Finding } from '../core/types.js';
-import { computeImpact } from '../rules/engine.js';
+import { computeImpact, excerptOf } from '../rules/engine.js';
 import { RULES_BY_ID } from '../rules/index.js';
 import { LOCK_STRENGTH, type StatementTrace, type TraceResult } from './trace.js';
 
@@ -172,6 +172,10 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
       out.push(traceFinding('rollback-does-not-restore', 'differs', rollback.down, 1, { down: rollback.down, differences: `${shown}${more}` }, 'FLAG'));
     }
     if (rollback?.status === 'failed') out.push(traceFinding('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
+  }
+  for (const f of out) {
+    const statement = f.source === 'trace' && !f.excerpt ? byLine.get(`${f.file}:${f.line}`) : undefined;
+    if (statement) f.excerpt = excerptOf(statement.sql);
   }
   return { findings: out, disproved };
 }
