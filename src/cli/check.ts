@@ -10,6 +10,7 @@ import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
+import { withClaude } from '../llm/index.js';
 import { mergeTrace, startTrace, type TracedReview } from '../trace/index.js';
 import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
 
@@ -26,6 +27,8 @@ export interface CheckOptions {
   trace?: boolean;
   /** Trace on this PostgreSQL (a throwaway database is created there) instead of PGlite. */
   databaseUrl?: string;
+  /** Add Claude's review (ANTHROPIC_API_KEY; ANTHROPIC_MODEL or config llm.model). */
+  llm?: boolean;
   /** Per-statement trace limit in ms. */
   traceStatementMs?: number;
   /** Said on stderr while the trace prepares (the first run builds the embedded cluster). */
@@ -123,6 +126,10 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
   if (tracing) result = mergeTrace(result, await tracing, { discovery, config });
   else if (options.trace === undefined && changedCount > 0) {
     result = { ...result, skipped: [...(result.skipped ?? []), `lock trace: not run for ${changedCount} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`] };
+  }
+  if (options.llm) {
+    options.note?.("asking Claude for its review…");
+    result = await withClaude(result, { discovery, change, config }, { apiKey: process.env.ANTHROPIC_API_KEY || undefined, model: process.env.ANTHROPIC_MODEL || undefined, baseURL: process.env.ANTHROPIC_BASE_URL || undefined });
   }
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';

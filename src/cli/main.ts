@@ -40,8 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(n) || n < 100 || n > 600_000) throw new InvalidArgumentError('expected milliseconds from 100 to 600000');
       return n;
     })
+    .option('--llm', "add Claude's review (needs ANTHROPIC_API_KEY; model from ANTHROPIC_MODEL or the config)")
     .option('--no-color', 'plain text output')
-    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean; trace?: boolean; databaseUrl?: string; traceStatementMs?: number }) => {
+    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean; trace?: boolean; databaseUrl?: string; traceStatementMs?: number; llm?: boolean }) => {
       const showProgress = process.stderr.isTTY && opts.format === 'text';
       const result = await runCheck({
         paths,

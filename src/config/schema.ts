@@ -81,6 +81,18 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Claude's review (check --llm; the app when ANTHROPIC_API_KEY is set). */
+    llm: z
+      .object({
+        /** Model id; ANTHROPIC_MODEL overrides it. Default: a current Sonnet. */
+        model: z.string().min(3).optional(),
+        /** How long to wait for the answer before the deterministic result stands alone. Default 45 s. */
+        deadlineSeconds: z.number().positive().max(300).optional(),
+        /** Set false to never send this repository's migrations to Claude. */
+        enabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /** The GitHub check run. */
     checks: z
       .object({
@@ -125,6 +137,7 @@ export interface ResolvedConfig {
   code: { include: string[] | null; exclude: string[] };
   docsUrl: string | null;
   checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
+  llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
 }
 
 export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
@@ -155,5 +168,6 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [] },
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
     checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
+    llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },
   };
 }

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import { MigrationReviewError } from '../core/errors.js';
+import { withClaude, type LlmEnv } from '../llm/index.js';
 import type { TraceOptions } from '../trace/index.js';
-import { commentBody, completeCheck, failCheck, startCheck, upsertComment } from './publish.js';
+import { commentBody, completeCheck, docsBase, failCheck, startCheck, upsertComment } from './publish.js';
 import type { ReviewJob } from './queue.js';
 import { reviewPullRequest } from './review-pr.js';
 import type { Octokit } from './source.js';
 
 export interface ProcessDeps {
+  /** Claude's review after the deterministic one is posted; absent = deterministic only. */
+  llm?: LlmEnv;
   appId: number;
   /** An installation-authenticated client (Probot's `auth(installationId)`). */
   octokitFor(installationId: number): Promise<Octokit>;
@@ -48,9 +51,25 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
       deps.log.info({ ...log, headSha, current: now.head.sha }, 'head moved during review: result dropped');
       return 'stale';
     }
-    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(result.review, headSha, result.config), result.review !== null);
+    // The deterministic result lands first; Claude's review updates it when (and if) it answers.
+    const llmWanted = !!(deps.llm?.apiKey && result.review && result.context && result.config.llm.enabled);
+    const note = (text: string) => (result.review ? { ...result.review, skipped: [...(result.review.skipped ?? []), `Claude review: ${text}`] } : null);
+    const pending = llmWanted
+      ? note('in progress — this comment is updated when it answers')
+      : deps.llm && !deps.llm.apiKey && result.review
+        ? note('ANTHROPIC_API_KEY is not set — deterministic review only')
+        : result.review;
+    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(pending, headSha, result.config), result.review !== null);
     await completeCheck(octokit, repo, checkRunId, result.review, headSha, result.config);
     await react(octokit, repo, job, true);
+    if (llmWanted && result.review && result.context) {
+      const reviewed = await withClaude(result.review, { ...result.context, config: result.config, pr: { title: pr.title ?? '', body: pr.body ?? '' }, allowedLinks: [`https://github.com/${job.owner}/${job.repo}/`, docsBase(result.config)] }, deps.llm!);
+      const { data: latest } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
+      if (latest.head.sha === headSha) {
+        await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(reviewed, headSha, result.config), true);
+        await completeCheck(octokit, repo, checkRunId, reviewed, headSha, result.config);
+      }
+    }
     deps.log.info({ ...log, headSha, verdict: result.review?.verdict ?? 'no migrations', files: result.changed.length }, 'review posted');
     return 'posted';
   } catch (error) {

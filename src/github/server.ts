@@ -28,6 +28,8 @@ export interface AppSettings {
   /** Trace on this PostgreSQL instead of PGlite; `off` disables the trace. */
   trace: { databaseUrl?: string } | false;
   githubBaseUrl?: string;
+  anthropicApiKey: string | null;
+  anthropicModel: string | null;
 }
 
 export function readSettings(env: Record<string, string | undefined>): AppSettings {
@@ -60,6 +62,8 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
     concurrency: Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2),
     trace: env.TRACE === 'off' ? false : env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {},
     githubBaseUrl: env.GITHUB_API_URL,
+    anthropicApiKey: env.ANTHROPIC_API_KEY?.trim() || null,
+    anthropicModel: env.ANTHROPIC_MODEL?.trim() || null,
   };
 }
 
@@ -86,6 +90,7 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
     octokitFor: (installationId: number) => probot.auth(installationId) as Promise<Octokit>,
     log: probot.log,
     trace: settings.trace === false ? (false as const) : settings.trace,
+    llm: { apiKey: settings.anthropicApiKey ?? undefined, model: settings.anthropicModel ?? undefined, log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message) },
   };
   const onError = (error: unknown, job: ReviewJob): void => probot.log.error({ err: error, delivery: job.delivery }, 'review job crashed');
   const process = async (job: ReviewJob): Promise<void> => void (await processReview(job, deps));

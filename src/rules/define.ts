@@ -115,9 +115,10 @@ export interface RuleDefinition<M extends string> {
   alsoPatterns?: string[];
   /**
    * `trace`: raised by the lock trace (src/trace/reconcile.ts) from what really ran, never by a
-   * handler; its docs examples are checked by tracing them.
+   * handler; its docs examples are checked by tracing them. `llm`: Claude's findings, merged by
+   * src/llm/merge.ts.
    */
-  source?: 'rule' | 'trace';
+  source?: 'rule' | 'trace' | 'llm';
   docs: RuleDocs;
   messages: Record<M, MessageSpec>;
   create(ctx: RuleContext<M>): Handlers;

@@ -24,6 +24,7 @@ import dropIndexUsedByCode from './index_dependencies/drop-index-used-by-code.js
 import addColumnVolatileDefault from './lock_contention/add-column-volatile-default.js';
 import addConstraintBuildsIndex from './lock_contention/add-constraint-builds-index.js';
 import alterColumnTypeRewrite from './lock_contention/alter-column-type-rewrite.js';
+import claudeReview from './lock_contention/claude-review.js';
 import concurrentlyInTransaction from './lock_contention/concurrently-in-transaction.js';
 import createIndexNonConcurrently from './lock_contention/create-index-non-concurrently.js';
 import dropIndexNonConcurrently from './lock_contention/drop-index-non-concurrently.js';
@@ -70,6 +71,7 @@ export const ALL_RULES: readonly Rule[] = [
   addColumnVolatileDefault as unknown as Rule,
   addConstraintBuildsIndex as unknown as Rule,
   alterColumnTypeRewrite as unknown as Rule,
+  claudeReview as unknown as Rule,
   concurrentlyInTransaction as unknown as Rule,
   createIndexNonConcurrently as unknown as Rule,
   dropIndexNonConcurrently as unknown as Rule,
@@ -119,6 +121,7 @@ export type RuleId =
   | 'add-column-volatile-default'
   | 'add-constraint-builds-index'
   | 'alter-column-type-rewrite'
+  | 'claude-review'
   | 'concurrently-in-transaction'
   | 'create-index-non-concurrently'
   | 'drop-index-non-concurrently'

@@ -11,9 +11,9 @@ const exec = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'migration-review.js');
 const SHOP = join(REPO_ROOT, 'examples', 'shop');
 
-async function cli(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd = REPO_ROOT, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec('node', [BIN, ...args], { cwd });
+    const { stdout, stderr } = await exec('node', [BIN, ...args], { cwd, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -207,6 +207,41 @@ describe('migration-review check: the lock trace', () => {
     const { code, review } = await json(['--database-url', 'postgres://postgres@127.0.0.1:1/postgres']);
     expect(code).toBe(1); // the index BLOCK from the rules
     expect(review.findings.find((f) => f.rule === 'not-traced')!.message).toMatch(/the trace could not run: .*ECONNREFUSED/);
+  });
+});
+
+describe('migration-review check --llm', () => {
+  it("adds Claude's review through the same path (a local Messages API), or says it has no key", async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-sonnet-5-5',
+            content: [{ type: 'tool_use', id: 'toolu_1', name: 'submit_review', input: { verdict: 'BLOCK', justification: 'The index build blocks writes on orders.', findings: [{ category: 'index_dependencies', status: 'FLAG', file: 'db/migrations/000002_orders_status_index.up.sql', line: 1, title: 'Query plan', message: 'Verify: the admin list uses this index once it is built.', recommendation: 'EXPLAIN the admin list query on staging.', pattern: null }] } }],
+            stop_reason: 'tool_use',
+            stop_sequence: null,
+            usage: { input_tokens: 10, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const args = ['check', m('000002_orders_status_index.up.sql'), '--root', SHOP, '--format', 'json', '--no-trace', '--llm'];
+      const withKey = JSON.parse((await cli(args, REPO_ROOT, { ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` })).stdout) as Review;
+      expect(withKey.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'index_dependencies' });
+      const noKey = JSON.parse((await cli(args, REPO_ROOT, { ANTHROPIC_API_KEY: '' })).stdout) as Review;
+      expect(noKey.skipped).toContain('Claude review: ANTHROPIC_API_KEY is not set — deterministic review only');
+    } finally {
+      server.close();
+    }
   });
 });
 

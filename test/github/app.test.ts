@@ -25,11 +25,11 @@ const migrations = {
 const config = '.github/migration-review.yml';
 const sizes = 'tables:\n  orders: { rows: 80000000 }\n';
 
-function setup(state: FakeState, options: { Octokit?: typeof ProbotOctokit } = {}) {
+function setup(state: FakeState, options: { Octokit?: typeof ProbotOctokit; llm?: { apiKey?: string } } = {}) {
   const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: 'a-real-webhook-secret', logLevel: 'fatal', Octokit: options.Octokit ?? TestOctokit });
   const results: string[] = [];
   const queue = new InProcessQueue(async (job) => {
-    results.push(await processReview(job, { appId: APP_ID, octokitFor: (id) => probot.auth(id) as Promise<Octokit>, log: probot.log, trace: false }));
+    results.push(await processReview(job, { appId: APP_ID, octokitFor: (id) => probot.auth(id) as Promise<Octokit>, log: probot.log, trace: false, llm: options.llm }));
   }, 2);
   void probot.load(migrationReviewApp({ appId: APP_ID, queue, firstDelivery: inProcessDeliveries() }));
   let delivery = 0;
@@ -252,3 +252,45 @@ describe('installation events', () => {
     await expect(receive('installation', await payload('installation', 'created', state))).resolves.toBeUndefined();
   });
 });
+
+describe("Claude's review in the app", () => {
+  const opened = { 'db/migrations/000002_orders_status_index.up.sql': 'added' as const };
+  it('posts the deterministic result first, then updates the comment and check with Claude\'s findings', async () => {
+    const state = fakeGitHub({ files: migrations, changed: opened });
+    const bodies: string[] = [];
+    nock('https://api.anthropic.com')
+      .post('/v1/messages')
+      .reply(() => {
+        bodies.push(state.comments[0]?.body ?? '');
+        return [
+          200,
+          {
+            id: 'msg_01',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-sonnet-5-5',
+            content: [{ type: 'tool_use', id: 'toolu_01', name: 'submit_review', input: { verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'Verify the size of orders before merging.', findings: [{ category: 'index_dependencies', status: 'FLAG', file: 'db/migrations/000002_orders_status_index.up.sql', line: 1, title: 'Admin list query', message: 'Verify: the admin list filters by status; check it uses this index after the build.', recommendation: 'Run EXPLAIN on the admin list query on staging.', pattern: null }] } }],
+            stop_reason: 'tool_use',
+            stop_sequence: null,
+            usage: { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 9000, cache_read_input_tokens: 0 },
+          },
+        ];
+      });
+    const { receive, queue } = setup(state, { llm: { apiKey: 'sk-ant-test' } });
+    await receive('pull_request', await payload('pull_request', 'opened', state));
+    await queue.idle();
+    expect(bodies[0]).toContain('Claude review: in progress');
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]!.body).toContain('claude-review');
+    expect(state.comments[0]!.body).not.toContain('in progress');
+    expect(state.checkRuns).toHaveLength(1);
+  });
+  it('without a key the comment says so in one line', async () => {
+    const state = fakeGitHub({ files: migrations, changed: opened });
+    const { receive, queue } = setup(state, { llm: {} });
+    await receive('pull_request', await payload('pull_request', 'opened', state));
+    await queue.idle();
+    expect(state.comments[0]!.body).toContain('Claude review: ANTHROPIC_API_KEY is not set — deterministic review only');
+  });
+});
+

@@ -112,7 +112,7 @@ describe('the library', () => {
         if (!pattern) problems.push(`${rule.id}: pattern ${id} does not exist`);
         // Trace rules fire on what really ran, and too-large-to-review on megabytes of SQL: a
         // pattern's examples cannot show either, so they only need their pattern to exist.
-        else if (rule.source !== 'trace' && rule.id !== 'too-large-to-review' && !pattern.rules.includes(rule.id)) problems.push(`${rule.id}: pattern ${id} does not list it in rules`);
+        else if ((rule.source ?? 'rule') === 'rule' && rule.id !== 'too-large-to-review' && !pattern.rules.includes(rule.id)) problems.push(`${rule.id}: pattern ${id} does not list it in rules`);
       }
     }
     expect(problems).toEqual([]);

@@ -1,0 +1,56 @@
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Review } from '../core/types.js';
+import type { Discovery } from '../discover/index.js';
+import type { CodeRef } from '../rules/engine.js';
+import { askClaude, DEFAULT_MODEL } from './claude.js';
+import { mergeLlm } from './merge.js';
+import { buildPrompt } from './prompt.js';
+
+export { DEFAULT_MODEL } from './claude.js';
+
+export interface LlmRequest {
+  discovery: Discovery;
+  change: Set<string> | null;
+  config: ResolvedConfig;
+  pr?: { title: string; body: string };
+  codeRefs?: CodeRef[];
+  /** Links Claude's text may keep (the repository, our docs). */
+  allowedLinks?: string[];
+}
+
+export interface LlmEnv {
+  apiKey?: string;
+  model?: string;
+  baseURL?: string;
+  log?: (message: string, data?: Record<string, unknown>) => void;
+}
+
+/**
+ * Adds Claude's review to a finished deterministic review. Never fails the review: without a key,
+ * disabled, timed out or wrong, the deterministic result stands and one line says why.
+ */
+export async function withClaude<R extends Review>(review: R, request: LlmRequest, env: LlmEnv): Promise<R> {
+  const note = (text: string): R => ({ ...review, skipped: [...(review.skipped ?? []), `Claude review: ${text}`] });
+  if (!request.config.llm.enabled) return note('turned off in the repository config (llm.enabled: false)');
+  if (!env.apiKey) return note('ANTHROPIC_API_KEY is not set — deterministic review only');
+  const prompt = buildPrompt({ review, discovery: request.discovery, change: request.change, config: request.config, pr: request.pr, codeRefs: request.codeRefs });
+  const outcome = await askClaude(prompt, {
+    apiKey: env.apiKey,
+    model: env.model ?? request.config.llm.model ?? DEFAULT_MODEL,
+    deadlineMs: request.config.llm.deadlineSeconds * 1000,
+    baseURL: env.baseURL,
+    log: env.log,
+  });
+  if (!outcome.ok) return note(outcome.note);
+  const lines = new Map<string, number>();
+  for (const m of request.discovery.migrations) {
+    if (request.change !== null && !request.change.has(m.path)) continue;
+    lines.set(m.path, m.upStartLine - 1 + m.upSql.split('\n').length);
+    if (m.down && m.down.path !== m.path) lines.set(m.down.path, m.down.startLine - 1 + m.down.sql.split('\n').length);
+  }
+  const merged = mergeLlm(review, outcome.answer, { lines, allowedLinks: request.allowedLinks ?? [] });
+  env.log?.('claude review merged', { added: merged.added, dropped: merged.dropped.length, cacheRead: outcome.usage.cacheRead, cacheWrite: outcome.usage.cacheWrite });
+  const droppedNote = merged.dropped.length ? [`Claude review: ${merged.dropped.length} finding${merged.dropped.length === 1 ? '' : 's'} dropped for citing a line that does not exist (${merged.dropped.slice(0, 3).join(', ')})`] : [];
+  const omitted = prompt.omitted.length ? [`Claude review: left out to fit the input budget — ${prompt.omitted.join('; ')}`] : [];
+  return { ...merged.review, skipped: [...(merged.review.skipped ?? []), ...droppedNote, ...omitted] };
+}
