@@ -18,6 +18,9 @@ import { makeRepo } from '../helpers.js';
  * misbehaves. The deterministic result must survive all of it.
  */
 const API = 'https://api.anthropic.com';
+// Request bodies are deep JSON the tests inspect directly.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const FILE = 'db/migrations/000002_orders.up.sql';
 const files = {
   'db/migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);',
@@ -71,12 +74,12 @@ afterEach(() => {
 describe('Claude review merged under our policy', () => {
   it('a good answer is merged: its finding added with source llm, the request in the API shape', async () => {
     const { result, request } = await deterministic();
-    let body: Record<string, any> = {};
+    let body: Json = {};
     let headers: Record<string, string | string[]> = {};
     nock(API)
       .post('/v1/messages')
       .reply(function (_uri, requestBody) {
-        body = requestBody as Record<string, any>;
+        body = requestBody as Json;
         headers = this.req.headers;
         return [200, answer(good)];
       });
@@ -126,12 +129,12 @@ describe('Claude review merged under our policy', () => {
 
   it('invalid output, then valid on the retry that names the error', async () => {
     const { result, request } = await deterministic();
-    const bodies: Record<string, any>[] = [];
+    const bodies: Json[] = [];
     nock(API)
       .post('/v1/messages')
       .times(2)
       .reply((_uri, requestBody) => {
-        bodies.push(requestBody as Record<string, any>);
+        bodies.push(requestBody as Json);
         return [200, bodies.length === 1 ? answer({ verdict: 'MAYBE', findings: [] }) : answer(good)];
       });
     const merged = await withClaude(result, request, env);
