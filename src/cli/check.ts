@@ -129,7 +129,8 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
   }
   if (options.llm) {
     options.note?.("asking Claude for its review…");
-    result = await withClaude(result, { discovery, change, config }, { apiKey: process.env.ANTHROPIC_API_KEY || undefined, model: process.env.ANTHROPIC_MODEL || undefined, baseURL: process.env.ANTHROPIC_BASE_URL || undefined });
+    const search = codeIndex ?? buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code);
+    result = await withClaude(result, { discovery, change, config, searchCode: (t, c) => search.search(t, c) }, { apiKey: process.env.ANTHROPIC_API_KEY || undefined, model: process.env.ANTHROPIC_MODEL || undefined, baseURL: process.env.ANTHROPIC_BASE_URL || undefined });
   }
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';

@@ -22,7 +22,7 @@ export interface PullRequestRef {
 export interface PrReview {
   headSha: string;
   /** What Claude needs to add its review afterwards. */
-  context?: { discovery: Awaited<ReturnType<typeof discover>>; change: Set<string> };
+  context?: { discovery: Awaited<ReturnType<typeof discover>>; change: Set<string>; searchCode: (table: string, columns: string[]) => { file: string; line: number; text: string }[] };
   /** Migration files (and their down / verify scripts) the PR changes. */
   changed: string[];
   review: TracedReview | null;
@@ -75,7 +75,7 @@ export async function reviewPullRequest(octokit: Octokit, pr: PullRequestRef, sh
   let result: TracedReview = await review({ discovery, change, config, modified, codeRefs: (t, c) => codeIndex.search(t, c) });
   if (tracing) result = mergeTrace(result, await tracing, { discovery, config });
   if (head.truncated) result = { ...result, skipped: [...(result.skipped ?? []), 'the repository tree is larger than GitHub lists in one request: migrations outside the listed part were not seen'] };
-  return { headSha, changed, review: result, config, context: { discovery, change } };
+  return { headSha, changed, review: result, config, context: { discovery, change, searchCode: (t, c) => codeIndex.search(t, c) } };
 }
 
 async function contentAt(octokit: Octokit, owner: string, repo: string, path: string, ref: string): Promise<string | null> {

@@ -14,6 +14,8 @@ export interface LlmRequest {
   config: ResolvedConfig;
   pr?: { title: string; body: string };
   codeRefs?: CodeRef[];
+  /** Searches application code for a table (and columns): used to find the queries the change touches. */
+  searchCode?: (table: string, columns: string[]) => CodeRef[];
   /** Links Claude's text may keep (the repository, our docs). */
   allowedLinks?: string[];
 }
@@ -33,7 +35,7 @@ export async function withClaude<R extends Review>(review: R, request: LlmReques
   const note = (text: string): R => ({ ...review, skipped: [...(review.skipped ?? []), `Claude review: ${text}`] });
   if (!request.config.llm.enabled) return note('turned off in the repository config (llm.enabled: false)');
   if (!env.apiKey) return note('ANTHROPIC_API_KEY is not set — deterministic review only');
-  const prompt = buildPrompt({ review, discovery: request.discovery, change: request.change, config: request.config, pr: request.pr, codeRefs: request.codeRefs });
+  const prompt = buildPrompt({ review, discovery: request.discovery, change: request.change, config: request.config, pr: request.pr, codeRefs: request.codeRefs ?? codeFor(review, request.searchCode) });
   const outcome = await askClaude(prompt, {
     apiKey: env.apiKey,
     model: env.model ?? request.config.llm.model ?? DEFAULT_MODEL,
@@ -54,3 +56,13 @@ export async function withClaude<R extends Review>(review: R, request: LlmReques
   const omitted = prompt.omitted.length ? [`Claude review: left out to fit the input budget — ${prompt.omitted.join('; ')}`] : [];
   return { ...merged.review, skipped: [...(merged.review.skipped ?? []), ...droppedNote, ...omitted] };
 }
+
+/** Application code that queries the tables the change touches (from findings and the trace). */
+function codeFor(review: Review, search?: (table: string, columns: string[]) => CodeRef[]): CodeRef[] {
+  if (!search) return [];
+  const tables = new Set<string>(review.findings.map((f) => f.table).filter((t): t is string => !!t));
+  const trace = (review as { trace?: { files: { statements: { locks: { relation: string; isNew: boolean }[] }[] }[] } }).trace;
+  for (const file of trace?.files ?? []) for (const s of file.statements) for (const l of s.locks) if (!l.isNew) tables.add(l.relation.replace(/^public\./, ''));
+  return [...tables].slice(0, 10).flatMap((table) => search(table, []).slice(0, 3));
+}
+

@@ -83,8 +83,10 @@ describe('Claude review merged under our policy', () => {
         headers = this.req.headers;
         return [200, answer(good)];
       });
-    const merged = await withClaude(result, request, env);
+    const merged = await withClaude(result, { ...request, searchCode: (table) => (table === 'orders' ? [{ file: 'src/admin.ts', line: 3, text: 'SELECT id FROM orders WHERE status = $1' }] : []) }, env);
     expect(merged.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'foreign_keys', status: 'FLAG', line: 3, pattern: 'explicit-delete-behaviour' });
+    // The application code that queries the changed tables goes with it, as data.
+    expect(body.messages[0].content).toContain('<application_code path="src/admin.ts" line="3">\nSELECT id FROM orders WHERE status = $1\n</application_code>');
     expect(merged.verdict).toBe('BLOCK');
     expect(merged.justification).toBe(good.justification);
     expect(headers['x-api-key'] ?? headers.authorization).toBeTruthy();
