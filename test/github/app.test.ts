@@ -175,6 +175,18 @@ describe('pull_request events', () => {
     expect(state.requests.filter((r) => r === 'GET pull').length).toBeGreaterThanOrEqual(3);
     expect(state.comments).toHaveLength(1);
   });
+
+  it('a rate limit: the throttle plugin waits for the reset and tries again', async () => {
+    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
+    state.failures.set('pull-rate-limit', 1);
+    // Probot's own throttle defaults (retry once after the reset), retries for 5xx off.
+    const Throttled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false } }));
+    const { receive, queue } = setup(state, { Octokit: Throttled });
+    await receive('pull_request', await payload('pull_request', 'opened', state));
+    await queue.idle();
+    expect(state.requests.filter((r) => r === 'GET pull').length).toBeGreaterThanOrEqual(3);
+    expect(state.comments).toHaveLength(1);
+  });
 });
 
 describe('/rereview', () => {

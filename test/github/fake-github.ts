@@ -86,6 +86,9 @@ export function fakeGitHub(init: Partial<FakeState> & { files: Record<string, st
     .reply(() => {
       record('GET', 'pull');
       if (fail('pull')) return [502, { message: 'Bad Gateway' }];
+      if (fail('pull-rate-limit')) {
+        return [403, { message: 'API rate limit exceeded for installation ID 77.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }];
+      }
       state.onPullGet?.(state.requests.filter((r) => r === 'GET pull').length);
       return [200, { number: state.pr, state: 'open', head: { sha: state.headSha, ref: 'feature' }, base: { sha: state.baseSha, ref: 'main' } }];
     })
