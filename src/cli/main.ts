@@ -79,6 +79,20 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('drift')
+    .description("Compare a live database's schema with the one the repository's migrations build; exit 1 on drift.")
+    .option('--database-url <url>', 'the database to inspect (default: $DATABASE_URL); read-only')
+    .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
+    .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action(async (opts: { databaseUrl?: string; root?: string; config?: string; format: 'text' | 'json' | 'markdown' }) => {
+      const { runDrift } = await import('./drift.js');
+      const result = await runDrift({ ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
+      process.stdout.write(result.output);
+      exitCode = result.exitCode;
+    });
+
+  program
     .command('github-action')
     .description('Inside a GitHub Actions pull_request job: review the PR and post the comment and the check with the workflow token.')
     .action(async () => {

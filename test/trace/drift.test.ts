@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { detectDrift, driftMarkdown } from '../../src/trace/drift.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../helpers.js';
+import { discovered } from './helpers.js';
+
+/**
+ * Drift against the local PostgreSQL 15: a database migrated exactly as the repository says has
+ * none; hand-made changes (a column added, an index dropped, a default changed) are named.
+ */
+const admin = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `mr_drift_${process.pid}`;
+const target = (() => {
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+})();
+const files = {
+  'db/migrations/000001_init.up.sql': "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL DEFAULT 'new', total numeric(10,2));\nCREATE INDEX idx_orders_status ON orders (status);",
+  'db/migrations/000002_items.up.sql': 'CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), sku text);\nCREATE TYPE item_state AS ENUM (\'open\', \'shipped\');',
+};
+let client: pg.Client;
+
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name}`);
+  await client.query(`CREATE DATABASE ${name}`);
+  const db = new pg.Client({ connectionString: target });
+  await db.connect();
+  // As a runner would leave it: every migration applied, plus the runner's bookkeeping.
+  for (const sql of Object.values(files)) await db.query(sql);
+  await db.query('CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)');
+  await db.end();
+});
+afterAll(async () => {
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
+});
+
+describe('drift', () => {
+  it('none when the database is exactly what the migrations build', async () => {
+    const { discovery } = await discovered(files, []);
+    const report = await detectDrift(discovery, target, { cacheDir: TEST_CACHE_DIR });
+    expect(report).toMatchObject({ drift: false, missing: [], extra: [], migrations: 2 });
+  });
+  it('names what was changed by hand, both ways', async () => {
+    const db = new pg.Client({ connectionString: target });
+    await db.connect();
+    await db.query("ALTER TABLE orders ADD COLUMN hotfix_note text; DROP INDEX idx_orders_status; ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'pending'; CREATE INDEX idx_items_sku ON order_items (sku)");
+    await db.end();
+    const { discovery } = await discovered(files, []);
+    const report = await detectDrift(discovery, target, { cacheDir: TEST_CACHE_DIR });
+    expect(report.drift).toBe(true);
+    expect(report.missing).toEqual(["column orders.status text NOT NULL DEFAULT 'new'::text", 'index CREATE INDEX idx_orders_status ON public.orders USING btree (status)']);
+    expect(report.extra).toEqual(['column orders.hotfix_note text', "column orders.status text NOT NULL DEFAULT 'pending'::text", 'index CREATE INDEX idx_items_sku ON public.order_items USING btree (sku)']);
+    expect(driftMarkdown(report)).toContain('### In the database, in no migration (3)');
+  });
+});
+
+describe('migration-review drift (the command)', () => {
+  it('exits 1 on drift with JSON on stdout, 2 without a database', async () => {
+    const { root } = await discovered(files, []);
+    const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await promisify(execFile)('node', [join(REPO_ROOT, 'bin', 'migration-review.js'), ...args], { env: { ...process.env, DATABASE_URL: '' } });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        return error as { code: number; stdout: string; stderr: string };
+      }
+    };
+    const drift = await run(['drift', '--root', root, '--database-url', target, '--format', 'json']);
+    expect(drift.code).toBe(1);
+    expect(JSON.parse(drift.stdout)).toMatchObject({ drift: true, migrations: 2 });
+    const missing = await run(['drift', '--root', root]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('drift needs a database');
+  });
+});
+
