@@ -1,14 +1,15 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
-import { resolveConfig } from '../config/schema.js';
+import { resolveConfig, type ResolvedConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
 import { review } from '../core/review.js';
-import { discover, listRepoFiles, repoFiles } from '../discover/index.js';
+import { discover, listRepoFiles, repoFiles, type Discovery } from '../discover/index.js';
 import { buildCodeIndex } from '../repo/code-refs.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
+import { renderRunbook } from '../runbook/runbook.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
 import { withClaude } from '../llm/index.js';
 import { mergeTrace, startTrace, type TracedReview } from '../trace/index.js';
@@ -42,7 +43,7 @@ export const TRACE_AUTO_FILES = 50;
 /** Statements whose rules search the application code; the search is skipped without them. */
 const NEEDS_CODE = /\b(drop\s+index|drop\s+table|drop\s+column|rename\s+)/i;
 
-export async function runCheck(options: CheckOptions): Promise<{ review: TracedReview; output: string; exitCode: 0 | 1 }> {
+export async function runCheck(options: CheckOptions): Promise<{ review: TracedReview; output: string; exitCode: 0 | 1; discovery: Discovery; change: Set<string> | null; config: ResolvedConfig }> {
   const cwd = process.cwd();
   // `check <dir>` with one directory reviews that repository.
   let root = options.root ? resolve(options.root) : null;
@@ -132,9 +133,10 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
     const search = codeIndex ?? buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code);
     result = await withClaude(result, { discovery, change, config, searchCode: (t, c) => search.search(t, c) }, { apiKey: process.env.ANTHROPIC_API_KEY || undefined, model: process.env.ANTHROPIC_MODEL || undefined, baseURL: process.env.ANTHROPIC_BASE_URL || undefined });
   }
-  const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(result, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
+  const withRunbook = changedCount > 0 && change !== null ? { ...result, runbook: renderRunbook({ review: result, discovery, change, config }) } : result;
+  const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(withRunbook, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';
-  return { review: result, output, exitCode: failing ? 1 : 0 };
+  return { review: result, output, exitCode: failing ? 1 : 0, discovery, change, config };
 }
 
 function isDirectory(path: string): boolean {

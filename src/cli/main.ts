@@ -79,6 +79,20 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('runbook')
+    .description('The production runbook for the change: statements and locks, durations, data checks, what to watch, rollback, contacts.')
+    .argument('[paths...]', 'migration files or directories (as for check)')
+    .option('--base <ref>', 'the migrations added or modified since this git ref')
+    .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
+    .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
+    .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
+    .option('--no-trace', 'static locks only')
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean }) => {
+      const { runRunbook } = await import('./runbook.js');
+      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
+    });
+
+  program
     .command('drift')
     .description("Compare a live database's schema with the one the repository's migrations build; exit 1 on drift.")
     .option('--database-url <url>', 'the database to inspect (default: $DATABASE_URL); read-only')

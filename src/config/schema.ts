@@ -93,6 +93,18 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** The runbook (`migration-review runbook`, and the PR comment's Runbook section). */
+    runbook: z
+      .object({
+        /** Who to call if the migration goes sideways, e.g. "#db-oncall on Slack", "Ana (DBA) +1 555 0100". */
+        contacts: z.array(z.string().min(1)).optional(),
+        /** Alert when a lock on the migrated tables is held longer than this. Default 30 s. */
+        lockAlertSeconds: z.number().positive().optional(),
+        /** Alert when a replica lags more than this. Default 60 s. */
+        replicationLagAlertSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     /** The GitHub check run. */
     checks: z
       .object({
@@ -138,6 +150,7 @@ export interface ResolvedConfig {
   docsUrl: string | null;
   checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
   llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
+  runbook: { contacts: string[]; lockAlertSeconds: number; replicationLagAlertSeconds: number };
 }
 
 export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
@@ -169,5 +182,6 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
     checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
     llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },
+    runbook: { contacts: config.runbook?.contacts ?? [], lockAlertSeconds: config.runbook?.lockAlertSeconds ?? 30, replicationLagAlertSeconds: config.runbook?.replicationLagAlertSeconds ?? 60 },
   };
 }

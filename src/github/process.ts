@@ -5,6 +5,7 @@ import type { TraceOptions } from '../trace/index.js';
 import { commentBody, completeCheck, docsBase, failCheck, startCheck, upsertComment } from './publish.js';
 import type { ReviewJob } from './queue.js';
 import { reviewPullRequest } from './review-pr.js';
+import { renderRunbook } from '../runbook/runbook.js';
 import type { Octokit } from './source.js';
 
 export interface ProcessDeps {
@@ -59,14 +60,15 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
       : deps.llm && !deps.llm.apiKey && result.review
         ? note('ANTHROPIC_API_KEY is not set — deterministic review only')
         : result.review;
-    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(pending, headSha, result.config), result.review !== null);
+    const runbookOf = (r: typeof result.review) => (r && result.context ? { ...r, runbook: renderRunbook({ review: r, discovery: result.context.discovery, change: result.context.change, config: result.config }) } : r);
+    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(runbookOf(pending), headSha, result.config), result.review !== null);
     await completeCheck(octokit, repo, checkRunId, result.review, headSha, result.config);
     await react(octokit, repo, job, true);
     if (llmWanted && result.review && result.context) {
       const reviewed = await withClaude(result.review, { ...result.context, config: result.config, pr: { title: pr.title ?? '', body: pr.body ?? '' }, allowedLinks: [`https://github.com/${job.owner}/${job.repo}/`, docsBase(result.config)] }, deps.llm!);
       const { data: latest } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
       if (latest.head.sha === headSha) {
-        await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(reviewed, headSha, result.config), true);
+        await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(runbookOf(reviewed), headSha, result.config), true);
         await completeCheck(octokit, repo, checkRunId, reviewed, headSha, result.config);
       }
     }

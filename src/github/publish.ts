@@ -115,7 +115,7 @@ export async function failCheck(octokit: Octokit, repo: Repo, checkRunId: number
   });
 }
 
-export function commentBody(review: TracedReview | null, headSha: string, config: ResolvedConfig): string {
+export function commentBody(review: (TracedReview & { runbook?: string }) | null, headSha: string, config: ResolvedConfig): string {
   const footer = `\n\n<sub>migration-review ${VERSION} · reviewed ${headSha.slice(0, 7)} · comment <code>/rereview</code> to run it again</sub>\n`;
   if (!review) return `${MARKER}\n## ✅ Migration review\n\nThis pull request no longer changes any migration files (as of ${headSha.slice(0, 7)}); the earlier review no longer applies.${footer}`;
   const body = renderMarkdown(review, { docsBaseUrl: docsBase(config) });

@@ -18,7 +18,7 @@ const ICONS = { PASS: '✅', FLAG: '⚠️', BLOCK: '⛔' } as const;
 const VERDICT_ICONS = { SAFE_TO_SHIP: '✅', SAFE_WITH_MODIFICATIONS: '⚠️', BLOCK: '⛔' } as const;
 
 /** The PR comment body the app posts (and `check --format markdown` prints). */
-export function renderMarkdown(review: Review & { trace?: TraceReport }, options: { docsBaseUrl?: string } = {}): string {
+export function renderMarkdown(review: Review & { trace?: TraceReport; runbook?: string }, options: { docsBaseUrl?: string } = {}): string {
   const view = buildView(review);
   const base = options.docsBaseUrl ?? '';
   const finding = <T extends { status: string; rule: string; pattern?: string | null }>(f: T) => ({
@@ -36,8 +36,11 @@ export function renderMarkdown(review: Review & { trace?: TraceReport }, options
     open: view.open.map(finding),
   };
   const trace = review.trace ? traceMarkdown(review.trace) : '';
-  let body = template({ ...model, trace });
-  if (body.length > COMMENT_LIMIT) body = template({ ...model, trace: '' });
+  const runbook = review.runbook ?? '';
+  let body = template({ ...model, trace, runbook });
+  // Too long: the runbook goes first (the CLI prints it in full), then the trace.
+  if (body.length > COMMENT_LIMIT) body = template({ ...model, trace, runbook: '' });
+  if (body.length > COMMENT_LIMIT) body = template({ ...model, trace: '', runbook: '' });
   if (body.length > COMMENT_LIMIT) {
     // Too long for one comment: keep the table and verdict, list findings one line each.
     body = template({ ...model, open: [], acknowledged: [] });

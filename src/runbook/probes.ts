@@ -1,0 +1,145 @@
+import pg from 'pg';
+import { as, indexColumns, rangeVarName, strings, typeRef } from '../sql/ast.js';
+import type { AstNode, Statement } from '../sql/parse.js';
+import { alterCommands, alteredTable } from '../rules/helpers.js';
+
+/**
+ * Data-validity probes: for each change that existing rows could violate, the read-only query
+ * that predicts it — duplicates before UNIQUE, NULLs before NOT NULL, orphans before a foreign
+ * key, rows failing a CHECK, values too long or out of range before a narrowing type change.
+ * Printed in the runbook; with a database, run in a read-only transaction with a time limit.
+ */
+export interface Probe {
+  file: string;
+  line: number;
+  table: string;
+  kind: 'duplicates' | 'nulls' | 'orphans' | 'check' | 'too-long' | 'out-of-range' | 'any-row';
+  /** What a count above zero means, as the end of a sentence ("… rows of orders have …"). */
+  meaning: string;
+  /** Counts the violating rows (or groups); read-only. */
+  sql: string;
+}
+
+const ident = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+const qualified = (name: string): string => name.split('.').map(ident).join('.');
+
+/** The text inside the balanced parentheses that follow `keyword` in the statement. */
+function parenthesizedAfter(text: string, keyword: RegExp): string | null {
+  const match = keyword.exec(text);
+  if (!match) return null;
+  let depth = 0;
+  let start = -1;
+  for (let i = match.index + match[0].length; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      i = text.indexOf("'", i + 1);
+      if (i < 0) return null;
+      continue;
+    }
+    if (c === '(') {
+      if (depth++ === 0) start = i + 1;
+    } else if (c === ')' && --depth === 0) return text.slice(start, i);
+  }
+  return null;
+}
+
+const INT_RANGE: Record<string, [string, string]> = { int2: ['-32768', '32767'], smallint: ['-32768', '32767'], int4: ['-2147483648', '2147483647'], integer: ['-2147483648', '2147483647'], int: ['-2147483648', '2147483647'] };
+
+export function probesFor(file: string, statements: Statement[]): Probe[] {
+  const out: Probe[] = [];
+  const at = (s: Statement, table: string, kind: Probe['kind'], meaning: string, sql: string): void => void out.push({ file, line: s.line, table, kind, meaning, sql });
+  const duplicates = (s: Statement, table: string, columns: string[], what: string): void => {
+    const cols = columns.map(ident).join(', ');
+    at(s, table, 'duplicates', `share their ${columns.join(', ')} with another row: ${what} fails`, `SELECT count(*) FROM (SELECT ${cols} FROM ${qualified(table)} WHERE ${columns.map((c) => `${ident(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${cols} HAVING count(*) > 1) AS duplicate_groups`);
+  };
+  for (const s of statements) {
+    if (s.nested) continue;
+    if (s.type === 'IndexStmt' && s.node.unique) {
+      const columns = indexColumns(s.node.indexParams);
+      const table = rangeVarName(s.node.relation as AstNode);
+      if (columns.length && columns.every((c) => /^[\w$]+$/.test(c))) duplicates(s, table, columns, `the unique index ${String(s.node.idxname ?? '')} build`.replace(/  /g, ' '));
+      continue;
+    }
+    const table = alteredTable(s);
+    if (!table) continue;
+    for (const cmd of alterCommands(s)) {
+      const column = cmd.name as string | undefined;
+      if (cmd.subtype === 'AT_SetNotNull' && column) at(s, table, 'nulls', `have ${column} NULL: SET NOT NULL fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${ident(column)} IS NULL`);
+      if (cmd.subtype === 'AT_AddColumn') {
+        const def = as(cmd.def, 'ColumnDef');
+        const constraints = ((def?.constraints as unknown[]) ?? []).map((c) => as(c, 'Constraint'));
+        const notNull = constraints.some((c) => c?.contype === 'CONSTR_NOTNULL');
+        const hasDefault = constraints.some((c) => c?.contype === 'CONSTR_DEFAULT') || !!def?.raw_default;
+        if (notNull && !hasDefault) at(s, table, 'any-row', `exist: ADD COLUMN ${String(def?.colname)} NOT NULL without a default fails on any row`, `SELECT count(*) FROM (SELECT 1 FROM ${qualified(table)} LIMIT 1) AS any_row`);
+      }
+      if (cmd.subtype === 'AT_AlterColumnType' && column) {
+        const to = typeRef(as(cmd.def, 'ColumnDef')?.typeName as AstNode);
+        const limit = to.mods[0];
+        if (/^(varchar|bpchar|char|character varying)$/.test(to.name) && limit) at(s, table, 'too-long', `have ${column} longer than ${limit} characters: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE length(${ident(column)}::text) > ${limit}`);
+        const range = INT_RANGE[to.name];
+        if (range && !to.array) at(s, table, 'out-of-range', `have ${column} outside ${to.name}'s range: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${ident(column)}::numeric NOT BETWEEN ${range[0]} AND ${range[1]}`);
+      }
+      if (cmd.subtype !== 'AT_AddConstraint') continue;
+      const constraint = as(cmd.def, 'Constraint');
+      if (!constraint) continue;
+      const keys = strings(constraint.keys);
+      if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length && !constraint.indexname) {
+        duplicates(s, table, keys, `ADD ${constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'}`);
+        if (constraint.contype === 'CONSTR_PRIMARY') for (const key of keys) at(s, table, 'nulls', `have ${key} NULL: the primary key fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${ident(key)} IS NULL`);
+      }
+      if (constraint.contype === 'CONSTR_CHECK') {
+        const expr = parenthesizedAfter(s.text, /\bcheck\s*/i);
+        if (expr) at(s, table, 'check', `fail CHECK (${expr.length > 60 ? `${expr.slice(0, 59)}…` : expr})${constraint.skip_validation ? ': VALIDATE CONSTRAINT fails' : ': ADD CONSTRAINT fails'}`, `SELECT count(*) FROM ${qualified(table)} WHERE NOT (${expr})`);
+      }
+      if (constraint.contype === 'CONSTR_FOREIGN') {
+        const fk = strings(constraint.fk_attrs);
+        const parent = rangeVarName(constraint.pktable as AstNode);
+        const pk = strings(constraint.pk_attrs);
+        const parentKeys = pk.length ? pk : fk.map(() => 'id');
+        if (fk.length && fk.length === parentKeys.length) {
+          const join = fk.map((c, i) => `p.${ident(parentKeys[i]!)} = c.${ident(c)}`).join(' AND ');
+          at(
+            s,
+            table,
+            'orphans',
+            `point at no ${parent} row (${fk.join(', ')}): ${constraint.skip_validation ? 'VALIDATE CONSTRAINT' : 'ADD FOREIGN KEY'} fails${pk.length ? '' : ` (assuming ${parent}'s key is id)`}`,
+            `SELECT count(*) FROM ${qualified(table)} AS c WHERE ${fk.map((c) => `c.${ident(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${qualified(parent)} AS p WHERE ${join})`,
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface ProbeResult extends Probe {
+  /** Violating rows (or duplicate groups); null when the probe could not run. */
+  count: number | null;
+  error?: string;
+}
+
+/**
+ * Runs probes read-only (the transaction refuses writes even if a probe tried) with a statement
+ * timeout, one failure never stopping the others.
+ */
+export async function runProbes(probes: Probe[], url: string, timeoutMs = 30_000): Promise<ProbeResult[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const results: ProbeResult[] = [];
+  try {
+    for (const probe of probes) {
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
+      try {
+        const { rows } = await client.query<{ count: string }>(probe.sql);
+        results.push({ ...probe, count: Number(rows[0]?.count ?? 0) });
+      } catch (error) {
+        results.push({ ...probe, count: null, error: (error as Error).message });
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return results;
+}
