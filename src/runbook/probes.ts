@@ -57,7 +57,7 @@ export function probesFor(file: string, statements: Statement[]): Probe[] {
     if (s.type === 'IndexStmt' && s.node.unique) {
       const columns = indexColumns(s.node.indexParams);
       const table = rangeVarName(s.node.relation as AstNode);
-      if (columns.length && columns.every((c) => /^[\w$]+$/.test(c))) duplicates(s, table, columns, `the unique index ${String(s.node.idxname ?? '')} build`.replace(/  /g, ' '));
+      if (columns.length && columns.every((c) => /^[\w$]+$/.test(c))) duplicates(s, table, columns, `the unique index ${String(s.node.idxname ?? '')} build`.replace(/ {2}/g, ' '));
       continue;
     }
     const table = alteredTable(s);
