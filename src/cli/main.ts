@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MigrationReviewError } from '../core/errors.js';
+import { MigrationReviewError, UsageError } from '../core/errors.js';
 import { CATEGORY_NAMES } from '../core/types.js';
 import { ALL_RULES } from '../rules/index.js';
 import { docsPath } from '../rules/define.js';
@@ -90,6 +90,27 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean }) => {
       const { runRunbook } = await import('./runbook.js');
       process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
+    });
+
+  program
+    .command('monitor')
+    .description('Run the command that applies the migrations against staging and watch locks, waits and replication lag; exit 1 when a threshold is crossed.')
+    .argument('<command...>', 'the command after --, e.g. -- npx knex migrate:latest')
+    .option('--database-url <url>', 'the staging database (default: $DATABASE_URL)')
+    .option('--threshold <seconds>', 'flag locks held or waited on longer than this (default 5)', (v) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError('expected seconds, e.g. 5');
+      return n;
+    })
+    .option('--interval-ms <ms>', 'sampling interval (default 250)', (v) => Math.max(50, Number(v) || 250))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action(async (command: string[], opts: { databaseUrl?: string; threshold?: number; intervalMs?: number; format: 'text' | 'json' | 'markdown' }) => {
+      const { monitor, monitorMarkdown } = await import('../runbook/monitor.js');
+      const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+      if (!databaseUrl) throw new UsageError('monitor needs the staging database: --database-url postgres://… (or DATABASE_URL)');
+      const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs });
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : monitorMarkdown(report));
+      exitCode = report.exceeded.length || report.exitCode !== 0 ? 1 : 0;
     });
 
   program

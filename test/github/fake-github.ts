@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createRequire } from 'node:module';
 import nock from 'nock';
 
 /**
@@ -191,7 +192,8 @@ export function fakeGitHub(init: Partial<FakeState> & { files: Record<string, st
 type Json = Record<string, any>;
 
 export async function payload(name: string, action: string, state: FakeState, patch: (p: Json) => void = () => undefined): Promise<Json> {
-  const { default: examples } = (await import('@octokit/webhooks-examples')) as unknown as { default: { name: string; examples: Json[] }[] };
+  // The examples are one JSON file; require() reads it without an import attribute.
+  const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Json[] }[];
   const example = examples.find((e) => e.name === name)!.examples.find((p) => p.action === action);
   if (!example) throw new Error(`no ${name}.${action} example`);
   const copy = structuredClone(example);
