@@ -114,6 +114,21 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('explain')
+    .description("For each index the change creates: the repository's queries that should use it, planned without and with it (built in a rolled-back transaction).")
+    .argument('[paths...]', 'migration files or directories (as for check)')
+    .option('--base <ref>', 'the migrations added or modified since this git ref')
+    .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
+    .option('--database-url <url>', 'a staging database with production-like data (default: $DATABASE_URL)')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown']).default('markdown'))
+    .action(async (paths: string[], opts: { base?: string; root?: string; databaseUrl?: string; format: 'json' | 'markdown' }) => {
+      const { runExplain } = await import('./explain.js');
+      const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+      if (!databaseUrl) throw new UsageError('explain needs a staging database: --database-url postgres://… (or DATABASE_URL)');
+      process.stdout.write(await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format }));
+    });
+
+  program
     .command('drift')
     .description("Compare a live database's schema with the one the repository's migrations build; exit 1 on drift.")
     .option('--database-url <url>', 'the database to inspect (default: $DATABASE_URL); read-only')
