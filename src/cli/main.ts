@@ -87,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
     .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
     .option('--no-trace', 'static locks only')
-    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean }) => {
+    .option('--staging <file>', 'a `monitor --format json` report from a staging run: measured lock times next to the estimates')
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string }) => {
       const { runRunbook } = await import('./runbook.js');
       process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
     });

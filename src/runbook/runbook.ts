@@ -7,6 +7,7 @@ import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';
 import { parseSql } from '../sql/parse.js';
 import type { TraceReport } from '../render/trace.js';
+import type { MonitorReport } from './monitor.js';
 import { probesFor, type Probe, type ProbeResult } from './probes.js';
 
 /**
@@ -22,6 +23,8 @@ export interface RunbookInput {
   config: ResolvedConfig;
   /** Probe results from a database, when the runbook was made with one. */
   probeResults?: ProbeResult[];
+  /** A `monitor --format json` report from a staging run: measured locks beat estimates. */
+  staging?: MonitorReport;
 }
 
 /** Which findings carry a duration, and of what kind of work. */
@@ -66,7 +69,13 @@ export function renderRunbook(input: RunbookInput): string {
       for (const l of trace?.locks ?? []) if (!l.isNew) tables.add(l.relation);
       for (const l of trace ? [] : locksTaken(s, catalog)) tables.add(l.table);
       const timed = review.findings.find((f) => f.file === m.path && f.line === s.line && WORK[f.rule] && f.table);
-      const duration = timed ? estimate(timed, config) : trace?.status === 'error' ? `fails: ${trace.reason ?? ''}` : locks.length ? 'seconds at most (catalog change; waits for the lock first)' : '—';
+      const estimated = timed ? estimate(timed, config) : trace?.status === 'error' ? `fails: ${trace.reason ?? ''}` : locks.length ? 'seconds at most (catalog change; waits for the lock first)' : '—';
+      const lockedTables = trace ? trace.locks.filter((l) => !l.isNew).map((l) => l.relation) : locksTaken(s, catalog).map((l) => l.table);
+      const measured = lockedTables.flatMap((t) => {
+        const report = input.staging?.tables.find((r) => r.table === t.replace(/^public\./, ''));
+        return report?.longestHold ? [`staging: ${report.longestHold.mode.replace(/Lock$/, '')} on ${t} held ${report.longestHold.seconds.toFixed(1)} s`] : [];
+      });
+      const duration = measured.length ? `${measured.join('; ')} (estimate: ${estimated})` : estimated;
       out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
     }
     out.push('');

@@ -93,4 +93,16 @@ describe('data probes', () => {
     expect(stdout).toContain('SELECT count(*) FROM users WHERE name IS NULL');
     expect(stdout).toMatch(/\*\*Rollback:\*\* \nthere is no down migration|golang-migrate has no down/);
   });
+  it('a staging monitor report puts measured lock times next to the estimates', async () => {
+    const root = await makeRepo({
+      'migrations/000001_init.up.sql': schema,
+      'migrations/000002_change.up.sql': 'ALTER TABLE users ADD COLUMN note text;',
+      'staging.json': JSON.stringify({ command: 'x', exitCode: 0, seconds: 1, samples: 4, thresholdSeconds: 5, tables: [{ table: 'users', longestHold: { seconds: 0.4, mode: 'AccessExclusiveLock', query: 'ALTER TABLE users ADD COLUMN note text' }, longestWait: null }], maxReplicationLagSeconds: null, exceeded: [] }),
+    });
+    const run = promisify(execFile);
+    const bin = join(REPO_ROOT, 'bin', 'migration-review.js');
+    const { stdout } = await run('node', [bin, 'runbook', join(root, 'migrations/000002_change.up.sql'), '--root', root, '--no-trace', '--staging', join(root, 'staging.json')]);
+    expect(stdout).toContain('staging: AccessExclusive on users held 0.4 s');
+    await expect(run('node', [bin, 'runbook', join(root, 'migrations/000002_change.up.sql'), '--root', root, '--no-trace', '--staging', join(root, 'migrations/000001_init.up.sql')])).rejects.toMatchObject({ code: 2 });
+  });
 });
