@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { runExplain } from '../../src/cli/explain.js';
 import { sqlInCode, type IndexExplain } from '../../src/runbook/explain.js';
-import { makeRepo } from '../helpers.js';
+import { makeRepo, throwawayDatabase } from '../helpers.js';
 
 /**
  * Index plans against the local PostgreSQL 15 with generated data: the query that filters on the
  * new index's column switches from a sequential scan to the index, and the database is left
  * without the index (it was built in a transaction that rolled back).
  */
-const admin = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `mr_explain_${process.pid}`;
-const target = (() => {
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-})();
-let client: pg.Client;
-
-beforeAll(async () => {
-  client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name}`);
-  await client.query(`CREATE DATABASE ${name}`);
-  const db = new pg.Client({ connectionString: target });
-  await db.connect();
-  await db.query(`CREATE TABLE orders (id bigint PRIMARY KEY, status text, note text, created_at timestamptz);
-    INSERT INTO orders SELECT g, CASE WHEN g % 500 = 0 THEN 'new' ELSE 'done' END, 'n' || g, now() FROM generate_series(1, 50000) g;
-    ANALYZE orders;`);
-  await db.end();
-});
-afterAll(async () => {
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-});
+const { url: target } = throwawayDatabase(
+  'mr_explain',
+  `CREATE TABLE orders (id bigint PRIMARY KEY, status text, note text, created_at timestamptz);
+   INSERT INTO orders SELECT g, CASE WHEN g % 500 = 0 THEN 'new' ELSE 'done' END, 'n' || g, now() FROM generate_series(1, 50000) g;
+   ANALYZE orders;`,
+);
 
 describe('explain', () => {
   it('finds SQL in a line of code and neutralises its parameters', () => {

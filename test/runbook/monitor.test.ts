@@ -1,38 +1,17 @@
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { monitor, monitorMarkdown } from '../../src/runbook/monitor.js';
+import { throwawayDatabase } from '../helpers.js';
 
 /**
  * The staging monitor against the local PostgreSQL 15 with a real conflict: an application
  * transaction holds the table, the migration's ALTER waits for it, and an application INSERT then
  * waits behind the migration. The monitor sees both waits and flags them over the threshold.
  */
-const admin = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `mr_monitor_${process.pid}`;
-const target = (() => {
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-})();
-let client: pg.Client;
+const { url: target } = throwawayDatabase('mr_monitor', 'CREATE TABLE orders (id bigint PRIMARY KEY, status text); INSERT INTO orders SELECT g, $$new$$ FROM generate_series(1, 1000) g');
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-
-beforeAll(async () => {
-  client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name}`);
-  await client.query(`CREATE DATABASE ${name}`);
-  const db = new pg.Client({ connectionString: target });
-  await db.connect();
-  await db.query('CREATE TABLE orders (id bigint PRIMARY KEY, status text); INSERT INTO orders SELECT g, $$new$$ FROM generate_series(1, 1000) g');
-  await db.end();
-});
-afterAll(async () => {
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-});
 
 describe('monitor', () => {
   it('sees the migration wait behind a long transaction and the traffic it queues, and flags both', async () => {

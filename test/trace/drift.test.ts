@@ -1,46 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { describe, expect, it } from '@jest/globals';
 import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
 import { detectDrift, driftMarkdown } from '../../src/trace/drift.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers.js';
+import { REPO_ROOT, throwawayDatabase } from '../helpers.js';
 import { discovered } from './helpers.js';
 
 /**
  * Drift against the local PostgreSQL 15: a database migrated exactly as the repository says has
  * none; hand-made changes (a column added, an index dropped, a default changed) are named.
  */
-const admin = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `mr_drift_${process.pid}`;
-const target = (() => {
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-})();
 const files = {
   'db/migrations/000001_init.up.sql': "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL DEFAULT 'new', total numeric(10,2));\nCREATE INDEX idx_orders_status ON orders (status);",
   'db/migrations/000002_items.up.sql': 'CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), sku text);\nCREATE TYPE item_state AS ENUM (\'open\', \'shipped\');',
 };
-let client: pg.Client;
-
-beforeAll(async () => {
-  client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name}`);
-  await client.query(`CREATE DATABASE ${name}`);
-  const db = new pg.Client({ connectionString: target });
-  await db.connect();
-  // As a runner would leave it: every migration applied, plus the runner's bookkeeping.
-  for (const sql of Object.values(files)) await db.query(sql);
-  await db.query('CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)');
-  await db.end();
-});
-afterAll(async () => {
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-});
+// As a runner would leave it: every migration applied, plus the runner's bookkeeping.
+const { url: target, run } = throwawayDatabase('mr_drift', `${Object.values(files).join(';\n')};\nCREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);`);
 
 describe('drift', () => {
   it('none when the database is exactly what the migrations build', async () => {
@@ -49,10 +25,7 @@ describe('drift', () => {
     expect(report).toMatchObject({ drift: false, missing: [], extra: [], migrations: 2 });
   });
   it('names what was changed by hand, both ways', async () => {
-    const db = new pg.Client({ connectionString: target });
-    await db.connect();
-    await db.query("ALTER TABLE orders ADD COLUMN hotfix_note text; DROP INDEX idx_orders_status; ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'pending'; CREATE INDEX idx_items_sku ON order_items (sku)");
-    await db.end();
+    await run("ALTER TABLE orders ADD COLUMN hotfix_note text; DROP INDEX idx_orders_status; ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'pending'; CREATE INDEX idx_items_sku ON order_items (sku)");
     const { discovery } = await discovered(files, []);
     const report = await detectDrift(discovery, target, { cacheDir: TEST_CACHE_DIR });
     expect(report.drift).toBe(true);
