@@ -45,11 +45,13 @@ const FORBIDDEN_STATEMENTS: Record<string, string> = {
   CreatedbStmt: 'CREATE DATABASE acts outside the traced database',
   DropdbStmt: 'DROP DATABASE acts outside the traced database',
   CreateTableSpaceStmt: 'a tablespace points at a server directory',
-  CreateRoleStmt: 'roles are shared by every database on the server',
-  AlterRoleStmt: 'roles are shared by every database on the server',
-  AlterRoleSetStmt: 'roles are shared by every database on the server',
-  DropRoleStmt: 'roles are shared by every database on the server',
 };
+
+/**
+ * Roles belong to the whole server, not to the traced database: the trace neither creates nor
+ * changes them. Not a refusal (migrations manage roles all the time) — skipped with a note.
+ */
+export const ROLE_STATEMENTS = new Set(['CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt', 'GrantRoleStmt']);
 
 /** Names hidden in strings (EXECUTE 'SELECT pg_read_file(…)') that the AST cannot see. */
 const TEXT_NET = /\b(pg_read_file|pg_read_binary_file|pg_stat_file|pg_file_write|lo_import|lo_export|dblink\w*|pg_ls_\w+)\s*\(|\bprogram\s+'/i;

@@ -4,7 +4,7 @@ import { expandStatements } from '../sql/expand.js';
 import { parseSql, type Statement } from '../sql/parse.js';
 import { catalogDifferences, readCatalog } from './catalog-snapshot.js';
 import { SqlError, TraceTimeout, type Executor } from './executor.js';
-import { refusal } from './sandbox.js';
+import { refusal, ROLE_STATEMENTS } from './sandbox.js';
 
 /**
  * The lock trace: the change's up migrations really run, statement by statement, with the
@@ -123,6 +123,14 @@ async function readState(executor: Executor): Promise<{ locks: [string, string][
 export const LOCK_STRENGTH = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
+/**
+ * Statements that name roles (grants, owners, row-level policies): the roles are not in the
+ * traced database, so "role does not exist" here says nothing about production. They run inside
+ * a savepoint and such a failure is skipped, not fatal.
+ */
+const NEEDS_ROLES = new Set(['GrantStmt', 'AlterOwnerStmt', 'AlterDefaultPrivilegesStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'AlterTableStmt', 'CreateSchemaStmt', 'AlterObjectSchemaStmt', 'CreateFunctionStmt']);
+const isMissingRole = (error: unknown): boolean => error instanceof SqlError && error.code === '42704' && /\brole\b.*does not exist/.test(error.message);
+
 /** Statements PostgreSQL refuses inside a transaction block: run bare, their locks cannot be read. */
 function mustRunAlone(statement: Statement): boolean {
   const { type, node } = statement;
@@ -186,6 +194,10 @@ export async function replayHistory(executor: Executor, history: MigrationFile[]
     for (const { statement, nested } of list) {
       if (statement.type === 'TransactionStmt') continue;
       statements++;
+      if (ROLE_STATEMENTS.has(statement.type)) {
+        skipped.push({ file: file.path, line: statement.line, message: 'not run: roles are shared by the whole server' });
+        continue;
+      }
       const refused = [statement, ...nested].map(refusal).find(Boolean);
       if (refused) {
         skipped.push({ file: file.path, line: statement.line, message: `not run: ${refused}` });
@@ -295,7 +307,7 @@ async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' 
   if (wraps) await executor.exec('BEGIN', limits.statementMs);
   for (const { statement, nested } of statements) {
     const refused = [statement, ...nested].map(refusal).find(Boolean);
-    if (refused) continue;
+    if (refused || ROLE_STATEMENTS.has(statement.type)) continue;
     try {
       await executor.exec(statement.text, Math.min(limits.statementMs, clock.left()));
     } catch (error) {
@@ -394,6 +406,11 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       entry.reason = `not run in the trace: ${refused}`;
       continue;
     }
+    if (ROLE_STATEMENTS.has(statement.type)) {
+      entry.status = 'skipped';
+      entry.reason = 'roles are shared by the whole server: the trace does not create or change them';
+      continue;
+    }
     if (statement.type === 'TransactionStmt') {
       const kind = statement.node.kind as string;
       try {
@@ -416,7 +433,19 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
       // Outside a transaction the locks are gone when the statement ends: run it in its own
       // transaction (same locks, same effect) so pg_locks can be read before the COMMIT.
       if (ownTx) await executor.exec('BEGIN', limits.statementMs);
-      await executor.exec(statement.text, Math.max(1, Math.min(limits.statementMs, clock.left())));
+      const guarded = NEEDS_ROLES.has(statement.type);
+      if (guarded) await executor.exec('SAVEPOINT migration_review_roles', limits.statementMs);
+      try {
+        await executor.exec(statement.text, Math.max(1, Math.min(limits.statementMs, clock.left())));
+      } catch (error) {
+        if (!guarded || !isMissingRole(error)) throw error;
+        await executor.exec('ROLLBACK TO SAVEPOINT migration_review_roles', limits.statementMs);
+        if (ownTx) await executor.exec('COMMIT', limits.statementMs);
+        entry.status = 'skipped';
+        entry.reason = `needs a role the trace does not have (${(error as Error).message})`;
+        entry.ms = Date.now() - started;
+        continue;
+      }
       entry.ms = Date.now() - started;
       const state = await readState(executor);
       if (inTx || ownTx) {

@@ -64,6 +64,17 @@ describe('lock facts, traced', () => {
   });
 });
 
+describe('roles', () => {
+  it('role statements are skipped and grants to missing roles do not stop the trace or raise findings', async () => {
+    const result = await reviewWithTrace(
+      change("CREATE ROLE reporting NOLOGIN;\nGRANT SELECT ON orders TO reporting;\nCREATE POLICY own ON orders TO authenticated USING (true);\nALTER TABLE orders ADD COLUMN note text;"),
+      [UP],
+    );
+    expect(result.trace!.files[0]!.statements.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped', 'ok']);
+    expect(result.findings.filter((f) => f.source === 'trace')).toEqual([]);
+  });
+});
+
 describe('rollback check', () => {
   it('a down that undoes the up restores the catalog', async () => {
     const result = await trace(change('ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_note ON orders (note);', 'DROP INDEX idx_note;\nALTER TABLE orders DROP COLUMN note;'), [UP]);
