@@ -87,7 +87,10 @@ export function refusal(statement: Statement): string | null {
     }
   });
   if (found) return found;
-  const hidden = TEXT_NET.exec(statement.text);
+  // Only code can build SQL at run time: DO blocks and function bodies. Elsewhere a name is just a
+  // name (ALTER FUNCTION lo_import(text) OWNER TO … calls nothing).
+  const runsCode = statement.type === 'DoStmt' || statement.type === 'CreateFunctionStmt' || !!statement.nested;
+  const hidden = runsCode ? TEXT_NET.exec(statement.text) : null;
   if (hidden) return `it names ${hidden[1] ?? 'PROGRAM'} (possibly inside a string run with EXECUTE), which reaches outside the database`;
   return null;
 }

@@ -5,7 +5,11 @@ import rule from './not-traced.js';
 const schema = 'CREATE TABLE imports (id bigint PRIMARY KEY, body text);';
 
 testRule(rule, {
-  valid: [{ schema, sql: "INSERT INTO imports VALUES (1, 'x');" }, { schema, sql: 'SELECT pg_sleep(0.01);' }],
+  valid: [
+    { schema, sql: "INSERT INTO imports VALUES (1, 'x');" },
+    { schema, sql: 'SELECT pg_sleep(0.01);' },
+    { name: 'naming a function is not calling it (supabase/postgres)', sql: 'ALTER FUNCTION pg_catalog.lo_import(text) OWNER TO postgres;' },
+  ],
   invalid: [
     { schema, sql: "COPY imports FROM PROGRAM 'cat /etc/passwd';", errors: [{ messageId: 'refused', status: 'FLAG', message: /PROGRAM runs a shell command/ }] },
     { schema, sql: "SELECT pg_read_file('/etc/passwd');", errors: [{ messageId: 'refused', message: /reads a file on the database server/ }] },
