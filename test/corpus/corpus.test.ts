@@ -42,3 +42,20 @@ run('corpus sweep', () => {
     expect(result.findings.every((f) => f.message.length > 0 && f.recommendation.length > 0)).toBe(true);
   });
 });
+
+run('corpus: the lock trace on real, merged migrations', () => {
+  // These migrations ran in production: a trace that says one of them fails would be crying wolf.
+  const projects = ['goose/hatchet-dev__hatchet', 'prisma/triggerdotdev__trigger.dev', 'golang-migrate/goharbor__harbor', 'flyway/MarquezProject__marquez', 'dbmate/supabase__postgres'];
+  it.each(projects)('%s: the last three migrations trace without a failure or a stop', async (project) => {
+    const { TEST_CACHE_DIR } = await import('../../src/rules/tester.js');
+    const { traceReview } = await import('../../src/trace/index.js');
+    const paths = (await listRepoFiles(CORPUS)).filter((p) => p.startsWith(`${project}/`));
+    const discovery = await discover(repoFiles(CORPUS, paths), {});
+    const change = new Set(discovery.migrations.sort((a, b) => a.order - b.order).slice(-3).map((m) => m.path));
+    const config = resolveConfig({});
+    const traced = await traceReview(await review({ discovery, change, config }), { discovery, change, config }, { cacheDir: TEST_CACHE_DIR });
+    expect(traced.trace!.stopped).toBeUndefined();
+    expect(traced.trace!.files).toHaveLength(3);
+    expect(traced.findings.filter((f) => f.rule === 'migration-fails-traced' || f.rule === 'rollback-does-not-restore').map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([]);
+  });
+});
