@@ -59,7 +59,13 @@ export function ordered(files: MigrationFile[]): MigrationFile[] {
     bySet.set(file.set, list);
   }
   for (const list of bySet.values()) {
-    list.sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+    // Equal versions: plain code-unit order of the path, as runners sort names (Prisma applies
+    // `…_traces_view` before `…_traces_view_improvement`; a locale collation puts `_` before `/`).
+    const byPath = (a: MigrationFile, b: MigrationFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    // Prisma Migrate applies its folders "sorted lexicographically by name" (its listMigrations):
+    // `20250625133700_x` before `20250625_y`, which a numeric version order would swap.
+    const lexicographic = list[0]?.framework === 'prisma';
+    list.sort((a, b) => (lexicographic ? byPath(a, b) : compareVersions(a.version, b.version) || byPath(a, b)));
     list.forEach((file, i) => (file.order = i));
   }
   return files;

@@ -134,8 +134,10 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
 
   for (const file of trace.files) {
     if (file.skipped) {
-      // A file the review could not parse already carries its FLAG; one is enough.
-      if (!findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'))) {
+      // A file the review could not parse already carries its FLAG, and files after a failure in
+      // one transaction around all pending migrations share that failure's finding: one is enough.
+      const explained = file.skipped.startsWith('not run: an earlier migration failed') || findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'));
+      if (!explained) {
         out.push(traceFinding('not-traced', 'skipped', file.path, 1, { reason: file.skipped }, 'FLAG'));
       }
       continue;
@@ -154,7 +156,11 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
         const category: Category = statement.code?.startsWith('23') ? 'constraint_validation' : 'lock_contention';
         const first = file.statements.find((s) => s.status !== 'refused') === statement;
         const effect = statement.inTransaction || file.txMode === 'per-file' || file.txMode === 'all-pending' ? ' and the whole migration rolls back' : first ? '' : ', with the statements before it already applied';
-        out.push(traceFinding('migration-fails-traced', 'fails', statement.file, statement.line, { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect }, 'BLOCK', category));
+        const failure = traceFinding('migration-fails-traced', 'fails', statement.file, statement.line, { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect }, 'BLOCK', category);
+        // Some earlier statements could not be replayed here: the embedded schema may differ from
+        // production's, so the failure is a question, not a verdict.
+        const skipped = trace.base.skipped.length;
+        out.push(skipped ? { ...failure, status: 'FLAG', message: `Verify: it runs against the production schema (${skipped} earlier statement${skipped === 1 ? '' : 's'} could not be replayed in the trace) — ${failure.message}` } : failure);
       }
       for (const relation of statement.status === 'ok' ? statement.rewrites : []) {
         const table = bare(relation);
@@ -166,12 +172,17 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
       }
     }
     const rollback = file.rollback;
-    if (rollback?.status === 'differs') {
+    // A down the rules already called empty or lossy: the trace's diff is their evidence, not a
+    // second finding.
+    const known = rollback ? out.find((f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path)) : undefined;
+    if (known && rollback && rollback.status !== 'restored') {
+      known.evidence = rollback.status === 'failed' ? `the down fails: ${rollback.reason ?? ''}` : `the down leaves ${rollback.differences.slice(0, 3).join('; ')}${rollback.differences.length > 3 ? ` (and ${rollback.differences.length - 3} more)` : ''}`;
+    } else if (rollback?.status === 'differs') {
       const shown = rollback.differences.slice(0, 5).join('; ');
       const more = rollback.differences.length > 5 ? ` (and ${rollback.differences.length - 5} more)` : '';
       out.push(traceFinding('rollback-does-not-restore', 'differs', rollback.down, 1, { down: rollback.down, differences: `${shown}${more}` }, 'FLAG'));
     }
-    if (rollback?.status === 'failed') out.push(traceFinding('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
+    if (rollback?.status === 'failed' && !known) out.push(traceFinding('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
   }
   for (const f of out) {
     const statement = f.source === 'trace' && !f.excerpt ? byLine.get(`${f.file}:${f.line}`) : undefined;

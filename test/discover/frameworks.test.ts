@@ -69,6 +69,11 @@ describe('discovery from real layouts (../shared/corpus)', () => {
     const { migrations } = await found(await corpusRepo('prisma/langfuse__langfuse', 'prisma/migrations'));
     expect(migrations).toHaveLength(434);
     expect(migrations.every((m) => m.framework === 'prisma' && m.txMode === 'implicit' && !m.expectsDown)).toBe(true);
+    // Applied in lexicographic folder order, as Prisma's listMigrations sorts them (found by the
+    // lock trace: a numeric order replayed these two pairs backwards).
+    const order = (name: string): number => migrations.find((m) => m.path.includes(`/${name}/`))!.order;
+    expect(order('20240304123642_traces_view')).toBeLessThan(order('20240304123642_traces_view_improvement'));
+    expect(order('20250409154352_add_dashboard_data_model')).toBeLessThan(order('20250625_add_pivot_table_charttype'));
   });
   itCorpus('Hasura: 13-digit ms timestamps, up.sql/down.sql', async () => {
     const { migrations } = await found(await corpusRepo('hasura/Lucy-Family-Institute__pace-admin', 'hasura/migrations'));

@@ -65,3 +65,13 @@ describe('reconcile', () => {
     expect(flag.findings[0]!.status).toBe('FLAG');
   });
 });
+
+describe('reconcile with an imperfect replay', () => {
+  it('a failure is a Verify FLAG, not a BLOCK, when earlier statements could not be replayed', () => {
+    const trace = traceOf(statement({ status: 'error', code: '2BP01', reason: 'cannot drop table traces because other objects depend on it' }));
+    trace.base.skipped = [{ file: 'm/1.up.sql', line: 3, message: 'type "x" does not exist' }];
+    const [finding] = reconcile([], trace, config).findings;
+    expect(finding).toMatchObject({ rule: 'migration-fails-traced', status: 'FLAG' });
+    expect(finding!.message).toMatch(/^Verify: it runs against the production schema \(1 earlier statement could not be replayed/);
+  });
+});

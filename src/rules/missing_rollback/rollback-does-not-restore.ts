@@ -15,8 +15,8 @@ export default defineRule({
     problem:
       'A down that forgets an index, leaves a column behind or restores the wrong type looks fine in review and fails you mid-incident: the next up then fails too, or the application meets a schema nobody planned. Running both is the only way to know.',
     schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
-    instead: '-- up: … down: ALTER TABLE orders DROP COLUMN note;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_orders_status ON orders (status);',
-    use: '-- up: … down: DROP INDEX idx_orders_status; ALTER TABLE orders DROP COLUMN note;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_orders_status ON orders (status);',
+    instead: "-- up: … down: ALTER TABLE orders ALTER COLUMN status DROP NOT NULL;\nALTER TABLE orders ALTER COLUMN status SET NOT NULL;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';",
+    use: "-- up: … down: ALTER TABLE orders ALTER COLUMN status DROP DEFAULT; ALTER TABLE orders ALTER COLUMN status DROP NOT NULL;\nALTER TABLE orders ALTER COLUMN status SET NOT NULL;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';",
   },
   messages: {
     differs: {
