@@ -9,10 +9,8 @@ import { buildCodeIndex } from '../repo/code-refs.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
-import { renderRunbook } from '../runbook/runbook.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
-import { withClaude } from '../llm/index.js';
-import { mergeTrace, startTrace, type TracedReview } from '../trace/index.js';
+import type { TracedReview } from '../trace/index.js';
 import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
 
 export interface CheckOptions {
@@ -120,20 +118,25 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
   const traceWanted = (options.trace ?? changedCount <= TRACE_AUTO_FILES) && changedCount > 0;
   // The trace boots its database in a worker thread while the rules run here.
   if (traceWanted) options.note?.(`tracing ${changedCount} migration file${changedCount === 1 ? '' : 's'} in ${options.databaseUrl ? 'PostgreSQL' : 'the embedded PostgreSQL'}…`);
-  const tracing = traceWanted
-    ? startTrace({ discovery, change }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined })
+  // Loaded only when used: PGlite, pg and the Anthropic SDK cost start-up time for every run.
+  const traceModule = traceWanted ? await import('../trace/index.js') : null;
+  const tracing = traceModule
+    ? traceModule.startTrace({ discovery, change }, { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined })
     : null;
   let result: TracedReview = await review({ discovery, change, config, modified, codeRefs: codeIndex ? (t, c) => codeIndex.search(t, c) : undefined, onFile: options.progress });
-  if (tracing) result = mergeTrace(result, await tracing, { discovery, config });
+  if (tracing && traceModule) result = traceModule.mergeTrace(result, await tracing, { discovery, config });
   else if (options.trace === undefined && changedCount > 0) {
     result = { ...result, skipped: [...(result.skipped ?? []), `lock trace: not run for ${changedCount} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`] };
   }
   if (options.llm) {
     options.note?.("asking Claude for its review…");
     const search = codeIndex ?? buildCodeIndex(root, allPaths, new Set(discovery.migrations.flatMap((m) => [m.path, m.down?.path ?? ''])), config.code);
+    const { withClaude } = await import('../llm/index.js');
     result = await withClaude(result, { discovery, change, config, searchCode: (t, c) => search.search(t, c) }, { apiKey: process.env.ANTHROPIC_API_KEY || undefined, model: process.env.ANTHROPIC_MODEL || undefined, baseURL: process.env.ANTHROPIC_BASE_URL || undefined });
   }
-  const withRunbook = changedCount > 0 && change !== null ? { ...result, runbook: renderRunbook({ review: result, discovery, change, config }) } : result;
+  // The runbook is part of the PR comment only: not built for text or JSON.
+  const withRunbook =
+    options.format === 'markdown' && changedCount > 0 && change !== null ? { ...result, runbook: (await import('../runbook/runbook.js')).renderRunbook({ review: result, discovery, change, config }) } : result;
   const output = options.format === 'json' ? renderJson(result) : options.format === 'markdown' ? renderMarkdown(withRunbook, { docsBaseUrl: config.docsUrl ?? undefined }) : renderText(result, { color: options.color });
   const failing = options.failOn === 'flag' ? result.verdict !== 'SAFE_TO_SHIP' : result.verdict === 'BLOCK';
   return { review: result, output, exitCode: failing ? 1 : 0, discovery, change, config };

@@ -1,5 +1,6 @@
 import type { Disproved } from '../trace/reconcile.js';
-import { LOCK_STRENGTH, type FileTrace, type StatementTrace, type TraceResult } from '../trace/trace.js';
+import { LOCK_STRENGTH } from '../trace/lock-modes.js';
+import type { FileTrace, StatementTrace, TraceResult } from '../trace/trace.js';
 
 /** The trace in the shapes people read: a compact terminal table and a Mermaid lock timeline. */
 

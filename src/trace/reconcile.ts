@@ -2,7 +2,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Category, Finding } from '../core/types.js';
 import { computeImpact, excerptOf } from '../rules/engine.js';
 import { RULES_BY_ID } from '../rules/index.js';
-import { LOCK_STRENGTH, type StatementTrace, type TraceResult } from './trace.js';
+import { LOCK_STRENGTH } from './lock-modes.js';
+import type { StatementTrace, TraceResult } from './trace.js';
 
 /**
  * Static rules guess; the trace knows. A rule's finding the trace confirms carries the evidence;

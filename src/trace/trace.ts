@@ -4,6 +4,7 @@ import { expandStatements } from '../sql/expand.js';
 import { parseSql, type Statement } from '../sql/parse.js';
 import { catalogDifferences, readCatalog } from './catalog-snapshot.js';
 import { SqlError, TraceTimeout, type Executor } from './executor.js';
+import { LOCK_STRENGTH } from './lock-modes.js';
 import { refusal, ROLE_STATEMENTS } from './sandbox.js';
 
 /**
@@ -119,8 +120,7 @@ async function readState(executor: Executor): Promise<{ locks: [string, string][
   return { locks: JSON.parse(row!.locks) as [string, string][], nodes: new Map(Object.entries(JSON.parse(row!.nodes) as Record<string, string>)) };
 }
 
-/** Lock modes from weakest to strongest (PostgreSQL's table-level lock order). */
-export const LOCK_STRENGTH = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+export { LOCK_STRENGTH } from './lock-modes.js';
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
 /**
