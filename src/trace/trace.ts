@@ -447,6 +447,15 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
         continue;
       }
       entry.ms = Date.now() - started;
+      // SET / RESET / SHOW touch no table: nothing to read back.
+      if (statement.type === 'VariableSetStmt' || statement.type === 'VariableShowStmt') {
+        if (ownTx) {
+          await executor.exec('COMMIT', limits.statementMs);
+          release(statement.line);
+        }
+        entry.traceMs = Date.now() - traceStarted;
+        continue;
+      }
       const state = await readState(executor);
       if (inTx || ownTx) {
         tx.count();
