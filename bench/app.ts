@@ -1,11 +1,11 @@
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import { inProcessDeliveries, migrationReviewApp } from '../src/github/app.js';
 import { processReview } from '../src/github/process.js';
 import { InProcessQueue } from '../src/github/queue.js';
 import type { Octokit } from '../src/github/source.js';
 import { loadParser } from '../src/sql/parse.js';
-import { APP_ID, fakeGitHub, payload, PRIVATE_KEY } from '../test/github/fake-github.js';
+import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, TestOctokit } from '../test/github/fake-github.js';
 
 /**
  * Webhook → comment and check posted, for a 5-file PR on a 20-migration repository, GitHub
@@ -35,12 +35,11 @@ change.forEach((sql, i) => {
 
 await loadParser();
 nock.disableNetConnect();
-const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 const timings: number[] = [];
 for (let run = 0; run <= RUNS; run++) {
   nock.cleanAll();
   const state = fakeGitHub({ files, changed, headSha: run.toString(16).padStart(40, 'a'), defaultBranch: { '.github/migration-review.yml': 'tables:\n  t1: { rows: 1000000 }\n' } });
-  const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: 'bench-webhook-secret', logLevel: 'fatal', Octokit });
+  const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: 'bench-webhook-secret', logLevel: 'fatal', Octokit: TestOctokit });
   const queue = new InProcessQueue(async (job) => void (await processReview(job, { appId: APP_ID, octokitFor: (id) => probot.auth(id) as Promise<Octokit>, log: probot.log })), 2);
   await probot.load(migrationReviewApp({ appId: APP_ID, queue, firstDelivery: inProcessDeliveries() }));
   const body = await payload('pull_request', 'synchronize', state);

@@ -32,7 +32,6 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
   const headSha = pr.head.sha;
   if (job.reason === 'push' && job.headSha && job.headSha !== headSha) {
     deps.log.info({ ...log, headSha: job.headSha, current: headSha }, 'push superseded before review: dropped');
-    await react(octokit, repo, job, null);
     return 'stale';
   }
   const checkRunId = await startCheck(octokit, repo, headSha, job.pr);
@@ -84,8 +83,7 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
 }
 
 /** /rereview comments get 👍 when the review is posted, 👎 when it failed. */
-async function react(octokit: Octokit, repo: { owner: string; repo: string }, job: ReviewJob, ok: boolean | null): Promise<void> {
-  if (ok === null) return;
+async function react(octokit: Octokit, repo: { owner: string; repo: string }, job: ReviewJob, ok: boolean): Promise<void> {
   for (const commentId of job.commentIds) {
     await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: ok ? '+1' : '-1' }).catch(() => undefined);
   }

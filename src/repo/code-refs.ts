@@ -13,8 +13,6 @@ const MAX_FILES = 5000;
 const MAX_BYTES = 1_000_000;
 
 export interface CodeIndex {
-  /** The files searched, as plain data, so a worker thread can rebuild the index without re-reading. */
-  files: CodeFile[];
   search(table: string, columns: string[]): CodeRef[];
 }
 
@@ -43,7 +41,6 @@ export function buildCodeIndex(root: string, paths: string[], exclude: Set<strin
 
 export function codeIndexOf(files: CodeFile[]): CodeIndex {
   return {
-    files,
     search(table, columns) {
       const bare = table.split('.').pop()!;
       const tableRe = new RegExp(`\\b${escape(bare)}\\b`, 'i');

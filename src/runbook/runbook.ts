@@ -60,7 +60,8 @@ export function renderRunbook(input: RunbookInput): string {
   // Locks by statement type only (no schema needed); the trace's are used wherever it ran.
   const catalog = new Catalog();
   for (const m of migrations) {
-    const statements = expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements.filter((s) => !s.nested);
+    const parsed = expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements;
+    const statements = parsed.filter((s) => !s.nested);
     const traced = review.trace?.files.find((f) => f.path === m.path);
     out.push(`#### \`${m.path}\``, '', `${m.framework}: ${m.txReason || m.txMode}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|');
     for (const s of statements) {
@@ -79,7 +80,7 @@ export function renderRunbook(input: RunbookInput): string {
       out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
     }
     out.push('');
-    const probes = probesFor(m.path, expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements);
+    const probes = probesFor(m.path, parsed);
     if (probes.length) {
       out.push('**Pre-flight — data checks** (read-only; each must return 0):', '');
       for (const p of probes) {

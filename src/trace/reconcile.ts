@@ -59,10 +59,7 @@ export interface Reconciled {
 const bare = (name: string): string => name.replace(/^public\./, '').replace(/"/g, '').toLowerCase();
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
-let currentConfig: ResolvedConfig | null = null;
-
 export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  currentConfig = config;
   const result = reconcileWith(findings, trace, config);
   // A rule set to `off` in the config stays off for the trace too.
   result.findings = result.findings.filter((f) => f.source !== 'trace' || config.rules[f.rule] !== 'off');
@@ -70,6 +67,8 @@ export function reconcile(findings: Finding[], trace: TraceResult, config: Resol
 }
 
 function reconcileWith(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
+  const traceFinding = (ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding =>
+    findingOf(config, ruleId, messageId, file, line, data, status, category);
   const byLine = new Map<string, StatementTrace>();
   for (const file of trace.files) for (const s of file.statements) byLine.set(`${s.file}:${s.line}`, s);
   const out: Finding[] = [];
@@ -199,9 +198,9 @@ const VERIFY: Record<string, string> = {
   skipped: 'this file by hand',
 };
 
-function traceFinding(ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding {
+function findingOf(config: ResolvedConfig, ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding {
   const rule = RULES_BY_ID.get(ruleId)!;
-  const level = currentConfig?.rules[ruleId];
+  const level = config.rules[ruleId];
   if (level && level !== 'off') status = level;
   const rendered = rule.render(messageId, data);
   return {

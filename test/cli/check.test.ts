@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import type { Review } from '../../src/core/types.js';
 import { makeRepo, REPO_ROOT } from '../helpers.js';
+import { indexFinding, submitReviewMessage } from '../llm/messages-api.js';
 
 /** End to end through the built command line (`npm ci` builds it), as a user runs it. */
 const exec = promisify(execFile);
@@ -217,18 +218,7 @@ describe('migration-review check --llm', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id: 'msg_1',
-            type: 'message',
-            role: 'assistant',
-            model: 'claude-sonnet-5-5',
-            content: [{ type: 'tool_use', id: 'toolu_1', name: 'submit_review', input: { verdict: 'BLOCK', justification: 'The index build blocks writes on orders.', findings: [{ category: 'index_dependencies', status: 'FLAG', file: 'db/migrations/000002_orders_status_index.up.sql', line: 1, title: 'Query plan', message: 'Verify: the admin list uses this index once it is built.', recommendation: 'EXPLAIN the admin list query on staging.', pattern: null }] } }],
-            stop_reason: 'tool_use',
-            stop_sequence: null,
-            usage: { input_tokens: 10, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-          }),
-        );
+        res.end(JSON.stringify(submitReviewMessage({ verdict: 'BLOCK', justification: 'The index build blocks writes on orders.', findings: [indexFinding] })));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,14 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { runAction } from '../../src/github/action.js';
 import { loadParser } from '../../src/sql/parse.js';
 import { makeRepo } from '../helpers.js';
-import { fakeGitHub, payload } from './fake-github.js';
+import { fakeGitHub, payload, TestOctokit } from './fake-github.js';
 
 /** The Action: the workflow's event file and token, the same comment and check as the app. */
-const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 
 beforeAll(async () => {
   await loadParser();

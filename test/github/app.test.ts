@@ -7,13 +7,13 @@ import { CHECK_NAME, MARKER } from '../../src/github/publish.js';
 import { InProcessQueue } from '../../src/github/queue.js';
 import type { Octokit } from '../../src/github/source.js';
 import { loadParser } from '../../src/sql/parse.js';
-import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, type FakeState } from './fake-github.js';
+import { indexFinding, submitReviewMessage } from '../llm/messages-api.js';
+import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, TestOctokit, type FakeState } from './fake-github.js';
 
 /**
  * The app end to end with real webhook payloads and a GitHub served by nock in the API's own
  * shapes: which events start a review, what gets posted, and that nothing is posted twice.
  */
-const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 
 const migrations = {
   'db/migrations/000001_init.up.sql': "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);",
@@ -274,19 +274,7 @@ describe("Claude's review in the app", () => {
       .post('/v1/messages')
       .reply(() => {
         bodies.push(state.comments[0]?.body ?? '');
-        return [
-          200,
-          {
-            id: 'msg_01',
-            type: 'message',
-            role: 'assistant',
-            model: 'claude-sonnet-5-5',
-            content: [{ type: 'tool_use', id: 'toolu_01', name: 'submit_review', input: { verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'Verify the size of orders before merging.', findings: [{ category: 'index_dependencies', status: 'FLAG', file: 'db/migrations/000002_orders_status_index.up.sql', line: 1, title: 'Admin list query', message: 'Verify: the admin list filters by status; check it uses this index after the build.', recommendation: 'Run EXPLAIN on the admin list query on staging.', pattern: null }] } }],
-            stop_reason: 'tool_use',
-            stop_sequence: null,
-            usage: { input_tokens: 100, output_tokens: 50, cache_creation_input_tokens: 9000, cache_read_input_tokens: 0 },
-          },
-        ];
+        return [200, submitReviewMessage({ verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'Verify the size of orders before merging.', findings: [indexFinding] })];
       });
     const { receive, queue } = setup(state, { llm: { apiKey: 'sk-ant-test' } });
     await receive('pull_request', await payload('pull_request', 'opened', state));

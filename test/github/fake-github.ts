@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import nock from 'nock';
+import { ProbotOctokit } from 'probot';
 
 /**
  * A small GitHub for the app's tests, served through nock in the REST API's exact shapes: a
@@ -10,6 +11,9 @@ import nock from 'nock';
 export const API = 'https://api.github.com';
 export const APP_ID = 4242;
 export const INSTALLATION_ID = 77;
+
+/** Octokit with retries and throttling off (the callback form: the object form keeps throttling on). */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 
 export const PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 

@@ -1,14 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { readSettings, startApp, type RunningApp } from '../../src/github/server.js';
-import { APP_ID, fakeGitHub, payload, PRIVATE_KEY } from './fake-github.js';
+import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, TestOctokit } from './fake-github.js';
 
 /** The server over real HTTP on 127.0.0.1: signatures, the health endpoint, settings. */
 const SECRET = 'a-webhook-secret-of-some-length';
 const env: Record<string, string> = { APP_ID: String(APP_ID), PRIVATE_KEY, WEBHOOK_SECRET: SECRET, PORT: '0', LOG_LEVEL: 'fatal', TRACE: 'off' };
-const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
 let app: RunningApp;
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { sanitize } from '../../src/llm/merge.js';
 import { buildPrompt, estimateTokens, redactSecrets } from '../../src/llm/prompt.js';
 import { loadParser } from '../../src/sql/parse.js';
 import { makeRepo } from '../helpers.js';
+import { submitReviewMessage } from './messages-api.js';
 
 /**
  * Claude's review against the Messages API served by nock in its exact shape (a tool_use block,
@@ -37,17 +38,7 @@ async function deterministic(): Promise<{ result: Review; request: Parameters<ty
   return { result, request: { discovery, change, config, pr: { title: 'Index orders by status', body: 'Speeds up the admin list. @everyone please look' }, allowedLinks: ['https://github.com/acme/shop/'] } };
 }
 
-const answer = (input: unknown, extra: Record<string, unknown> = {}) => ({
-  id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
-  type: 'message',
-  role: 'assistant',
-  model: DEFAULT_MODEL,
-  content: [{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'submit_review', input }],
-  stop_reason: 'tool_use',
-  stop_sequence: null,
-  usage: { input_tokens: 2048, output_tokens: 312, cache_creation_input_tokens: 0, cache_read_input_tokens: 11_520 },
-  ...extra,
-});
+const answer = submitReviewMessage;
 const finding = (extra: Record<string, unknown> = {}) => ({
   category: 'foreign_keys',
   status: 'FLAG',
