@@ -19,8 +19,12 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node patterns ./patterns
+COPY --chown=node:node prompts ./prompts
 COPY --chown=node:node docs ./docs
 USER node
+# The lock trace starts every PGlite from a dump of an empty cluster; build it now so no review in a
+# fresh container pays initdb (seconds). Mount a volume on the cache dir to keep schema snapshots.
+RUN node -e "import('/app/dist/trace/engines.js').then((m) => m.emptyClusterDump())" && ls /home/node/.cache/migration-review
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
