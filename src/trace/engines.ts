@@ -30,7 +30,7 @@ const PGLITE_VERSION = ((): string => {
   return 'unknown';
 })();
 /** Bump when the replay changes what a snapshot holds. */
-const REPLAY_FORMAT = 1;
+const REPLAY_FORMAT = 2;
 const KEEP_SNAPSHOTS = 12;
 
 export function defaultCacheDir(): string {
@@ -56,7 +56,7 @@ function readBuffer(path: string): ArrayBuffer | null {
 /** The empty cluster's dump, built on first use (a cold PGlite start: seconds, once). */
 export async function emptyClusterDump(cacheDir = defaultCacheDir()): Promise<ArrayBuffer> {
   mkdirSync(cacheDir, { recursive: true });
-  const path = join(cacheDir, `pglite-${PGLITE_VERSION}-empty.tar`);
+  const path = join(cacheDir, `pglite-${PGLITE_VERSION}-empty-${REPLAY_FORMAT}.tar`);
   const cached = readBuffer(path);
   if (cached) return cached;
   const executor = await openPglite(null, { openTimeoutMs: 120_000 });

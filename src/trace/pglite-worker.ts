@@ -32,7 +32,9 @@ parentPort!.on('message', (request: WorkerRequest) => {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.op) {
     case 'open':
-      db = request.dump ? await PGlite.create({ loadDataDir: new Blob([request.dump]) }) : await PGlite.create();
+      // A new cluster gets 1 MB WAL segments (not 16 MB): every trace starts by untarring the
+      // dump, and the dump carries whole segments.
+      db = request.dump ? await PGlite.create({ loadDataDir: new Blob([request.dump]) }) : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'] });
       return { id: request.id, ok: true };
     case 'exec':
       await open().exec(request.sql);
@@ -42,6 +44,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     case 'dump': {
       // Everything committed must be in the files the dump copies, not only in shared buffers.
       await open().exec('CHECKPOINT');
+      await trimDataDir(open());
       const file = await open().dumpDataDir('none');
       return { id: request.id, ok: true, dump: await file.arrayBuffer() };
     }
@@ -55,4 +58,38 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
 function open(): PGlite {
   if (!db) throw new Error('the embedded database is not open');
   return db;
+}
+
+/**
+ * Leaves out of the dump what a trace never reads, so each start untars a third as much: the other
+ * databases (template0/template1 — the sandbox refuses CREATE DATABASE, and the session only ever
+ * connects to its own) and WAL segments outside [last checkpoint's redo, current insert position]
+ * (recycled or preallocated files PostgreSQL recreates when it needs them). Runs right after a
+ * CHECKPOINT, so nothing in the removed segments is needed for recovery.
+ */
+async function trimDataDir(pg: PGlite): Promise<void> {
+  const fs = pg.Module.FS;
+  const [where] = (
+    await pg.query<{ dir: string; redo: string; current: string; others: number[] }>(
+      `SELECT current_setting('data_directory') AS dir, redo_wal_file AS redo,
+              pg_walfile_name(pg_current_wal_insert_lsn()) AS current,
+              ARRAY(SELECT oid::int FROM pg_database WHERE datname <> current_database()) AS others
+         FROM pg_control_checkpoint()`,
+    )
+  ).rows;
+  if (!where) return;
+  const removeTree = (path: string): void => {
+    if (!fs.analyzePath(path).exists) return;
+    for (const name of fs.readdir(path)) {
+      if (name === '.' || name === '..') continue;
+      const child = `${path}/${name}`;
+      if (fs.isDir(fs.stat(child).mode)) removeTree(child);
+      else fs.unlink(child);
+    }
+    fs.rmdir(path);
+  };
+  for (const oid of where.others) removeTree(`${where.dir}/base/${oid}`);
+  for (const name of fs.readdir(`${where.dir}/pg_wal`)) {
+    if (/^[0-9A-F]{24}$/.test(name) && (name < where.redo || name > where.current)) fs.unlink(`${where.dir}/pg_wal/${name}`);
+  }
 }
