@@ -30,7 +30,10 @@ describe('the data-dir snapshot', () => {
         expect(facts!.wal).toBeLessThanOrEqual(2); // the dump's one segment, and the next once the server starts writing
 
         // Enough writes to cross several segments, then a checkpoint and another dump.
-        await db.exec("CREATE TABLE filler (id int PRIMARY KEY, pad text); INSERT INTO filler SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g; CREATE INDEX ON filler (pad);", 30_000);
+        await db.exec(
+          "CREATE TABLE filler (id int PRIMARY KEY, pad text); INSERT INTO filler SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g; CREATE INDEX ON filler (pad);",
+          30_000,
+        );
         const again = await db.dump!();
         const next = await openPglite(again);
         try {
