@@ -55,6 +55,7 @@ export function traceText(trace: TraceReport): string {
 
 function rollbackSummary(file: FileTrace): string {
   const r = file.rollback!;
+  if (r.status === 'restored' && r.schemaUnchanged) return 'the up changes no schema, so there is none to restore (data is not compared)';
   if (r.status === 'restored') return 'the down restores the schema';
   if (r.status === 'failed') return `the down fails: ${clip(r.reason ?? '', 100)}`;
   if (r.status === 'differs') return `the down leaves ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'}`;

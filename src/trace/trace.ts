@@ -66,7 +66,7 @@ export interface FileTrace {
   statements: StatementTrace[];
   /** Why the file was not traced at all (too large, does not parse, the trace stopped earlier). */
   skipped?: string;
-  rollback?: { status: 'restored' | 'differs' | 'failed' | 'not-run'; down: string; differences: string[]; reason?: string; line?: number };
+  rollback?: { status: 'restored' | 'differs' | 'failed' | 'not-run'; down: string; differences: string[]; reason?: string; line?: number; /** The up changed no schema (a data migration): the comparison says nothing about its data. */ schemaUnchanged?: boolean };
 }
 
 export interface ReplayNote {
@@ -512,11 +512,12 @@ async function traceFile(executor: Executor, file: MigrationFile, limits: TraceL
 /** Runs the down, compares the catalog with the one before the up, then re-applies the up. */
 async function checkRollback(executor: Executor, file: MigrationFile, before: string[], limits: TraceLimits, clock: Clock): Promise<FileTrace['rollback']> {
   const down = file.down!.path;
+  const schemaUnchanged = catalogDifferences(before, await readCatalog(executor)).length === 0;
   const result = await runQuietly(executor, file, 'down', limits, clock);
   if (result.error) return { status: 'failed', down, differences: [], reason: result.error, line: result.line };
   const after = await readCatalog(executor);
   const differences = catalogDifferences(before, after);
   // Forward again, so later files in the change see the schema they expect.
   await runQuietly(executor, file, 'up', limits, clock);
-  return { status: differences.length ? 'differs' : 'restored', down, differences };
+  return { status: differences.length ? 'differs' : 'restored', down, differences, ...(schemaUnchanged ? { schemaUnchanged } : {}) };
 }

@@ -28,6 +28,15 @@ describe('the trace, rendered', () => {
     expect(md).toContain('**Trace:** ShareLock on orders, held until line 4');
     expect(md).toMatch(/Rollback `migrations\/000002_change.down.sql`: the down leaves \d+ difference/);
   });
+  it('a data-only migration is not said to have its schema restored', async () => {
+    const backfill = {
+      'migrations/000001_init.up.sql': files['migrations/000001_init.up.sql'],
+      'migrations/000002_backfill.up.sql': "UPDATE orders SET status = 'open' WHERE status IS NULL;",
+      'migrations/000002_backfill.down.sql': '-- the old NULLs cannot be told apart',
+    };
+    const md = renderMarkdown(await reviewWithTrace(backfill, ['migrations/000002_backfill.up.sql']));
+    expect(md).toContain('Rollback `migrations/000002_backfill.down.sql`: the up changes no schema, so there is none to restore (data is not compared)');
+  });
   it('the terminal gets a compact table', async () => {
     const text = renderText(await run());
     expect(text).toMatch(/Lock trace \(pglite, [\d.]+ s; base: 1 earlier migration/);

@@ -79,6 +79,11 @@ describe('rollback check', () => {
   it('a down that undoes the up restores the catalog', async () => {
     const result = await trace(change('ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_note ON orders (note);', 'DROP INDEX idx_note;\nALTER TABLE orders DROP COLUMN note;'), [UP]);
     expect(result.files[0]!.rollback).toMatchObject({ status: 'restored', differences: [] });
+    expect(result.files[0]!.rollback!.schemaUnchanged).toBeUndefined();
+  });
+  it('a data-only up says so instead of claiming the down restored anything', async () => {
+    const result = await trace(change("UPDATE orders SET status = 'open' WHERE status = 'new';", '-- nothing to undo'), [UP]);
+    expect(result.files[0]!.rollback).toMatchObject({ status: 'restored', differences: [], schemaUnchanged: true });
   });
   it('names what a down leaves behind or does not restore, and a down that fails', async () => {
     const differs = await trace(change('ALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCREATE INDEX idx_status ON orders (status);', 'SELECT 1;'), [UP]);
