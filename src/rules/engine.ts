@@ -104,37 +104,73 @@ export function transactionStates(file: MigrationFile, statements: Statement[]):
   });
 }
 
+/** Where the walk is: shared by every rule's context for one file. */
+interface WalkState {
+  run: FileRun;
+  findings: Finding[];
+  current: Statement;
+  currentTx: boolean | null;
+}
+
+/**
+ * One rule's view of the file. A class, not an object literal with getters: the engine makes one
+ * per rule per file (45 × every file of a large repository), and prototype accessors keep that cheap.
+ */
+class FileContext implements RuleContext {
+  constructor(
+    private readonly state: WalkState,
+    private readonly rule: Rule,
+    private readonly level: 'FLAG' | 'BLOCK' | undefined,
+  ) {}
+  get file(): MigrationFile {
+    return this.state.run.file;
+  }
+  get config(): ResolvedConfig {
+    return this.state.run.config;
+  }
+  get catalog(): Catalog {
+    return this.state.run.catalog;
+  }
+  get statement(): Statement {
+    return this.state.current;
+  }
+  get statements(): Statement[] {
+    return this.state.run.statements;
+  }
+  get down(): ParsedSql | null {
+    return this.state.run.down;
+  }
+  get inTransaction(): boolean | null {
+    return this.state.currentTx;
+  }
+  isNew(table: string): boolean {
+    return this.state.run.newTables.has(table);
+  }
+  impact(table: string, kind: WorkKind): TableImpact {
+    return computeImpact(this.state.run.config, table, kind, this.isNew(table));
+  }
+  codeRefs(table: string, columns: string[]): CodeRef[] {
+    return this.state.run.codeRefs?.(table, columns) ?? [];
+  }
+  report(report: Report<string>): void {
+    this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current, this.level));
+  }
+}
+
 /** Runs every rule over one file and returns its findings (acks are applied later). */
 export function runRules(run: FileRun): Finding[] {
-  const findings: Finding[] = [];
   const states = transactionStates(run.file, run.statements);
-  let current: Statement = run.statements[0] ?? { type: 'Empty', node: {}, line: run.file.upStartLine, endLine: run.file.upStartLine, text: '' };
-  let currentTx: boolean | null = states[0] ?? null;
-
-  const isNew = (table: string): boolean => run.newTables.has(table);
+  const state: WalkState = {
+    run,
+    findings: [],
+    current: run.statements[0] ?? { type: 'Empty', node: {}, line: run.file.upStartLine, endLine: run.file.upStartLine, text: '' },
+    currentTx: states[0] ?? null,
+  };
   const handlerSets: { rule: Rule; handlers: Handlers }[] = [];
-
   for (const rule of run.rules) {
     const level = run.config.rules[rule.id];
     if (level === 'off') continue;
-    const ctx: RuleContext = {
-      file: run.file,
-      config: run.config,
-      catalog: run.catalog,
-      get statement() {
-        return current;
-      },
-      statements: run.statements,
-      down: run.down,
-      get inTransaction() {
-        return currentTx;
-      },
-      isNew,
-      impact: (table, kind) => computeImpact(run.config, table, kind, isNew(table)),
-      codeRefs: (table, columns) => run.codeRefs?.(table, columns) ?? [],
-      report: (report: Report<string>) => findings.push(toFinding(rule, report, run, current, level)),
-    };
-    handlerSets.push({ rule, handlers: rule.create(ctx) });
+    handlerSets.push({ rule, handlers: rule.create(new FileContext(state, rule, level)) });
   }
 
   // Dispatch table built once per file: a node type reaches only the rules that handle it.
@@ -154,8 +190,8 @@ export function runRules(run: FileRun): Finding[] {
   }
 
   run.statements.forEach((statement, i) => {
-    current = statement;
-    currentTx = states[i] ?? null;
+    state.current = statement;
+    state.currentTx = states[i] ?? null;
     for (const handler of onStatement) handler(statement);
     if (byType.size) {
       const root = { [statement.type]: statement.node };
@@ -166,14 +202,14 @@ export function runRules(run: FileRun): Finding[] {
     }
     // Later statements see this one's effect on the schema.
     const creates = statement.type === 'CreateStmt' || statement.type === 'CreateTableAsStmt';
-    const createdBefore = creates ? new Set(run.catalog.tables.keys()) : null;
+    const countBefore = run.catalog.tables.size;
     run.catalog.apply(statement, run.file.path);
-    if (createdBefore) {
-      for (const table of run.catalog.tables.keys()) if (!createdBefore.has(table)) run.newTables.add(table);
-    }
+    // A created table is a new key, and a Map keeps new keys last (creating never removes one).
+    const added = creates ? run.catalog.tables.size - countBefore : 0;
+    if (added > 0) for (const table of [...run.catalog.tables.keys()].slice(-added)) run.newTables.add(table);
   });
   for (const { handlers } of handlerSets) handlers['File:exit']?.();
-  return findings;
+  return state.findings;
 }
 
 function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement, level: 'FLAG' | 'BLOCK' | undefined): Finding {
