@@ -27,19 +27,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--fail-on <level>', 'exit 1 at or above this verdict level').choices(['block', 'flag']).default('block'))
     .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
-    .option('--postgres <major>', 'target PostgreSQL major version (overrides the config)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 9 || n > 19) throw new InvalidArgumentError('expected a major version such as 14');
-      return n;
-    })
+    .option('--postgres <major>', 'target PostgreSQL major version (overrides the config)', integerIn(9, 19, 'a major version such as 14'))
     .option('--trace', 'run the lock trace (default: on for up to 50 changed files)')
     .option('--no-trace', 'skip the lock trace: static rules only')
     .option('--database-url <url>', 'trace on this PostgreSQL in a throwaway database (default: $DATABASE_URL, else the embedded PGlite)')
-    .option('--trace-statement-ms <ms>', 'stop a traced statement after this long (default 5000)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 100 || n > 600_000) throw new InvalidArgumentError('expected milliseconds from 100 to 600000');
-      return n;
-    })
+    .option('--trace-statement-ms <ms>', 'stop a traced statement after this long (default 5000)', integerIn(100, 600_000, 'milliseconds from 100 to 600000'))
     .option('--llm', "add Claude's review (needs ANTHROPIC_API_KEY; model from ANTHROPIC_MODEL or the config)")
     .option('--no-color', 'plain text output')
     .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean; trace?: boolean; databaseUrl?: string; traceStatementMs?: number; llm?: boolean }) => {
@@ -164,4 +156,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** A commander argument parser for a whole number in [min, max]; `expected` completes "expected …". */
+function integerIn(min: number, max: number, expected: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${expected}`);
+    return n;
+  };
 }
