@@ -9,6 +9,7 @@ import { processReview } from './process.js';
 import { VERSION } from './publish.js';
 import { InProcessQueue, RedisQueue, type JobQueue, type ReviewJob } from './queue.js';
 import type { Octokit } from './source.js';
+import { WarmStarts } from '../trace/index.js';
 
 /**
  * The app server: Probot's webhook middleware (signature check included), a health endpoint, and
@@ -27,6 +28,8 @@ export interface AppSettings {
   concurrency: number;
   /** Trace on this PostgreSQL instead of PGlite; `off` disables the trace. */
   trace: { databaseUrl?: string } | false;
+  /** PGlite instances kept booted for the next trace on a base (~150 MB each; 0: none). */
+  warmTraces: number;
   githubBaseUrl?: string;
   anthropicApiKey: string | null;
   anthropicModel: string | null;
@@ -42,13 +45,15 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
   if (!Number.isInteger(appId) || appId <= 0) throw new ConfigError(`APP_ID must be the app's numeric id, not "${env.APP_ID}"`, 'environment');
   const secret = need('WEBHOOK_SECRET');
   // Probot quietly uses "development" when the secret is missing: anyone could then send events.
-  if (secret === 'development' || secret.length < 16) throw new ConfigError('WEBHOOK_SECRET must be the secret set on the GitHub App (16+ characters, not "development")', 'environment');
+  if (secret === 'development' || secret.length < 16)
+    throw new ConfigError('WEBHOOK_SECRET must be the secret set on the GitHub App (16+ characters, not "development")', 'environment');
   let privateKey = env.PRIVATE_KEY?.trim();
   if (!privateKey && env.PRIVATE_KEY_PATH) privateKey = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
   if (!privateKey) throw new ConfigError('PRIVATE_KEY or PRIVATE_KEY_PATH is not set (see .env.example)', 'environment');
   if (!privateKey.includes('-----BEGIN')) privateKey = Buffer.from(privateKey, 'base64').toString('utf8');
   privateKey = privateKey.replace(/\\n/g, '\n');
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) throw new ConfigError('PRIVATE_KEY is not a PEM private key (plain, \\n-escaped or base64)', 'environment');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
+    throw new ConfigError('PRIVATE_KEY is not a PEM private key (plain, \\n-escaped or base64)', 'environment');
   const level = (env.LOG_LEVEL ?? 'info') as AppSettings['logLevel'];
   return {
     appId,
@@ -61,10 +66,18 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
     redisUrl: env.REDIS_URL?.trim() || null,
     concurrency: Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2),
     trace: env.TRACE === 'off' ? false : env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {},
+    warmTraces: wholeNumber(env, 'TRACE_WARM_INSTANCES', 1),
     githubBaseUrl: env.GITHUB_API_URL,
     anthropicApiKey: env.ANTHROPIC_API_KEY?.trim() || null,
     anthropicModel: env.ANTHROPIC_MODEL?.trim() || null,
   };
+}
+
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${name} must be a whole number (0 or more), not "${env[name]}"`, 'environment');
+  return Number(text);
 }
 
 export interface RunningApp {
@@ -85,12 +98,18 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
     ...(settings.githubBaseUrl ? { baseUrl: settings.githubBaseUrl } : {}),
     ...(options.Octokit ? { Octokit: options.Octokit } : {}),
   });
+  // Only the embedded engine boots ahead; a real PostgreSQL creates a database per trace.
+  const warm = settings.trace && !settings.trace.databaseUrl && settings.warmTraces > 0 ? new WarmStarts({ max: settings.warmTraces }) : undefined;
   const deps = {
     appId: settings.appId,
     octokitFor: (installationId: number) => probot.auth(installationId) as Promise<Octokit>,
     log: probot.log,
-    trace: settings.trace === false ? (false as const) : settings.trace,
-    llm: { apiKey: settings.anthropicApiKey ?? undefined, model: settings.anthropicModel ?? undefined, log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message) },
+    trace: settings.trace === false ? (false as const) : { ...settings.trace, warm },
+    llm: {
+      apiKey: settings.anthropicApiKey ?? undefined,
+      model: settings.anthropicModel ?? undefined,
+      log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message),
+    },
   };
   const onError = (error: unknown, job: ReviewJob): void => probot.log.error({ err: error, delivery: job.delivery }, 'review job crashed');
   const process = async (job: ReviewJob): Promise<void> => void (await processReview(job, deps));
@@ -160,6 +179,7 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
       await redis?.quit();
+      await warm?.close();
     },
   };
 }

@@ -28,14 +28,24 @@ function statementSummary(s: StatementTrace): string {
   if (s.status === 'killed') return `STOPPED: ${s.reason}`;
   const parts = s.locks
     .filter((l) => !l.isNew)
-    .map((l) => `${shortMode(l.mode)} ${l.relation}${l.heldUntilFile ? ` → ${l.heldUntilFile}:${l.heldUntilLine}` : l.heldUntilLine > s.line ? ` → line ${l.heldUntilLine}` : ''}`);
+    .map(
+      (l) =>
+        `${shortMode(l.mode)} ${l.relation}${l.heldUntilFile ? ` → ${l.heldUntilFile}:${l.heldUntilLine}` : l.heldUntilLine > s.line ? ` → line ${l.heldUntilLine}` : ''}`,
+    );
   if (s.rewrites.length) parts.push(`REWRITE ${s.rewrites.join(', ')}`);
   return parts.join('; ') || (s.inTransaction ? '—' : 'no lock read (runs outside a transaction)');
 }
 
 function baseLine(trace: TraceResult): string {
   const b = trace.base;
-  const from = b.snapshot === 'cached' ? 'from a cached snapshot' : b.snapshot === 'built' ? 'replayed (snapshot saved)' : 'replayed';
+  const from =
+    b.snapshot === 'warm'
+      ? 'from a cached snapshot, booted ahead'
+      : b.snapshot === 'cached'
+        ? 'from a cached snapshot'
+        : b.snapshot === 'built'
+          ? 'replayed (snapshot saved)'
+          : 'replayed';
   const skipped = b.skipped.length ? `, ${b.skipped.length} statement${b.skipped.length === 1 ? '' : 's'} skipped in the replay` : '';
   return `${b.migrations} earlier migration${b.migrations === 1 ? '' : 's'} ${from}${skipped}`;
 }
@@ -99,7 +109,11 @@ export function traceMarkdown(trace: TraceReport): string {
   const parts = [`<details>\n<summary><b>Lock trace</b> — ${trace.engine}, ${(trace.ms / 1000).toFixed(1)} s; base: ${baseLine(trace)}</summary>\n`];
   const timeline = traceMermaid(trace);
   if (timeline) parts.push(`Locks per table, by statement (red: blocks writes):\n\n${timeline}\n`);
-  const rows = trace.files.flatMap((f) => f.statements.filter((s) => s.status !== 'ok' || s.rewrites.length).map((s) => `| \`${s.file}:${s.line}\` | ${clip(s.sql, 60).replace(/\|/g, '\\|')} | ${statementSummary(s).replace(/\|/g, '\\|')} |`));
+  const rows = trace.files.flatMap((f) =>
+    f.statements
+      .filter((s) => s.status !== 'ok' || s.rewrites.length)
+      .map((s) => `| \`${s.file}:${s.line}\` | ${clip(s.sql, 60).replace(/\|/g, '\\|')} | ${statementSummary(s).replace(/\|/g, '\\|')} |`),
+  );
   if (rows.length) parts.push(`| Statement | SQL | Trace |\n|---|---|---|\n${rows.join('\n')}\n`);
   for (const file of trace.files.filter((f) => f.rollback)) parts.push(`- Rollback \`${file.rollback!.down}\`: ${rollbackSummary(file)}`);
   for (const d of trace.disproved) parts.push(`- Dropped \`${d.rule}\` at \`${d.file}:${d.line}\`: ${d.evidence}`);

@@ -47,7 +47,9 @@ function readBuffer(path: string): ArrayBuffer | null {
   try {
     const bytes = readFileSync(path);
     // A large read owns its ArrayBuffer: hand it over without copying 40 MB.
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? (bytes.buffer as ArrayBuffer)
+      : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   } catch {
     return null;
   }
@@ -75,20 +77,42 @@ export function historyKey(history: MigrationFile[]): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-export function pgliteEngine(options: { cacheDir?: string; useCache?: boolean } = {}): TraceEngine {
+export interface PgliteEngineOptions {
+  cacheDir?: string;
+  /** Off: no snapshot is read or written (each trace replays from the empty cluster). */
+  useCache?: boolean;
+  /** Instances booted ahead of time, in a process that traces again and again. */
+  warm?: WarmStarts;
+}
+
+export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const warm = options.useCache === false ? undefined : options.warm;
   return {
     async open(history, replay) {
       const key = historyKey(history);
       const tar = join(cacheDir, `base-${key}.tar`);
       const meta = join(cacheDir, `base-${key}.json`);
+      // When this trace ends, boot the next one's instance from the same snapshot.
+      const thenWarm = (executor: Executor): Executor =>
+        warm ? { ...executor, close: async () => (await executor.close(), warm.prepare(key, tar)) } : executor;
+      const spare = warm?.take(key);
+      if (spare) {
+        const started = Date.now();
+        const executor = await spare;
+        if (executor) {
+          const saved = readMeta(meta);
+          if (saved) return { executor: thenWarm(executor), base: { ...saved, snapshot: 'warm', ms: Date.now() - started } };
+          await executor.close();
+        }
+      }
       if (options.useCache !== false) {
         const snapshot = readBuffer(tar);
-        if (snapshot) {
+        const saved = snapshot && readMeta(meta);
+        if (snapshot && saved) {
           const started = Date.now();
           const executor = await openPglite(snapshot);
-          const saved = JSON.parse(readFileSync(meta, 'utf8')) as TraceResult['base'];
-          return { executor, base: { ...saved, snapshot: 'cached', ms: Date.now() - started } };
+          return { executor: thenWarm(executor), base: { ...saved, snapshot: 'cached', ms: Date.now() - started } };
         }
       }
       const started = Date.now();
@@ -96,13 +120,94 @@ export function pgliteEngine(options: { cacheDir?: string; useCache?: boolean } 
       const base = await replay(executor);
       if (options.useCache !== false) {
         const dump = await executor.dump!();
-        writeAtomically(meta, JSON.stringify(base));
         writeAtomically(tar, new Uint8Array(dump));
+        // The description last: a snapshot counts only once both files are there.
+        writeAtomically(meta, JSON.stringify(base));
         prune(cacheDir);
       }
-      return { executor, base: { ...base, snapshot: 'built', ms: Date.now() - started } };
+      return { executor: thenWarm(executor), base: { ...base, snapshot: 'built', ms: Date.now() - started } };
     },
   };
+}
+
+function readMeta(path: string): TraceResult['base'] | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TraceResult['base'];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Instances booted ahead of time, for a process that traces again and again (the GitHub App).
+ * The next trace on a base is usually the same pull request's next push: when a trace ends, an
+ * instance is started from that base's snapshot in the background, so the next trace on it starts
+ * at once instead of paying PGlite's start (~0.5 s of a ~0.9 s trace). A spare is an ordinary
+ * instance started from the snapshot file, in its own worker with the same limits; it runs no SQL
+ * before its trace and serves exactly one. Each costs ~150 MB, so there are few and they are
+ * stopped after `idleMs` unused.
+ */
+export class WarmStarts {
+  private readonly spares = new Map<string, { ready: Promise<Executor | null>; timer: NodeJS.Timeout }>();
+  private readonly max: number;
+  private readonly idleMs: number;
+
+  constructor(options: { max?: number; idleMs?: number } = {}) {
+    this.max = options.max ?? 1;
+    this.idleMs = options.idleMs ?? 15 * 60_000;
+  }
+
+  get size(): number {
+    return this.spares.size;
+  }
+
+  /** The instance booted for this base, if there is one: it is the caller's from now on (null: it failed to boot). */
+  take(key: string): Promise<Executor | null> | null {
+    const spare = this.spares.get(key);
+    if (!spare) return null;
+    this.spares.delete(key);
+    clearTimeout(spare.timer);
+    return spare.ready.then(async (executor) => {
+      // A spare whose worker died while it waited (killed, out of memory) is no use.
+      if (!executor) return null;
+      const alive = await executor.query('SELECT 1', 5_000).then(
+        () => true,
+        () => false,
+      );
+      if (!alive) await executor.close();
+      return alive ? executor : null;
+    });
+  }
+
+  /** Starts booting an instance from the snapshot for the next trace on this base; the oldest spare goes when full. */
+  prepare(key: string, snapshotPath: string): void {
+    if (this.max <= 0 || this.spares.has(key)) return;
+    const dump = readBuffer(snapshotPath);
+    if (!dump) return;
+    while (this.spares.size >= this.max) this.discard(this.spares.keys().next().value!);
+    const ready = openPglite(dump).catch(() => null);
+    const timer = setTimeout(() => this.discard(key), this.idleMs);
+    timer.unref();
+    this.spares.set(key, { ready, timer });
+  }
+
+  /** Resolves when every spare has finished booting (or failed to). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.spares.values()].map((spare) => spare.ready));
+  }
+
+  /** Stops every spare. */
+  async close(): Promise<void> {
+    await Promise.all([...this.spares.keys()].map((key) => this.discard(key)));
+  }
+
+  private async discard(key: string): Promise<void> {
+    const spare = this.spares.get(key);
+    if (!spare) return;
+    this.spares.delete(key);
+    clearTimeout(spare.timer);
+    await (await spare.ready)?.close();
+  }
 }
 
 /** Keeps the newest snapshots; a cache is not an archive. */

@@ -90,11 +90,18 @@ export async function openPglite(dump: ArrayBuffer | null, options: { openTimeou
     });
   };
 
-  await call({ op: 'open', dump }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
+  try {
+    await call({ op: 'open', dump }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
+  } catch (error) {
+    // A start that failed (a damaged dump, say) must not leave its thread behind.
+    void worker.terminate();
+    throw error;
+  }
   return {
     engine: 'pglite',
     exec: async (sql, timeoutMs) => void (await call({ op: 'exec', sql }, timeoutMs)),
-    query: async <T extends Record<string, unknown>>(sql: string, timeoutMs = QUERY_TIMEOUT_MS) => (((await call({ op: 'query', sql }, timeoutMs)) as { rows?: T[] }).rows ?? []) as T[],
+    query: async <T extends Record<string, unknown>>(sql: string, timeoutMs = QUERY_TIMEOUT_MS) =>
+      (((await call({ op: 'query', sql }, timeoutMs)) as { rows?: T[] }).rows ?? []) as T[],
     dump: async () => {
       const response = await call({ op: 'dump' }, 60_000);
       return (response as { dump: ArrayBuffer }).dump;
@@ -127,7 +134,7 @@ export async function openPostgres(url: string): Promise<Executor> {
     await admin.end();
     throw error;
   }
-  const pid = ((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!).pid;
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
   const run = async <T extends Record<string, unknown>>(sql: string, timeoutMs: number): Promise<T[]> => {
     const timer = setTimeout(() => void admin.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined), timeoutMs + 500);

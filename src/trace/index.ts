@@ -5,11 +5,12 @@ import type { Finding, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { RULES_BY_ID } from '../rules/index.js';
 import { parseSql } from '../sql/parse.js';
-import { pgliteEngine, postgresEngine } from './engines.js';
+import { pgliteEngine, postgresEngine, type WarmStarts } from './engines.js';
 import { reconcile, type Disproved } from './reconcile.js';
 import { DEFAULT_LIMITS, traceChange, type TraceLimits, type TraceResult } from './trace.js';
 
 export { DEFAULT_LIMITS, type TraceResult } from './trace.js';
+export { WarmStarts } from './engines.js';
 
 export interface TracedReview extends Review {
   /** The lock trace, per statement (extra to the JSON contract). */
@@ -22,6 +23,8 @@ export interface TraceOptions {
   limits?: Partial<TraceLimits>;
   cacheDir?: string;
   useCache?: boolean;
+  /** PGlite instances booted ahead for the next trace on the same base (a long-lived process). */
+  warm?: WarmStarts;
 }
 
 /**
@@ -30,8 +33,12 @@ export interface TraceOptions {
  * resolves to the reason.
  */
 export function startTrace(input: { discovery: Discovery; change: Set<string> | null }, options: TraceOptions = {}): Promise<TraceResult | Error> {
-  const engine = options.databaseUrl ? postgresEngine(options.databaseUrl) : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache });
-  return traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  const engine = options.databaseUrl
+    ? postgresEngine(options.databaseUrl)
+    : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache, warm: options.warm });
+  return traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits }).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
 }
 
 /** Merges a finished trace into the static review; the verdict is computed again. */
@@ -44,7 +51,11 @@ export function mergeTrace(review: Review, trace: TraceResult | Error, input: { 
 }
 
 /** Static review first, then the trace, merged: for callers that already have the review. */
-export async function traceReview(review: Review, input: { discovery: Discovery; change: Set<string> | null; config: ResolvedConfig }, options: TraceOptions = {}): Promise<TracedReview> {
+export async function traceReview(
+  review: Review,
+  input: { discovery: Discovery; change: Set<string> | null; config: ResolvedConfig },
+  options: TraceOptions = {},
+): Promise<TracedReview> {
   return mergeTrace(review, await startTrace(input, options), input);
 }
 
@@ -55,9 +66,12 @@ function ackTraceFindings(findings: Finding[], discovery: Discovery, config: Res
   for (const path of new Set(traced.map((f) => f.file))) {
     const migration = discovery.migrations.find((m) => m.path === path || m.down?.path === path);
     if (!migration) continue;
-    const script = migration.path === path ? { sql: migration.upSql, start: migration.upStartLine } : { sql: migration.down!.sql, start: migration.down!.startLine };
+    const script =
+      migration.path === path ? { sql: migration.upSql, start: migration.upStartLine } : { sql: migration.down!.sql, start: migration.down!.startLine };
     if (script.sql.length > config.thresholds.maxFileBytes) continue; // not parsed by the review either
-    const lines = parseSql(script.sql, script.start).statements.filter((s) => !s.nested).map((s) => s.line);
+    const lines = parseSql(script.sql, script.start)
+      .statements.filter((s) => !s.nested)
+      .map((s) => s.line);
     const { acks } = parseAcks(script.sql, script.start, lines);
     applyAcks(
       traced.filter((f) => f.file === path),

@@ -19,12 +19,23 @@ export type WorkerResponse =
 
 let db: PGlite | null = null;
 
+/**
+ * PGlite's own start parameters, with 16 MB of shared buffers instead of its 160 MB: a trace works
+ * on an empty or near-empty schema, and zeroing 160 MB of shared memory at every start was a
+ * quarter of the start-up time (~150 ms of ~600 ms, measured with --cpu-prof: memset).
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 parentPort!.on('message', (request: WorkerRequest) => {
   void handle(request).then(
     (response) => parentPort!.postMessage(response, response.ok && response.dump ? [response.dump] : []),
     (error: unknown) => {
       const e = error as { message?: string; code?: string; position?: string | number };
-      parentPort!.postMessage({ id: request.id, ok: false, error: { message: e.message ?? String(error), code: e.code, position: e.position === undefined ? undefined : Number(e.position) } });
+      parentPort!.postMessage({
+        id: request.id,
+        ok: false,
+        error: { message: e.message ?? String(error), code: e.code, position: e.position === undefined ? undefined : Number(e.position) },
+      });
     },
   );
 });
@@ -34,7 +45,9 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     case 'open':
       // A new cluster gets 1 MB WAL segments (not 16 MB): every trace starts by untarring the
       // dump, and the dump carries whole segments.
-      db = request.dump ? await PGlite.create({ loadDataDir: new Blob([request.dump]) }) : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'] });
+      db = request.dump
+        ? await PGlite.create({ loadDataDir: new Blob([request.dump]), startParams: START_PARAMS })
+        : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], startParams: START_PARAMS });
       return { id: request.id, ok: true };
     case 'exec':
       await open().exec(request.sql);

@@ -66,7 +66,14 @@ export interface FileTrace {
   statements: StatementTrace[];
   /** Why the file was not traced at all (too large, does not parse, the trace stopped earlier). */
   skipped?: string;
-  rollback?: { status: 'restored' | 'differs' | 'failed' | 'not-run'; down: string; differences: string[]; reason?: string; line?: number; /** The up changed no schema (a data migration): the comparison says nothing about its data. */ schemaUnchanged?: boolean };
+  rollback?: {
+    status: 'restored' | 'differs' | 'failed' | 'not-run';
+    down: string;
+    differences: string[];
+    reason?: string;
+    line?: number;
+    /** The up changed no schema (a data migration): the comparison says nothing about its data. */ schemaUnchanged?: boolean;
+  };
 }
 
 export interface ReplayNote {
@@ -77,7 +84,7 @@ export interface ReplayNote {
 
 export interface TraceResult {
   engine: 'pglite' | 'postgres';
-  base: { migrations: number; statements: number; skipped: ReplayNote[]; snapshot: 'cached' | 'built' | 'none'; ms: number };
+  base: { migrations: number; statements: number; skipped: ReplayNote[]; snapshot: 'warm' | 'cached' | 'built' | 'none'; ms: number };
   files: FileTrace[];
   /** Set when the whole trace was cut short (total limit, a killed statement). */
   stopped?: string;
@@ -128,7 +135,17 @@ const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
  * traced database, so "role does not exist" here says nothing about production. They run inside
  * a savepoint and such a failure is skipped, not fatal.
  */
-const NEEDS_ROLES = new Set(['GrantStmt', 'AlterOwnerStmt', 'AlterDefaultPrivilegesStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'AlterTableStmt', 'CreateSchemaStmt', 'AlterObjectSchemaStmt', 'CreateFunctionStmt']);
+const NEEDS_ROLES = new Set([
+  'GrantStmt',
+  'AlterOwnerStmt',
+  'AlterDefaultPrivilegesStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+  'AlterTableStmt',
+  'CreateSchemaStmt',
+  'AlterObjectSchemaStmt',
+  'CreateFunctionStmt',
+]);
 const isMissingRole = (error: unknown): boolean => error instanceof SqlError && error.code === '42704' && /\brole\b.*does not exist/.test(error.message);
 
 /** Statements PostgreSQL refuses inside a transaction block: run bare, their locks cannot be read. */
@@ -265,7 +282,12 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
         }
         if (spanning && !tx.open) {
           // An earlier file failed and the runner's transaction is gone: nothing more runs.
-          result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: 'not run: an earlier migration failed inside the same transaction' });
+          result.files.push({
+            path: file.path,
+            txMode: file.txMode,
+            statements: [],
+            skipped: 'not run: an earlier migration failed inside the same transaction',
+          });
           continue;
         }
         const traced = await traceFile(executor, file, limits, clock, tx);
@@ -278,9 +300,13 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
         tx.release(lastTraced?.path ?? '', lastTraced?.line ?? 0);
       }
     } catch (error) {
-      const reason = error instanceof TraceTimeout ? `the trace stopped: a statement ran longer than ${error.limitMs} ms` : `the trace could not run: ${(error as Error).message}`;
+      const reason =
+        error instanceof TraceTimeout
+          ? `the trace stopped: a statement ran longer than ${error.limitMs} ms`
+          : `the trace could not run: ${(error as Error).message}`;
       result.stopped = reason;
-      for (const file of changed) if (!result.files.some((f) => f.path === file.path)) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: reason });
+      for (const file of changed)
+        if (!result.files.some((f) => f.path === file.path)) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: reason });
     } finally {
       await executor?.close().catch(() => undefined);
     }
@@ -289,18 +315,28 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
   return result;
 }
 
+const SNAPSHOT_COST = ['built', 'cached', 'warm'] as const;
+
 function mergeBase(a: TraceResult['base'], b: TraceResult['base']): TraceResult['base'] {
   return {
     migrations: a.migrations + b.migrations,
     statements: a.statements + b.statements,
     skipped: [...a.skipped, ...b.skipped],
-    snapshot: b.snapshot === 'built' || a.snapshot === 'built' ? 'built' : b.snapshot === 'cached' || a.snapshot === 'cached' ? 'cached' : 'none',
+    // The costliest start of the sets says how the base was loaded.
+    snapshot: SNAPSHOT_COST.find((kind) => a.snapshot === kind || b.snapshot === kind) ?? 'none',
     ms: a.ms + b.ms,
   };
 }
 
 /** Runs a script without tracing (moving the schema forward); errors are ignored like replay errors. */
-async function runQuietly(executor: Executor, file: MigrationFile, script: 'up' | 'down', limits: TraceLimits, clock: Clock, insideOpenTransaction = false): Promise<{ error?: string; line?: number }> {
+async function runQuietly(
+  executor: Executor,
+  file: MigrationFile,
+  script: 'up' | 'down',
+  limits: TraceLimits,
+  clock: Clock,
+  insideOpenTransaction = false,
+): Promise<{ error?: string; line?: number }> {
   const { statements, problem } = topLevel(file, script);
   if (problem) return { error: problem };
   const wraps = !insideOpenTransaction && runnerWraps(file, statements.length);
@@ -339,7 +375,9 @@ class Transaction {
     this.held.push({ lock, at: this.statements, file });
   }
   strongest(relation: string): string | undefined {
-    return this.held.filter((h) => h.lock.relation === relation).reduce<string | undefined>((m, h) => (!m || strength(h.lock.mode) > strength(m) ? h.lock.mode : m), undefined);
+    return this.held
+      .filter((h) => h.lock.relation === relation)
+      .reduce<string | undefined>((m, h) => (!m || strength(h.lock.mode) > strength(m) ? h.lock.mode : m), undefined);
   }
   release(file: string, line: number): void {
     for (const held of this.held) {
@@ -353,7 +391,13 @@ class Transaction {
   }
 }
 
-async function traceFile(executor: Executor, file: MigrationFile, limits: TraceLimits, clock: Clock, tx: Transaction = new Transaction()): Promise<{ file: FileTrace; stopped?: string; failed?: boolean; last?: number }> {
+async function traceFile(
+  executor: Executor,
+  file: MigrationFile,
+  limits: TraceLimits,
+  clock: Clock,
+  tx: Transaction = new Transaction(),
+): Promise<{ file: FileTrace; stopped?: string; failed?: boolean; last?: number }> {
   const out: FileTrace = { path: file.path, txMode: file.txMode, statements: [] };
   if (file.upSql.length > limits.maxFileBytes) {
     out.skipped = `not traced: ${(file.upSql.length / 1_000_000).toFixed(1)} MB is over the trace's ${(limits.maxFileBytes / 1_000_000).toFixed(1)} MB limit`;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
@@ -7,6 +10,7 @@ import { CHECK_NAME, MARKER } from '../../src/github/publish.js';
 import { InProcessQueue } from '../../src/github/queue.js';
 import type { Octokit } from '../../src/github/source.js';
 import { loadParser } from '../../src/sql/parse.js';
+import { WarmStarts, type TraceOptions } from '../../src/trace/index.js';
 import { indexFinding, submitReviewMessage } from '../llm/messages-api.js';
 import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, TestOctokit, type FakeState } from './fake-github.js';
 
@@ -16,7 +20,8 @@ import { APP_ID, fakeGitHub, payload, PRIVATE_KEY, TestOctokit, type FakeState }
  */
 
 const migrations = {
-  'db/migrations/000001_init.up.sql': "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);",
+  'db/migrations/000001_init.up.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);',
   'db/migrations/000001_init.down.sql': 'DROP TABLE order_items;\nDROP TABLE orders;',
   'db/migrations/000002_orders_status_index.up.sql': 'CREATE INDEX idx_orders_status ON orders (status);',
   'db/migrations/000002_orders_status_index.down.sql': 'DROP INDEX idx_orders_status;',
@@ -25,11 +30,25 @@ const migrations = {
 const config = '.github/migration-review.yml';
 const sizes = 'tables:\n  orders: { rows: 80000000 }\n';
 
-function setup(state: FakeState, options: { Octokit?: typeof ProbotOctokit; llm?: { apiKey?: string } } = {}) {
-  const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: 'a-real-webhook-secret', logLevel: 'fatal', Octokit: options.Octokit ?? TestOctokit });
+function setup(state: FakeState, options: { Octokit?: typeof ProbotOctokit; llm?: { apiKey?: string }; trace?: TraceOptions } = {}) {
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey: PRIVATE_KEY,
+    secret: 'a-real-webhook-secret',
+    logLevel: 'fatal',
+    Octokit: options.Octokit ?? TestOctokit,
+  });
   const results: string[] = [];
   const queue = new InProcessQueue(async (job) => {
-    results.push(await processReview(job, { appId: APP_ID, octokitFor: (id) => probot.auth(id) as Promise<Octokit>, log: probot.log, trace: false, llm: options.llm }));
+    results.push(
+      await processReview(job, {
+        appId: APP_ID,
+        octokitFor: (id) => probot.auth(id) as Promise<Octokit>,
+        log: probot.log,
+        trace: options.trace ?? false,
+        llm: options.llm,
+      }),
+    );
   }, 2);
   void probot.load(migrationReviewApp({ appId: APP_ID, queue, firstDelivery: inProcessDeliveries() }));
   let delivery = 0;
@@ -47,7 +66,11 @@ afterEach(() => nock.cleanAll());
 
 describe('pull_request events', () => {
   it('opened: one comment with the verdict and the seed table, one failing check with annotations', async () => {
-    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added', 'db/migrations/000002_orders_status_index.down.sql': 'added' }, defaultBranch: { [config]: sizes } });
+    const state = fakeGitHub({
+      files: migrations,
+      changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added', 'db/migrations/000002_orders_status_index.down.sql': 'added' },
+      defaultBranch: { [config]: sizes },
+    });
     const { receive, queue } = setup(state);
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
@@ -56,9 +79,17 @@ describe('pull_request events', () => {
     expect(state.comments[0]!.body).toContain('| Lock Contention | ⛔ BLOCK |');
     expect(state.comments[0]!.body).toMatch(/reviewed a{7} · comment <code>\/rereview<\/code>/);
     const [run] = state.checkRuns;
-    expect(run).toMatchObject({ name: CHECK_NAME, head_sha: state.headSha, status: 'completed', conclusion: 'failure', external_id: JSON.stringify({ pr: state.pr }) });
+    expect(run).toMatchObject({
+      name: CHECK_NAME,
+      head_sha: state.headSha,
+      status: 'completed',
+      conclusion: 'failure',
+      external_id: JSON.stringify({ pr: state.pr }),
+    });
     expect(run!.output!.summary).toContain('| Category | Status | Issue | Recommended Action |');
-    expect(run!.annotations).toContainEqual(expect.objectContaining({ path: 'db/migrations/000002_orders_status_index.up.sql', start_line: 1, annotation_level: 'failure' }));
+    expect(run!.annotations).toContainEqual(
+      expect.objectContaining({ path: 'db/migrations/000002_orders_status_index.up.sql', start_line: 1, annotation_level: 'failure' }),
+    );
     // The config came from the default branch, without a ref: never from the PR head.
     expect(state.requests).toContain(`GET contents ${config}`);
   });
@@ -69,7 +100,10 @@ describe('pull_request events', () => {
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
     state.headSha = 'c'.repeat(40);
-    state.commits.set(state.headSha, { ...migrations, 'db/migrations/000002_orders_status_index.up.sql': 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);' });
+    state.commits.set(state.headSha, {
+      ...migrations,
+      'db/migrations/000002_orders_status_index.up.sql': 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);',
+    });
     await receive('pull_request', await payload('pull_request', 'synchronize', state));
     await queue.idle();
     expect(state.comments).toHaveLength(1);
@@ -81,12 +115,43 @@ describe('pull_request events', () => {
     ]);
   });
 
+  it('with the lock trace: the next push on the same base is traced on an instance booted ahead', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mr-app-warm-'));
+    const warm = new WarmStarts();
+    try {
+      const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
+      const { receive, queue } = setup(state, { trace: { cacheDir, warm } });
+      await receive('pull_request', await payload('pull_request', 'opened', state));
+      await queue.idle();
+      expect(state.comments[0]!.body).toContain('<b>Lock trace</b> — pglite');
+      expect(state.comments[0]!.body).toContain('1 earlier migration replayed (snapshot saved)');
+      expect(warm.size).toBe(1);
+      state.headSha = 'c'.repeat(40);
+      state.commits.set(state.headSha, {
+        ...migrations,
+        'db/migrations/000002_orders_status_index.up.sql': 'CREATE INDEX idx_orders_status ON orders (status, id);',
+      });
+      await receive('pull_request', await payload('pull_request', 'synchronize', state));
+      await queue.idle();
+      expect(state.comments).toHaveLength(1);
+      expect(state.comments[0]!.body).toContain('1 earlier migration from a cached snapshot, booted ahead');
+      expect(state.comments[0]!.body).toContain('Share (line 1)');
+    } finally {
+      await warm.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('no migration changes: a successful check, and no comment', async () => {
     const state = fakeGitHub({ files: migrations, changed: { 'src/orders.ts': 'modified' } });
     const { receive, queue } = setup(state);
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
-    expect(state.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: 'No migration changes' }) });
+    expect(state.checkRuns[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      output: expect.objectContaining({ title: 'No migration changes' }),
+    });
     expect(state.comments).toEqual([]);
   });
 
@@ -136,7 +201,7 @@ describe('pull_request events', () => {
     }
     await queue.idle();
     expect(state.comments).toHaveLength(1);
-    const completed = state.checkRuns.filter((r) => r.status === 'completed' && r.conclusion !== 'neutral' || r.output?.title !== 'Superseded');
+    const completed = state.checkRuns.filter((r) => (r.status === 'completed' && r.conclusion !== 'neutral') || r.output?.title !== 'Superseded');
     expect(completed.map((r) => r.head_sha)).toEqual([state.headSha]);
     expect(results.filter((r) => r === 'posted')).toHaveLength(1);
   });
@@ -156,7 +221,11 @@ describe('pull_request events', () => {
   });
 
   it('an internal error still completes the check, neutral, with the reason', async () => {
-    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' }, defaultBranch: { [config]: 'tables:\n  orders: { rowz: 5 }\n' } });
+    const state = fakeGitHub({
+      files: migrations,
+      changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' },
+      defaultBranch: { [config]: 'tables:\n  orders: { rowz: 5 }\n' },
+    });
     const { receive, queue } = setup(state);
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
@@ -168,7 +237,11 @@ describe('pull_request events', () => {
   it('GitHub 502 then success: the retry plugin tries again', async () => {
     const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
     state.failures.set('pull', 1);
-    const Retrying = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: true, retries: 2, retryAfterBaseValue: 5 }, throttle: { enabled: false } }));
+    const Retrying = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: true, retries: 2, retryAfterBaseValue: 5 },
+      throttle: { enabled: false },
+    }));
     const { receive, queue } = setup(state, { Octokit: Retrying });
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
@@ -191,7 +264,11 @@ describe('pull_request events', () => {
 
 describe('/rereview', () => {
   it('from a collaborator with write access: 👀, a new review, then 👍', async () => {
-    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' }, permissions: { Codertocat: 'write' } });
+    const state = fakeGitHub({
+      files: migrations,
+      changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' },
+      permissions: { Codertocat: 'write' },
+    });
     const { receive, queue } = setup(state);
     const body = await payload('issue_comment', 'created', state, (p) => {
       p.comment.body = '/rereview please';
@@ -205,13 +282,20 @@ describe('/rereview', () => {
     expect(state.comments).toHaveLength(1);
   });
   it('from anyone else: a short reply, and no review', async () => {
-    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' }, permissions: { Codertocat: 'read' } });
+    const state = fakeGitHub({
+      files: migrations,
+      changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' },
+      permissions: { Codertocat: 'read' },
+    });
     const { receive, queue } = setup(state);
-    await receive('issue_comment', await payload('issue_comment', 'created', state, (p) => {
-      p.comment.body = '/rereview';
-      p.comment.user.login = 'Codertocat';
-      p.comment.user.type = 'User';
-    }));
+    await receive(
+      'issue_comment',
+      await payload('issue_comment', 'created', state, (p) => {
+        p.comment.body = '/rereview';
+        p.comment.user.login = 'Codertocat';
+        p.comment.user.type = 'User';
+      }),
+    );
     await queue.idle();
     expect(state.checkRuns).toEqual([]);
     expect(state.comments.map((c) => c.body)).toEqual([expect.stringContaining('Only collaborators with write access')]);
@@ -229,11 +313,14 @@ describe('check_run events', () => {
   it('a re-run of our check (fork PR: no pull_requests, the number is in external_id) reviews again', async () => {
     const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
     const { receive, queue } = setup(state);
-    await receive('check_run', await payload('check_run', 'rerequested', state, (p) => {
-      p.check_run.app.id = APP_ID;
-      p.check_run.pull_requests = [];
-      p.check_run.external_id = JSON.stringify({ pr: state.pr });
-    }));
+    await receive(
+      'check_run',
+      await payload('check_run', 'rerequested', state, (p) => {
+        p.check_run.app.id = APP_ID;
+        p.check_run.pull_requests = [];
+        p.check_run.external_id = JSON.stringify({ pr: state.pr });
+      }),
+    );
     await queue.idle();
     expect(state.checkRuns).toHaveLength(1);
   });
@@ -247,11 +334,14 @@ describe('check_run events', () => {
   it('the "Re-run review" button runs it again', async () => {
     const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
     const { receive, queue } = setup(state);
-    await receive('check_run', await payload('check_run', 'requested_action', state, (p) => {
-      p.check_run.app.id = APP_ID;
-      p.check_run.pull_requests = [{ number: state.pr }];
-      p.requested_action = { identifier: 'rereview' };
-    }));
+    await receive(
+      'check_run',
+      await payload('check_run', 'requested_action', state, (p) => {
+        p.check_run.app.id = APP_ID;
+        p.check_run.pull_requests = [{ number: state.pr }];
+        p.requested_action = { identifier: 'rereview' };
+      }),
+    );
     await queue.idle();
     expect(state.checkRuns).toHaveLength(1);
   });
@@ -267,14 +357,17 @@ describe('installation events', () => {
 
 describe("Claude's review in the app", () => {
   const opened = { 'db/migrations/000002_orders_status_index.up.sql': 'added' as const };
-  it('posts the deterministic result first, then updates the comment and check with Claude\'s findings', async () => {
+  it("posts the deterministic result first, then updates the comment and check with Claude's findings", async () => {
     const state = fakeGitHub({ files: migrations, changed: opened });
     const bodies: string[] = [];
     nock('https://api.anthropic.com')
       .post('/v1/messages')
       .reply(() => {
         bodies.push(state.comments[0]?.body ?? '');
-        return [200, submitReviewMessage({ verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'Verify the size of orders before merging.', findings: [indexFinding] })];
+        return [
+          200,
+          submitReviewMessage({ verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'Verify the size of orders before merging.', findings: [indexFinding] }),
+        ];
       });
     const { receive, queue } = setup(state, { llm: { apiKey: 'sk-ant-test' } });
     await receive('pull_request', await payload('pull_request', 'opened', state));
@@ -293,4 +386,3 @@ describe("Claude's review in the app", () => {
     expect(state.comments[0]!.body).toContain('Claude review: ANTHROPIC_API_KEY is not set — deterministic review only');
   });
 });
-

@@ -69,4 +69,11 @@ describe('settings', () => {
     expect(() => readSettings({ ...env, APP_ID: 'abc' })).toThrow(/APP_ID must be the app's numeric id/);
     expect(() => readSettings({ WEBHOOK_SECRET: SECRET })).toThrow('APP_ID is not set');
   });
+  it('keeps one PGlite instance booted ahead by default; TRACE_WARM_INSTANCES sets how many (0: none)', () => {
+    expect(readSettings(env).warmTraces).toBe(1);
+    expect(readSettings({ ...env, TRACE_WARM_INSTANCES: '0' }).warmTraces).toBe(0);
+    expect(readSettings({ ...env, TRACE_WARM_INSTANCES: ' 3 ' }).warmTraces).toBe(3);
+    expect(() => readSettings({ ...env, TRACE_WARM_INSTANCES: 'many' })).toThrow('TRACE_WARM_INSTANCES must be a whole number (0 or more), not "many"');
+    expect(() => readSettings({ ...env, TRACE_WARM_INSTANCES: '-1' })).toThrow(/TRACE_WARM_INSTANCES must be a whole number/);
+  });
 });
