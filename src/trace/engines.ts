@@ -57,17 +57,27 @@ function readBuffer(path: string): ArrayBuffer | null {
 
 /** The empty cluster's dump, built on first use (a cold PGlite start: seconds, once). */
 export async function emptyClusterDump(cacheDir = defaultCacheDir()): Promise<ArrayBuffer> {
-  mkdirSync(cacheDir, { recursive: true });
   const path = join(cacheDir, `pglite-${PGLITE_VERSION}-empty-${REPLAY_FORMAT}.tar`);
   const cached = readBuffer(path);
   if (cached) return cached;
   const executor = await openPglite(null, { openTimeoutMs: 120_000 });
   try {
     const dump = await executor.dump!();
-    writeAtomically(path, new Uint8Array(dump));
-    return readBuffer(path)!;
+    // A cache directory that cannot be written costs the next trace this start again, nothing more.
+    return saved(cacheDir, path, dump) ? readBuffer(path)! : dump;
   } finally {
     await executor.close();
+  }
+}
+
+/** Writes a cache file; false when the cache directory cannot hold it (read-only, full, not a directory). */
+function saved(cacheDir: string, path: string, data: ArrayBuffer | string): boolean {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeAtomically(path, typeof data === 'string' ? data : new Uint8Array(data));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -117,15 +127,17 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
       }
       const started = Date.now();
       const executor: Executor = await openPglite(await emptyClusterDump(cacheDir));
-      const base = await replay(executor);
-      if (options.useCache !== false) {
-        const dump = await executor.dump!();
-        writeAtomically(tar, new Uint8Array(dump));
+      try {
+        const base = await replay(executor);
         // The description last: a snapshot counts only once both files are there.
-        writeAtomically(meta, JSON.stringify(base));
-        prune(cacheDir);
+        const kept = options.useCache !== false && saved(cacheDir, tar, await executor.dump!()) && saved(cacheDir, meta, JSON.stringify(base));
+        if (kept) prune(cacheDir);
+        return { executor: thenWarm(executor), base: { ...base, snapshot: kept ? 'built' : 'none', ms: Date.now() - started } };
+      } catch (error) {
+        // A replay that overran, or a cache directory that cannot be written: the thread goes too.
+        await executor.close();
+        throw error;
       }
-      return { executor: thenWarm(executor), base: { ...base, snapshot: 'built', ms: Date.now() - started } };
     },
   };
 }

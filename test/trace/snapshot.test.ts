@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyClusterDump } from '../../src/trace/engines.js';
+import { emptyClusterDump, pgliteEngine } from '../../src/trace/engines.js';
 import { openPglite } from '../../src/trace/executor.js';
+import { DEFAULT_LIMITS, traceChange } from '../../src/trace/trace.js';
+import { discovered } from './helpers.js';
 
 /**
  * Every trace starts by untarring a dump, so the dump holds only what a trace reads: the session's
@@ -20,13 +22,14 @@ describe('the data-dir snapshot', () => {
 
       const db = await openPglite(dump.slice(0));
       try {
-        const [facts] = await db.query<{ segment: string; db: string; others: string[]; missing: boolean[]; wal: number }>(
-          `SELECT current_setting('wal_segment_size') AS segment, current_database() AS db,
+        const [facts] = await db.query<{ segment: string; buffers: string; db: string; others: string[]; missing: boolean[]; wal: number }>(
+          `SELECT current_setting('wal_segment_size') AS segment, current_setting('shared_buffers') AS buffers, current_database() AS db,
                   ARRAY(SELECT datname::text FROM pg_database WHERE datname <> current_database() ORDER BY 1) AS others,
                   ARRAY(SELECT pg_stat_file('base/' || oid, true) IS NULL FROM pg_database WHERE datname <> current_database()) AS missing,
                   (SELECT count(*)::int FROM pg_ls_waldir()) AS wal`,
         );
-        expect(facts).toMatchObject({ segment: '1MB', db: 'postgres', others: ['template0', 'template1'], missing: [true, true] });
+        // 16 MB of shared buffers, not PGlite's 160 MB: zeroing those was a quarter of each start.
+        expect(facts).toMatchObject({ segment: '1MB', buffers: '16MB', db: 'postgres', others: ['template0', 'template1'], missing: [true, true] });
         expect(facts!.wal).toBeLessThanOrEqual(2); // the dump's one segment, and the next once the server starts writing
 
         // Enough writes to cross several segments, then a checkpoint and another dump.
@@ -50,6 +53,27 @@ describe('the data-dir snapshot', () => {
       }
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a cache directory that cannot be written costs the snapshot, not the trace', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'mr-snapshot-'));
+    try {
+      const notADirectory = join(parent, 'file');
+      writeFileSync(notADirectory, 'a file where the cache directory should be');
+      const { discovery, change } = await discovered(
+        {
+          'migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
+          'migrations/000002_index.up.sql': 'CREATE INDEX idx_status ON orders (status);',
+        },
+        ['migrations/000002_index.up.sql'],
+      );
+      const result = await traceChange({ discovery, change }, pgliteEngine({ cacheDir: join(notADirectory, 'cache') }), DEFAULT_LIMITS);
+      expect(result.stopped).toBeUndefined();
+      expect(result.base).toMatchObject({ migrations: 1, snapshot: 'none' });
+      expect(result.files[0]!.statements[0]!.locks.map((l) => `${l.relation}:${l.mode}`)).toEqual(['orders:ShareLock']);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   }, 120_000);
 });
