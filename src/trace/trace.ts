@@ -122,8 +122,31 @@ const STATE = `
   SELECT (SELECT coalesce(json_agg(json_build_array(l.relation, l.mode)), '[]'::json) FROM (${SESSION_LOCKS}) l)::text AS locks,
          (SELECT coalesce(json_object_agg(r.relation, r.filenode), '{}'::json) FROM (${USER_RELATIONS}) r)::text AS nodes`;
 
+/**
+ * The state queries, prepared once per session: planning them over the catalog views was ~5 ms of
+ * the ~6 ms each took on PGlite, and they run after every traced statement. A migration's
+ * DEALLOCATE or DISCARD can drop them (PREPARE outlives a ROLLBACK, nothing else drops them), so
+ * those statements send the next read to check and prepare them again.
+ */
+const PREPARED: Record<string, string> = { migration_review_state: STATE, migration_review_relations: USER_RELATIONS };
+const preparedIn = new WeakSet<Executor>();
+
+async function executePrepared<T extends Record<string, unknown>>(executor: Executor, name: keyof typeof PREPARED): Promise<T[]> {
+  if (!preparedIn.has(executor)) {
+    const present = new Set((await executor.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).map((r) => r.name));
+    for (const [missing, sql] of Object.entries(PREPARED)) if (!present.has(missing)) await executor.exec(`PREPARE ${missing} AS ${sql}`, 10_000);
+    preparedIn.add(executor);
+  }
+  return executor.query<T>(`EXECUTE ${name}`);
+}
+
+/** Call before running a migration statement: one that may drop prepared statements makes the next read check. */
+function mayDropPrepared(executor: Executor, statement: Statement): void {
+  if (statement.type === 'DeallocateStmt' || statement.type === 'DiscardStmt') preparedIn.delete(executor);
+}
+
 async function readState(executor: Executor): Promise<{ locks: [string, string][]; nodes: Map<string, string> }> {
-  const [row] = await executor.query<{ locks: string; nodes: string }>(STATE);
+  const [row] = await executePrepared<{ locks: string; nodes: string }>(executor, 'migration_review_state');
   return { locks: JSON.parse(row!.locks) as [string, string][], nodes: new Map(Object.entries(JSON.parse(row!.nodes) as Record<string, string>)) };
 }
 
@@ -189,7 +212,7 @@ class Clock {
 }
 
 async function relfilenodes(executor: Executor): Promise<Map<string, string>> {
-  const rows = await executor.query<{ relation: string; filenode: string }>(USER_RELATIONS);
+  const rows = await executePrepared<{ relation: string; filenode: string }>(executor, 'migration_review_relations');
   return new Map(rows.map((r) => [r.relation, r.filenode]));
 }
 
@@ -344,6 +367,7 @@ async function runQuietly(
   for (const { statement, nested } of statements) {
     const refused = [statement, ...nested].map(refusal).find(Boolean);
     if (refused || ROLE_STATEMENTS.has(statement.type)) continue;
+    mayDropPrepared(executor, statement);
     try {
       await executor.exec(statement.text, Math.min(limits.statementMs, clock.left()));
     } catch (error) {
@@ -479,6 +503,7 @@ async function traceFile(
       if (ownTx) await executor.exec('BEGIN', limits.statementMs);
       const guarded = NEEDS_ROLES.has(statement.type);
       if (guarded) await executor.exec('SAVEPOINT migration_review_roles', limits.statementMs);
+      mayDropPrepared(executor, statement);
       try {
         await executor.exec(statement.text, Math.max(1, Math.min(limits.statementMs, clock.left())));
       } catch (error) {

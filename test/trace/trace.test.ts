@@ -28,7 +28,9 @@ describe('lock facts, traced', () => {
   });
   it('a volatile default rewrites the table; now() and a constant do not', async () => {
     const result = await trace(
-      change("ALTER TABLE orders ADD COLUMN uid uuid DEFAULT gen_random_uuid();\nALTER TABLE orders ADD COLUMN at timestamptz DEFAULT now();\nALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false;"),
+      change(
+        'ALTER TABLE orders ADD COLUMN uid uuid DEFAULT gen_random_uuid();\nALTER TABLE orders ADD COLUMN at timestamptz DEFAULT now();\nALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false;',
+      ),
       [UP],
     );
     const [volatile, stable, constant] = result.files[0]!.statements;
@@ -51,6 +53,15 @@ describe('lock facts, traced', () => {
     expect(separate.files[0]!.statements[1]!.locks[0]).toMatchObject({ mode: 'AccessExclusiveLock', heldUntilLine: 4, heldForStatements: 1 });
     expect(separate.files[0]!.statements[0]!.inTransaction).toBe(false);
   });
+  it("a migration that drops prepared statements (DEALLOCATE ALL) does not blind the trace's own reads", async () => {
+    const result = await trace(
+      change('DEALLOCATE ALL;\nALTER TABLE orders ADD COLUMN note text;\nDEALLOCATE ALL;\nCREATE INDEX idx_status ON orders (status);'),
+      [UP],
+    );
+    expect(result.files[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(locksAt(result, UP, 2)).toEqual(['orders:AccessExclusiveLock']);
+    expect(result.files[0]!.statements[3]!.locks.map((l) => l.relation)).toEqual([]); // AccessExclusiveLock on orders is already held
+  });
   it('CREATE INDEX CONCURRENTLY fails inside the implicit transaction of a multi-statement file, and runs alone', async () => {
     const failing = await trace(change("SET lock_timeout = '3s';\nCREATE INDEX CONCURRENTLY idx_total ON orders (total);"), [UP]);
     expect(failing.files[0]!.statements[1]).toMatchObject({ status: 'error', code: '25001' });
@@ -67,7 +78,9 @@ describe('lock facts, traced', () => {
 describe('roles', () => {
   it('role statements are skipped and grants to missing roles do not stop the trace or raise findings', async () => {
     const result = await reviewWithTrace(
-      change("CREATE ROLE reporting NOLOGIN;\nGRANT SELECT ON orders TO reporting;\nCREATE POLICY own ON orders TO authenticated USING (true);\nALTER TABLE orders ADD COLUMN note text;"),
+      change(
+        'CREATE ROLE reporting NOLOGIN;\nGRANT SELECT ON orders TO reporting;\nCREATE POLICY own ON orders TO authenticated USING (true);\nALTER TABLE orders ADD COLUMN note text;',
+      ),
       [UP],
     );
     expect(result.trace!.files[0]!.statements.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped', 'ok']);
@@ -77,7 +90,10 @@ describe('roles', () => {
 
 describe('rollback check', () => {
   it('a down that undoes the up restores the catalog', async () => {
-    const result = await trace(change('ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_note ON orders (note);', 'DROP INDEX idx_note;\nALTER TABLE orders DROP COLUMN note;'), [UP]);
+    const result = await trace(
+      change('ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_note ON orders (note);', 'DROP INDEX idx_note;\nALTER TABLE orders DROP COLUMN note;'),
+      [UP],
+    );
     expect(result.files[0]!.rollback).toMatchObject({ status: 'restored', differences: [] });
     expect(result.files[0]!.rollback!.schemaUnchanged).toBeUndefined();
   });
@@ -99,7 +115,10 @@ describe('rollback check', () => {
 
 describe('snapshots', () => {
   it('the second trace on the same history starts from the cached snapshot with the same base', async () => {
-    const files = { ...change('ALTER TABLE orders ADD COLUMN note text;'), 'migrations/000001_init.up.sql': `${base['migrations/000001_init.up.sql']}\n-- ${Date.now()}` };
+    const files = {
+      ...change('ALTER TABLE orders ADD COLUMN note text;'),
+      'migrations/000001_init.up.sql': `${base['migrations/000001_init.up.sql']}\n-- ${Date.now()}`,
+    };
     const first = await trace(files, [UP]);
     const second = await trace(files, [UP]);
     expect(first.base.snapshot).toBe('built');
@@ -109,7 +128,10 @@ describe('snapshots', () => {
   });
   it('replay skips what fails with a note, and goes on', async () => {
     const result = await trace(
-      { ...change('ALTER TABLE orders ADD COLUMN note text;'), 'migrations/000001_init.up.sql': `CREATE EXTENSION IF NOT EXISTS postgis;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;\n${base['migrations/000001_init.up.sql']}` },
+      {
+        ...change('ALTER TABLE orders ADD COLUMN note text;'),
+        'migrations/000001_init.up.sql': `CREATE EXTENSION IF NOT EXISTS postgis;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;\n${base['migrations/000001_init.up.sql']}`,
+      },
       [UP],
     );
     expect(result.base.skipped.map((s) => s.line)).toEqual([1, 2]);
@@ -132,7 +154,11 @@ describe('reconciled with the rules', () => {
   });
   it('lowers timestamp → timestamptz to a Verify: the trace ran with TimeZone UTC', async () => {
     const result = await reviewWithTrace(
-      { ...base, 'migrations/000001_init.up.sql': 'CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);', 'migrations/000002_change.up.sql': "SET lock_timeout = '3s';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      {
+        ...base,
+        'migrations/000001_init.up.sql': 'CREATE TABLE events (id bigint PRIMARY KEY, at timestamp);',
+        'migrations/000002_change.up.sql': "SET lock_timeout = '3s';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+      },
       [UP],
       { tables: { events: { rows: 80_000_000 } } },
     );
@@ -142,11 +168,15 @@ describe('reconciled with the rules', () => {
   });
   it('an ack covers a trace finding too', async () => {
     const result = await reviewWithTrace(
-      change("SET lock_timeout = '3s';\n-- migration-review: ack table-rewrite-traced \"bulk load table, no readers until the switch\"\nALTER TABLE orders SET UNLOGGED;"),
+      change(
+        'SET lock_timeout = \'3s\';\n-- migration-review: ack table-rewrite-traced "bulk load table, no readers until the switch"\nALTER TABLE orders SET UNLOGGED;',
+      ),
       [UP],
       { tables: { orders: { rows: 80_000_000 } }, acks: { allowBlock: true } },
     );
-    expect(result.findings.find((f) => f.rule === 'table-rewrite-traced')!.acknowledged).toMatchObject({ reason: 'bulk load table, no readers until the switch' });
+    expect(result.findings.find((f) => f.rule === 'table-rewrite-traced')!.acknowledged).toMatchObject({
+      reason: 'bulk load table, no readers until the switch',
+    });
   });
 });
 
@@ -163,7 +193,13 @@ describe('one transaction around all pending migrations (drizzle-orm)', () => {
   });
   it("holds the first file's locks until the last pending file commits", async () => {
     const result = await trace(drizzle('ALTER TABLE "orders" ADD COLUMN "note" text;'), ['drizzle/0001_index.sql', 'drizzle/0002_more.sql']);
-    expect(result.files[0]!.statements[0]!.locks[0]).toMatchObject({ relation: 'orders', mode: 'ShareLock', heldUntilFile: 'drizzle/0002_more.sql', heldUntilLine: 1, heldForStatements: 2 });
+    expect(result.files[0]!.statements[0]!.locks[0]).toMatchObject({
+      relation: 'orders',
+      mode: 'ShareLock',
+      heldUntilFile: 'drizzle/0002_more.sql',
+      heldUntilLine: 1,
+      heldForStatements: 2,
+    });
   });
   it('CONCURRENTLY fails there even alone in its file, and nothing after it runs', async () => {
     const result = await trace(drizzle('CREATE INDEX CONCURRENTLY "idx_id" ON "orders" ("id");'), ['drizzle/0001_index.sql', 'drizzle/0002_more.sql']);
