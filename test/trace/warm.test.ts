@@ -53,6 +53,21 @@ describe('instances booted ahead', () => {
     }
   });
 
+  it('two traces on the same base at once: one takes the spare, the other starts from the file', async () => {
+    const warm = new WarmStarts();
+    try {
+      const files = repo(`concurrent ${Date.now()}`);
+      await traceWith(files, warm);
+      await warm.settled();
+      const both = await Promise.all([traceWith(files, warm), traceWith(files, warm)]);
+      expect(both.map((r) => r.base.snapshot).sort()).toEqual(['cached', 'warm']);
+      expect(locks(both[0]!)).toEqual(locks(both[1]!));
+      expect(warm.size).toBe(1);
+    } finally {
+      await warm.close();
+    }
+  });
+
   it('keeps at most `max` spares: a new base replaces the oldest', async () => {
     const warm = new WarmStarts({ max: 1 });
     try {
