@@ -42,5 +42,8 @@ export async function readCatalog(executor: Executor): Promise<string[]> {
 export function catalogDifferences(before: string[], after: string[]): string[] {
   const was = new Set(before);
   const now = new Set(after);
-  return [...before.filter((item) => !now.has(item)).map((item) => `not restored: ${item}`), ...after.filter((item) => !was.has(item)).map((item) => `left behind: ${item}`)];
+  return [
+    ...before.filter((item) => !now.has(item)).map((item) => `not restored: ${item}`),
+    ...after.filter((item) => !was.has(item)).map((item) => `left behind: ${item}`),
+  ];
 }

@@ -24,7 +24,8 @@ export interface DriftReport {
 }
 
 /** Bookkeeping tables of migration runners: in every database, in no migration. */
-const RUNNER_TABLES = /^(schema_migrations|goose_db_version|flyway_schema_history|_sqlx_migrations|__diesel_schema_migrations|_prisma_migrations|__drizzle_migrations|drizzle\.__drizzle_migrations|hdb_catalog\..*|sqitch\..*|schema_version|migrations|knex_migrations(_lock)?|ar_internal_metadata)$/;
+const RUNNER_TABLES =
+  /^(schema_migrations|goose_db_version|flyway_schema_history|_sqlx_migrations|__diesel_schema_migrations|_prisma_migrations|__drizzle_migrations|drizzle\.__drizzle_migrations|hdb_catalog\..*|sqitch\..*|schema_version|migrations|knex_migrations(_lock)?|ar_internal_metadata)$/;
 
 function isRunnerItem(item: string): boolean {
   const match = /^(?:table|view|column|constraint \S+ on|index CREATE (?:UNIQUE )?INDEX \S+ ON|trigger \S+ on) ([^\s.(:]+(?:\.[^\s.(:]+)?)/.exec(item);
@@ -50,7 +51,14 @@ export async function detectDrift(discovery: Discovery, databaseUrl: string, opt
   const missing = expected.filter((item) => !liveSet.has(item) && !isRunnerItem(item));
   const extra = live.filter((item) => !expectedSet.has(item) && !isRunnerItem(item));
   const url = new URL(databaseUrl);
-  return { drift: missing.length + extra.length > 0, database: `${url.hostname}:${url.port || 5432}${url.pathname}`, migrations: migrations.length, missing, extra, replaySkipped: base.skipped };
+  return {
+    drift: missing.length + extra.length > 0,
+    database: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+    migrations: migrations.length,
+    missing,
+    extra,
+    replaySkipped: base.skipped,
+  };
 }
 
 /** The live catalog, read-only, with a time limit: drift never writes to the database it inspects. */
@@ -71,9 +79,11 @@ async function readLiveCatalog(url: string, timeoutMs: number): Promise<string[]
 export function driftText(report: DriftReport): string {
   if (!report.drift) return `No drift: ${report.database} matches the schema of ${report.migrations} migrations.\n`;
   const lines = [`Drift between ${report.database} and the schema of ${report.migrations} migrations:`];
-  if (report.missing.length) lines.push(`  In the migrations, missing from the database (${report.missing.length}):`, ...report.missing.map((i) => `    - ${i}`));
+  if (report.missing.length)
+    lines.push(`  In the migrations, missing from the database (${report.missing.length}):`, ...report.missing.map((i) => `    - ${i}`));
   if (report.extra.length) lines.push(`  In the database, in no migration (${report.extra.length}):`, ...report.extra.map((i) => `    + ${i}`));
-  if (report.replaySkipped.length) lines.push(`  (${report.replaySkipped.length} migration statements could not be replayed; what they create is not compared)`);
+  if (report.replaySkipped.length)
+    lines.push(`  (${report.replaySkipped.length} migration statements could not be replayed; what they create is not compared)`);
   return `${lines.join('\n')}\n`;
 }
 

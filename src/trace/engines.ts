@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MigrationFile } from '../core/types.js';
-import { openPglite, openPostgres, type Executor } from './executor.js';
+import { openPglite, openPostgres, type Executor, type PgliteOptions } from './executor.js';
 import type { TraceEngine, TraceResult } from './trace.js';
 
 /**
@@ -93,6 +93,8 @@ export interface PgliteEngineOptions {
   useCache?: boolean;
   /** Instances booted ahead of time, in a process that traces again and again. */
   warm?: WarmStarts;
+  /** The embedded database's memory limit (default DEFAULT_MEMORY_MB). */
+  memoryMb?: number;
 }
 
 export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
@@ -104,9 +106,12 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
       const tar = join(cacheDir, `base-${key}.tar`);
       const meta = join(cacheDir, `base-${key}.json`);
       // When this trace ends, boot the next one's instance from the same snapshot.
+      const limits = { memoryMb: options.memoryMb };
+      // A spare serves traces with the same limits only.
+      const spareKey = `${key}/${options.memoryMb ?? 'default'}`;
       const thenWarm = (executor: Executor): Executor =>
-        warm ? { ...executor, close: async () => (await executor.close(), warm.prepare(key, tar)) } : executor;
-      const spare = warm?.take(key);
+        warm ? { ...executor, close: async () => (await executor.close(), warm.prepare(spareKey, tar, limits)) } : executor;
+      const spare = warm?.take(spareKey);
       if (spare) {
         const started = Date.now();
         const executor = await spare;
@@ -121,12 +126,12 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
         const saved = snapshot && readMeta(meta);
         if (snapshot && saved) {
           const started = Date.now();
-          const executor = await openPglite(snapshot);
+          const executor = await openPglite(snapshot, limits);
           return { executor: thenWarm(executor), base: { ...saved, snapshot: 'cached', ms: Date.now() - started } };
         }
       }
       const started = Date.now();
-      const executor: Executor = await openPglite(await emptyClusterDump(cacheDir));
+      const executor: Executor = await openPglite(await emptyClusterDump(cacheDir), limits);
       try {
         const base = await replay(executor);
         // The description last: a snapshot counts only once both files are there.
@@ -192,12 +197,12 @@ export class WarmStarts {
   }
 
   /** Starts booting an instance from the snapshot for the next trace on this base; the oldest spare goes when full. */
-  prepare(key: string, snapshotPath: string): void {
+  prepare(key: string, snapshotPath: string, options: PgliteOptions = {}): void {
     if (this.max <= 0 || this.spares.has(key)) return;
     const dump = readBuffer(snapshotPath);
     if (!dump) return;
     while (this.spares.size >= this.max) this.discard(this.spares.keys().next().value!);
-    const ready = openPglite(dump).catch(() => null);
+    const ready = openPglite(dump, options).catch(() => null);
     const timer = setTimeout(() => this.discard(key), this.idleMs);
     timer.unref();
     this.spares.set(key, { ready, timer });

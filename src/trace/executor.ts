@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import type { WorkerRequest, WorkerResponse } from './pglite-worker.js';
+import type { WorkerLimits, WorkerRequest, WorkerResponse } from './pglite-worker.js';
 
 /**
  * Where traced SQL runs: the embedded PostgreSQL (PGlite in a worker thread) or a throwaway
@@ -28,12 +28,49 @@ export class SqlError extends Error {
   }
 }
 
-/** A statement that overran its limit; the executor is gone and must not be used again. */
-export class TraceTimeout extends Error {
+/** A statement the sandbox stopped: the executor is gone and must not be used again. */
+export abstract class TraceKilled extends Error {
+  /** The limit it hit, as said to the reader: "1500 ms", "1024 MB". */
+  abstract readonly limit: string;
+  /** What the statement did, after "which": "ran longer than 1500 ms". */
+  abstract readonly overran: string;
+}
+
+/** A statement that overran its time limit. */
+export class TraceTimeout extends TraceKilled {
+  readonly limit: string;
+  readonly overran: string;
   constructor(readonly limitMs: number) {
     super(`stopped after ${limitMs} ms`);
+    this.limit = `${limitMs} ms`;
+    this.overran = `ran longer than ${limitMs} ms`;
   }
 }
+
+/** A statement that took the embedded database past its memory limit. */
+export class TraceOutOfMemory extends TraceKilled {
+  readonly limit: string;
+  readonly overran: string;
+  constructor(
+    readonly limitMb: number,
+    detail: string,
+  ) {
+    super(`stopped: ${detail} (the trace's memory limit is ${limitMb} MB)`);
+    this.limit = `${limitMb} MB`;
+    this.overran = `needed more than the trace's ${limitMb} MB of memory (${detail})`;
+  }
+}
+
+/**
+ * The embedded database's memory, all told (its WASM heap and its in-memory files), in MB. A
+ * migration on the trace's near-empty tables that needs more is stopped: the limit is what keeps
+ * a hostile or runaway statement from taking the app's whole container down with it.
+ */
+export const DEFAULT_MEMORY_MB = 1024;
+/** PGlite starts with a 128 MB WASM heap, which is half the limit at most. */
+const MIN_MEMORY_MB = 256;
+/** PostgreSQL's out_of_memory and configuration_limit_exceeded (temp_file_limit): the sandbox's limits, not the migration's fault. */
+const MEMORY_SQLSTATES = new Set(['53200', '53400']);
 
 /** The worker is compiled JavaScript: dist/ beside src/, so the tests (which run src/) use the build too. */
 const WORKER = fileURLToPath(new URL('../../dist/trace/pglite-worker.js', import.meta.url));
@@ -42,9 +79,18 @@ const QUERY_TIMEOUT_MS = 10_000;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export async function openPglite(dump: ArrayBuffer | null, options: { openTimeoutMs?: number; memoryMb?: number } = {}): Promise<Executor> {
+export interface PgliteOptions {
+  openTimeoutMs?: number;
+  /** The embedded database's memory limit (default DEFAULT_MEMORY_MB). */
+  memoryMb?: number;
+}
+
+export async function openPglite(dump: ArrayBuffer | null, options: PgliteOptions = {}): Promise<Executor> {
   if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` (npm ci does it) before tracing`);
-  const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? 512 } });
+  const memoryMb = Math.max(MIN_MEMORY_MB, options.memoryMb ?? DEFAULT_MEMORY_MB);
+  // The JavaScript heap holds PGlite's code and the rows a statement returns; the database's own
+  // memory is outside it and is bounded in the worker (see pglite-worker.ts).
+  const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { memoryMb } satisfies WorkerLimits });
   worker.unref();
   let nextId = 1;
   let dead: Error | null = null;
@@ -59,7 +105,11 @@ export async function openPglite(dump: ArrayBuffer | null, options: { openTimeou
     pending.delete(response.id);
     waiting?.resolve(response);
   });
-  worker.on('error', (error) => failAll(error));
+  worker.on('error', (error) => {
+    // The JavaScript heap limit (rows a statement returned, say): the same limit, as far as the trace goes.
+    if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') failAll(new TraceOutOfMemory(memoryMb, "its results outgrew the worker's heap"));
+    else failAll(error);
+  });
   worker.on('exit', (code) => failAll(new Error(`the embedded database stopped (worker exit ${code})`)));
 
   const call = (request: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> => {
@@ -85,6 +135,12 @@ export async function openPglite(dump: ArrayBuffer | null, options: { openTimeou
       });
       worker.postMessage({ ...request, id } as WorkerRequest, transfer);
     }).then((response) => {
+      if (!response.ok && (response.overMemory || MEMORY_SQLSTATES.has(response.error.code ?? ''))) {
+        const error = new TraceOutOfMemory(memoryMb, response.overMemory ? 'the database grew past it' : response.error.message);
+        failAll(error);
+        void worker.terminate();
+        throw error;
+      }
       if (!response.ok) throw new SqlError(response.error.message, response.error.code, response.error.position);
       return response;
     });

@@ -35,7 +35,7 @@ export interface TraceOptions {
 export function startTrace(input: { discovery: Discovery; change: Set<string> | null }, options: TraceOptions = {}): Promise<TraceResult | Error> {
   const engine = options.databaseUrl
     ? postgresEngine(options.databaseUrl)
-    : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache, warm: options.warm });
+    : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache, warm: options.warm, memoryMb: options.limits?.memoryMb });
   return traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits }).catch((error: unknown) =>
     error instanceof Error ? error : new Error(String(error)),
   );

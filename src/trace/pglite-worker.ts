@@ -1,4 +1,5 @@
-import { parentPort } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
@@ -15,20 +16,56 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { id: number; ok: true; rows?: Record<string, unknown>[]; dump?: ArrayBuffer }
-  | { id: number; ok: false; error: { message: string; code?: string; position?: number } };
+  | { id: number; ok: false; error: { message: string; code?: string; position?: number }; overMemory?: true };
+
+export interface WorkerLimits {
+  /** The embedded database's memory, all told: WASM heap and in-memory files. */
+  memoryMb: number;
+}
 
 let db: PGlite | null = null;
+
+/**
+ * Memory. PGlite's heap is a WebAssembly.Memory that may grow to 2 GB, and its files (tables,
+ * WAL, temp files) are JavaScript buffers: neither counts against the worker's resourceLimits. So:
+ * - the WASM heap may grow to half the limit: an allocation past it fails inside PostgreSQL as
+ *   "out of memory" (SQLSTATE 53200), a clean error, and the trace stops there;
+ * - temp files (sorts, hashes, materialized sets spilling out of work_mem) to a quarter of it,
+ *   through temp_file_limit (53400);
+ * - after every request, the isolate's external memory (both of the above, and the files) is
+ *   checked against the whole limit: a database that has grown past it is reported and the main
+ *   thread ends the worker. One statement can still grow for as long as its time limit allows.
+ * PGlite creates its heap inside create(), after this module has run, with the constructor below.
+ */
+const { memoryMb } = workerData as WorkerLimits;
+const WASM_PAGE = 64 * 1024;
+const maxPages = Math.floor(((memoryMb / 2) * 1024 * 1024) / WASM_PAGE);
+// (The project's TypeScript libs leave out the WebAssembly globals: the one constructor is typed here.)
+type MemoryDescriptor = { initial: number; maximum?: number; shared?: boolean };
+const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: MemoryDescriptor) => object } }).WebAssembly;
+wasm.Memory = new Proxy(wasm.Memory, {
+  construct(Native, [descriptor]: [MemoryDescriptor]) {
+    return new Native({ ...descriptor, maximum: Math.max(descriptor.initial, Math.min(descriptor.maximum ?? maxPages, maxPages)) });
+  },
+});
+const overMemory = (): boolean => getHeapStatistics().external_memory > memoryMb * 1024 * 1024;
 
 /**
  * PGlite's own start parameters, with 16 MB of shared buffers instead of its 160 MB: a trace works
  * on an empty or near-empty schema, and zeroing 160 MB of shared memory at every start was a
  * quarter of the start-up time (~150 ms of ~600 ms, measured with --cpu-prof: memset).
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', `temp_file_limit=${Math.floor(memoryMb / 4)}MB`];
 
 parentPort!.on('message', (request: WorkerRequest) => {
   void handle(request).then(
-    (response) => parentPort!.postMessage(response, response.ok && response.dump ? [response.dump] : []),
+    (response) => {
+      if (request.op !== 'close' && overMemory()) {
+        parentPort!.postMessage({ id: request.id, ok: false, error: { message: `the embedded database grew past ${memoryMb} MB` }, overMemory: true });
+        return;
+      }
+      parentPort!.postMessage(response, response.ok && response.dump ? [response.dump] : []);
+    },
     (error: unknown) => {
       const e = error as { message?: string; code?: string; position?: string | number };
       parentPort!.postMessage({

@@ -56,7 +56,11 @@ export interface Reconciled {
   disproved: Disproved[];
 }
 
-const bare = (name: string): string => name.replace(/^public\./, '').replace(/"/g, '').toLowerCase();
+const bare = (name: string): string =>
+  name
+    .replace(/^public\./, '')
+    .replace(/"/g, '')
+    .toLowerCase();
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
 export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
@@ -67,8 +71,15 @@ export function reconcile(findings: Finding[], trace: TraceResult, config: Resol
 }
 
 function reconcileWith(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  const traceFinding = (ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding =>
-    findingOf(config, ruleId, messageId, file, line, data, status, category);
+  const traceFinding = (
+    ruleId: string,
+    messageId: string,
+    file: string,
+    line: number,
+    data: Record<string, string>,
+    status: 'FLAG' | 'BLOCK',
+    category?: Category,
+  ): Finding => findingOf(config, ruleId, messageId, file, line, data, status, category);
   const byLine = new Map<string, StatementTrace>();
   for (const file of trace.files) for (const s of file.statements) byLine.set(`${s.file}:${s.line}`, s);
   const out: Finding[] = [];
@@ -136,7 +147,9 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     if (file.skipped) {
       // A file the review could not parse already carries its FLAG, and files after a failure in
       // one transaction around all pending migrations share that failure's finding: one is enough.
-      const explained = file.skipped.startsWith('not run: an earlier migration failed') || findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'));
+      const explained =
+        file.skipped.startsWith('not run: an earlier migration failed') ||
+        findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'));
       if (!explained) {
         out.push(traceFinding('not-traced', 'skipped', file.path, 1, { reason: file.skipped }, 'FLAG'));
       }
@@ -144,9 +157,13 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
     }
     for (const statement of file.statements) {
       const key = `${statement.file}:${statement.line}`;
-      if (statement.status === 'refused') out.push(traceFinding('not-traced', 'refused', statement.file, statement.line, { reason: statement.reason!.replace(/^not run in the trace: /, '') }, 'FLAG'));
+      if (statement.status === 'refused')
+        out.push(
+          traceFinding('not-traced', 'refused', statement.file, statement.line, { reason: statement.reason!.replace(/^not run in the trace: /, '') }, 'FLAG'),
+        );
       if (statement.status === 'killed') {
-        out.push(traceFinding('not-traced', 'stopped', statement.file, statement.line, { limit: statement.reason!.match(/after (\d+ ms)/)?.[1] ?? 'the limit' }, 'BLOCK'));
+        const limit = statement.limit ?? 'the limit';
+        out.push(traceFinding('not-traced', statement.stoppedBy === 'memory' ? 'outOfMemory' : 'stopped', statement.file, statement.line, { limit }, 'BLOCK'));
       }
       if (statement.status === 'error' && !explainedErrors.has(key) && MISSING_OBJECT.has(statement.code ?? '')) {
         out.push(traceFinding('not-traced', 'missing', statement.file, statement.line, { reason: statement.reason ?? 'an object is missing' }, 'FLAG'));
@@ -155,34 +172,79 @@ function reconcileWith(findings: Finding[], trace: TraceResult, config: Resolved
       if (statement.status === 'error' && !explainedErrors.has(key)) {
         const category: Category = statement.code?.startsWith('23') ? 'constraint_validation' : 'lock_contention';
         const first = file.statements.find((s) => s.status !== 'refused') === statement;
-        const effect = statement.inTransaction || file.txMode === 'per-file' || file.txMode === 'all-pending' ? ' and the whole migration rolls back' : first ? '' : ', with the statements before it already applied';
-        const failure = traceFinding('migration-fails-traced', 'fails', statement.file, statement.line, { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect }, 'BLOCK', category);
+        const effect =
+          statement.inTransaction || file.txMode === 'per-file' || file.txMode === 'all-pending'
+            ? ' and the whole migration rolls back'
+            : first
+              ? ''
+              : ', with the statements before it already applied';
+        const failure = traceFinding(
+          'migration-fails-traced',
+          'fails',
+          statement.file,
+          statement.line,
+          { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect },
+          'BLOCK',
+          category,
+        );
         // Some earlier statements could not be replayed here: the embedded schema may differ from
         // production's, so the failure is a question, not a verdict.
         const skipped = trace.base.skipped.length;
-        out.push(skipped ? { ...failure, status: 'FLAG', message: `Verify: it runs against the production schema (${skipped} earlier statement${skipped === 1 ? '' : 's'} could not be replayed in the trace) — ${failure.message}` } : failure);
+        out.push(
+          skipped
+            ? {
+                ...failure,
+                status: 'FLAG',
+                message: `Verify: it runs against the production schema (${skipped} earlier statement${skipped === 1 ? '' : 's'} could not be replayed in the trace) — ${failure.message}`,
+              }
+            : failure,
+        );
       }
       for (const relation of statement.status === 'ok' ? statement.rewrites : []) {
         const table = bare(relation);
         if (explainedRewrites.has(`${key}|${table}`)) continue;
         const impact = computeImpact(config, table, 'rewrite', false);
         if (impact.status === 'PASS') continue;
-        const finding = traceFinding('table-rewrite-traced', 'rewrite', statement.file, statement.line, { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites }, impact.status);
+        const finding = traceFinding(
+          'table-rewrite-traced',
+          'rewrite',
+          statement.file,
+          statement.line,
+          { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites },
+          impact.status,
+        );
         out.push({ ...finding, table, message: impact.rows === null ? `Verify: size of ${table} — ${finding.message}` : finding.message });
       }
     }
     const rollback = file.rollback;
     // A down the rules already called empty or lossy: the trace's diff is their evidence, not a
     // second finding.
-    const known = rollback ? out.find((f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path)) : undefined;
+    const known = rollback
+      ? out.find(
+          (f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path),
+        )
+      : undefined;
     if (known && rollback && rollback.status !== 'restored') {
-      known.evidence = rollback.status === 'failed' ? `the down fails: ${rollback.reason ?? ''}` : `the down leaves ${rollback.differences.slice(0, 3).join('; ')}${rollback.differences.length > 3 ? ` (and ${rollback.differences.length - 3} more)` : ''}`;
+      known.evidence =
+        rollback.status === 'failed'
+          ? `the down fails: ${rollback.reason ?? ''}`
+          : `the down leaves ${rollback.differences.slice(0, 3).join('; ')}${rollback.differences.length > 3 ? ` (and ${rollback.differences.length - 3} more)` : ''}`;
     } else if (rollback?.status === 'differs') {
       const shown = rollback.differences.slice(0, 5).join('; ');
       const more = rollback.differences.length > 5 ? ` (and ${rollback.differences.length - 5} more)` : '';
       out.push(traceFinding('rollback-does-not-restore', 'differs', rollback.down, 1, { down: rollback.down, differences: `${shown}${more}` }, 'FLAG'));
     }
-    if (rollback?.status === 'failed' && !known) out.push(traceFinding('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
+    if (rollback?.status === 'failed' && !known)
+      out.push(
+        traceFinding(
+          'rollback-does-not-restore',
+          'fails',
+          rollback.down,
+          rollback.line ?? 1,
+          { down: rollback.down, reason: rollback.reason ?? 'error' },
+          'FLAG',
+        ),
+      );
   }
   for (const f of out) {
     const statement = f.source === 'trace' && !f.excerpt ? byLine.get(`${f.file}:${f.line}`) : undefined;
@@ -198,7 +260,16 @@ const VERIFY: Record<string, string> = {
   skipped: 'this file by hand',
 };
 
-function findingOf(config: ResolvedConfig, ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding {
+function findingOf(
+  config: ResolvedConfig,
+  ruleId: string,
+  messageId: string,
+  file: string,
+  line: number,
+  data: Record<string, string>,
+  status: 'FLAG' | 'BLOCK',
+  category?: Category,
+): Finding {
   const rule = RULES_BY_ID.get(ruleId)!;
   const level = config.rules[ruleId];
   if (level && level !== 'off') status = level;

@@ -65,7 +65,8 @@ export function refusal(statement: Statement): string | null {
     if (node.is_program) return 'COPY … PROGRAM runs a shell command on the database server';
     if (node.filename) return 'COPY with a file name reads or writes a file on the database server';
   }
-  if (statement.type === 'CreateExtensionStmt' && FORBIDDEN_EXTENSIONS.has(String(node.extname))) return `extension ${String(node.extname)} reaches outside the database`;
+  if (statement.type === 'CreateExtensionStmt' && FORBIDDEN_EXTENSIONS.has(String(node.extname)))
+    return `extension ${String(node.extname)} reaches outside the database`;
   if (statement.type === 'CreateFunctionStmt') {
     const language = ((node.options as AstNode[] | undefined) ?? []).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'language');
     const name = strings(language ? [language.arg] : []).join('');

@@ -3,7 +3,7 @@ import type { Discovery } from '../discover/index.js';
 import { expandStatements } from '../sql/expand.js';
 import { parseSql, type Statement } from '../sql/parse.js';
 import { catalogDifferences, readCatalog } from './catalog-snapshot.js';
-import { SqlError, TraceTimeout, type Executor } from './executor.js';
+import { DEFAULT_MEMORY_MB, SqlError, TraceKilled, TraceTimeout, type Executor } from './executor.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
 import { refusal, ROLE_STATEMENTS } from './sandbox.js';
 
@@ -22,9 +22,11 @@ export interface TraceLimits {
   totalMs: number;
   /** Files larger than this are not traced. */
   maxFileBytes: number;
+  /** The embedded database's memory (PGlite); a statement that needs more is stopped and the trace ends. */
+  memoryMb: number;
 }
 
-export const DEFAULT_LIMITS: TraceLimits = { statementMs: 5_000, totalMs: 60_000, maxFileBytes: 1_000_000 };
+export const DEFAULT_LIMITS: TraceLimits = { statementMs: 5_000, totalMs: 60_000, maxFileBytes: 1_000_000, memoryMb: DEFAULT_MEMORY_MB };
 
 export interface LockTrace {
   relation: string;
@@ -50,6 +52,9 @@ export interface StatementTrace {
   status: StatementStatus;
   /** For error / refused / killed / skipped: what happened. */
   reason?: string;
+  /** For killed: the sandbox's limit it hit ("5000 ms", "1024 MB"). */
+  stoppedBy?: 'time' | 'memory';
+  limit?: string;
   code?: string;
   locks: LockTrace[];
   /** Existing tables (and indexes) that got new storage: rewritten. */
@@ -246,7 +251,7 @@ export async function replayHistory(executor: Executor, history: MigrationFile[]
       try {
         await executor.exec(statement.text, limits.statementMs);
       } catch (error) {
-        if (error instanceof TraceTimeout) throw error;
+        if (error instanceof TraceKilled) throw error;
         // Extensions PGlite lacks, roles, grants to roles that do not exist: noted, not fatal.
         skipped.push({ file: file.path, line: statement.line, message: (error as Error).message });
       }
@@ -323,10 +328,7 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
         tx.release(lastTraced?.path ?? '', lastTraced?.line ?? 0);
       }
     } catch (error) {
-      const reason =
-        error instanceof TraceTimeout
-          ? `the trace stopped: a statement ran longer than ${error.limitMs} ms`
-          : `the trace could not run: ${(error as Error).message}`;
+      const reason = error instanceof TraceKilled ? `the trace stopped: a statement ${error.overran}` : `the trace could not run: ${(error as Error).message}`;
       result.stopped = reason;
       for (const file of changed)
         if (!result.files.some((f) => f.path === file.path)) result.files.push({ path: file.path, txMode: file.txMode, statements: [], skipped: reason });
@@ -371,7 +373,7 @@ async function runQuietly(
     try {
       await executor.exec(statement.text, Math.min(limits.statementMs, clock.left()));
     } catch (error) {
-      if (error instanceof TraceTimeout) throw error;
+      if (error instanceof TraceKilled) throw error;
       if (wraps) await executor.exec('ROLLBACK', limits.statementMs).catch(() => undefined);
       return { error: (error as Error).message, line: statement.line };
     }
@@ -551,10 +553,12 @@ async function traceFile(
       entry.traceMs = Date.now() - traceStarted;
     } catch (error) {
       entry.ms = Date.now() - started;
-      if (error instanceof TraceTimeout) {
+      if (error instanceof TraceKilled) {
         entry.status = 'killed';
-        entry.reason = `stopped after ${error.limitMs} ms (the trace's limit per statement)`;
-        stopped = `the trace stopped at ${file.path}:${statement.line}, which ran longer than ${error.limitMs} ms`;
+        entry.stoppedBy = error instanceof TraceTimeout ? 'time' : 'memory';
+        entry.limit = error.limit;
+        entry.reason = error instanceof TraceTimeout ? `stopped after ${error.limitMs} ms (the trace's limit per statement)` : error.message;
+        stopped = `the trace stopped at ${file.path}:${statement.line}, which ${error.overran}`;
         continue;
       }
       entry.status = 'error';

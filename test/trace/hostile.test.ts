@@ -83,3 +83,46 @@ describe('hostile migrations', () => {
     expect(result.trace!.files[0]!.skipped).toMatch(/line 2 does not parse/);
   });
 });
+
+/**
+ * Memory: PGlite's heap and files are outside the worker's resourceLimits, so a statement could
+ * grow them until the container is killed. Each limit below ends the statement with a BLOCK and
+ * the process goes on serving.
+ */
+describe('hostile migrations: memory', () => {
+  async function overMemory(sql: string, memoryMb: number) {
+    const result = await reviewWithTrace({ ...schema, [UP]: sql }, [UP], {}, { limits: { statementMs: 15_000, totalMs: 30_000, memoryMb } });
+    const statement = result.trace!.files[0]!.statements[0]!;
+    expect(statement).toMatchObject({ status: 'killed', stoppedBy: 'memory', limit: `${memoryMb} MB` });
+    const finding = result.findings.find((f) => f.rule === 'not-traced')!;
+    expect(finding).toMatchObject({ status: 'BLOCK', line: 1 });
+    expect(finding.message).toContain(`needed more than the trace's ${memoryMb} MB of memory`);
+    expect(result.trace!.stopped).toContain(`${UP}:1, which needed more than the trace's ${memoryMb} MB of memory`);
+    return statement;
+  }
+  it('a value near 1 GB: the WASM heap cannot grow past half the limit, and PostgreSQL reports out of memory at once', async () => {
+    const statement = await overMemory("SELECT length(repeat('x', 900000000));", 1024);
+    expect(statement.reason).toMatch(/out of memory/);
+    expect(statement.ms).toBeLessThan(5_000);
+    await nextReviewWorks();
+  });
+  it('a sort that spills past temp_file_limit (a quarter of the limit)', async () => {
+    const statement = await overMemory('SELECT count(*) FROM (SELECT g FROM generate_series(1, 8000000) g ORDER BY g DESC) s;', 512);
+    expect(statement.reason).toMatch(/temp_file_limit/);
+    await nextReviewWorks();
+  });
+  it('tables that grow the in-memory files past the whole limit', async () => {
+    const statement = await overMemory('CREATE TABLE filler AS SELECT g, repeat(md5(g::text), 8) AS h FROM generate_series(1, 300000) g;', 256);
+    expect(statement.reason).toMatch(/the database grew past it/);
+    await nextReviewWorks();
+  });
+  it('under the limit, the same kind of statement runs', async () => {
+    const result = await reviewWithTrace(
+      { ...schema, [UP]: 'CREATE TABLE filler AS SELECT g, repeat(md5(g::text), 4) AS h FROM generate_series(1, 20000) g;' },
+      [UP],
+      {},
+      { limits: { memoryMb: 256 } },
+    );
+    expect(result.trace!.files[0]!.statements[0]).toMatchObject({ status: 'ok' });
+  });
+});

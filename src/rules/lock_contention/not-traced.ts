@@ -2,8 +2,8 @@ import { defineRule } from '../define.js';
 
 /**
  * Raised by the lock trace for what it would not or could not run: a statement that reaches
- * outside the database (refused before it ran), one that overran the time limit on an empty
- * copy of the schema (stopped), or a file too large to trace.
+ * outside the database (refused before it ran), one that overran the time or memory limit on an
+ * empty copy of the schema (stopped), or a file too large to trace.
  */
 export default defineRule({
   id: 'not-traced',
@@ -11,9 +11,9 @@ export default defineRule({
   source: 'trace',
   pattern: 'test-migrations-in-ci',
   docs: {
-    summary: 'The trace refused or stopped a statement: it reaches outside the database, or ran past the time limit on an empty schema.',
+    summary: 'The trace refused or stopped a statement: it reaches outside the database, or ran past the time or memory limit on an empty schema.',
     problem:
-      'Migration SQL is untrusted input. The trace refuses, before running anything, statements that read or write server files, run programs, reach other servers, change the server configuration or sleep on purpose; and it stops any statement that runs longer than its limit even though every table is empty — such a statement may never finish on real data.',
+      'Migration SQL is untrusted input. The trace refuses, before running anything, statements that read or write server files, run programs, reach other servers, change the server configuration or sleep on purpose; and it stops any statement that runs longer than its limit, or needs more memory than its limit, even though every table is empty — such a statement may never finish on real data.',
     schema: 'CREATE TABLE imports (id bigint PRIMARY KEY, body text);',
     instead: "COPY imports FROM PROGRAM 'curl -s https://example.com/data.csv';",
     use: 'INSERT INTO imports (id, body) VALUES (1, $$hello$$);',
@@ -24,8 +24,14 @@ export default defineRule({
       recommendation: 'Move file, program and cross-server work out of the migration into an operator step or a job with its own review.',
     },
     stopped: {
-      message: 'Traced: this statement was still running after {{limit}} on an empty copy of the schema and was stopped — on real data it may run far longer, holding its locks.',
+      message:
+        'Traced: this statement was still running after {{limit}} on an empty copy of the schema and was stopped — on real data it may run far longer, holding its locks.',
       recommendation: 'Bound the work: batch it, remove the endless loop, or move it out of the migration into a job you can watch and stop.',
+    },
+    outOfMemory: {
+      message:
+        "Traced: this statement needed more than the trace's {{limit}} of memory on a near-empty copy of the schema and was stopped — on real data it will need far more, for as long as it holds its locks.",
+      recommendation: 'Bound the work: batch it, or move the bulk data out of the migration into a job you can watch and stop.',
     },
     missing: {
       message:
