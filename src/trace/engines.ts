@@ -56,8 +56,10 @@ function readBuffer(path: string): ArrayBuffer | null {
 }
 
 /** The empty cluster's dump, built on first use (a cold PGlite start: seconds, once). */
+const emptyDumpPath = (cacheDir: string): string => join(cacheDir, `pglite-${PGLITE_VERSION}-empty-${REPLAY_FORMAT}.tar`);
+
 export async function emptyClusterDump(cacheDir = defaultCacheDir()): Promise<ArrayBuffer> {
-  const path = join(cacheDir, `pglite-${PGLITE_VERSION}-empty-${REPLAY_FORMAT}.tar`);
+  const path = emptyDumpPath(cacheDir);
   const cached = readBuffer(path);
   if (cached) return cached;
   const executor = await openPglite(null, { openTimeoutMs: 120_000 });
@@ -103,8 +105,11 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
   return {
     async open(history, replay) {
       const key = historyKey(history);
-      const tar = join(cacheDir, `base-${key}.tar`);
+      // With nothing to replay, the empty cluster's dump is the base: no second copy of it.
+      const tar = history.length ? join(cacheDir, `base-${key}.tar`) : emptyDumpPath(cacheDir);
       const meta = join(cacheDir, `base-${key}.json`);
+      const readBase = (): TraceResult['base'] | null =>
+        history.length ? readMeta(meta) : { migrations: 0, statements: 0, skipped: [], snapshot: 'cached', ms: 0 };
       // When this trace ends, boot the next one's instance from the same snapshot.
       const limits = { memoryMb: options.memoryMb };
       // A spare serves traces with the same limits only.
@@ -116,14 +121,14 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
         const started = Date.now();
         const executor = await spare;
         if (executor) {
-          const saved = readMeta(meta);
+          const saved = readBase();
           if (saved) return { executor: thenWarm(executor), base: { ...saved, snapshot: 'warm', ms: Date.now() - started } };
           await executor.close();
         }
       }
       if (options.useCache !== false) {
         const snapshot = readBuffer(tar);
-        const saved = snapshot && readMeta(meta);
+        const saved = snapshot && readBase();
         if (snapshot && saved) {
           const started = Date.now();
           const executor = await openPglite(snapshot, limits);
@@ -135,7 +140,8 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
       try {
         const base = await replay(executor);
         // The description last: a snapshot counts only once both files are there.
-        const kept = options.useCache !== false && saved(cacheDir, tar, await executor.dump!()) && saved(cacheDir, meta, JSON.stringify(base));
+        const kept =
+          options.useCache !== false && history.length > 0 && saved(cacheDir, tar, await executor.dump!()) && saved(cacheDir, meta, JSON.stringify(base));
         if (kept) prune(cacheDir);
         return { executor: thenWarm(executor), base: { ...base, snapshot: kept ? 'built' : 'none', ms: Date.now() - started } };
       } catch (error) {

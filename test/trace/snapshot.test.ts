@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyClusterDump, pgliteEngine } from '../../src/trace/engines.js';
+import { emptyClusterDump, pgliteEngine, WarmStarts } from '../../src/trace/engines.js';
 import { openPglite } from '../../src/trace/executor.js';
 import { DEFAULT_LIMITS, traceChange } from '../../src/trace/trace.js';
 import { discovered } from './helpers.js';
@@ -74,6 +74,30 @@ describe('the data-dir snapshot', () => {
       expect(result.files[0]!.statements[0]!.locks.map((l) => `${l.relation}:${l.mode}`)).toEqual(['orders:ShareLock']);
     } finally {
       rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('with no earlier migrations the base is the empty cluster: no copy of it is written, and spares boot from it', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mr-snapshot-'));
+    const warm = new WarmStarts();
+    try {
+      const { discovery, change } = await discovered(
+        { 'migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE INDEX idx_status ON orders (status);' },
+        ['migrations/000001_init.up.sql'],
+      );
+      const run = () => traceChange({ discovery, change }, pgliteEngine({ cacheDir, warm }), DEFAULT_LIMITS);
+      const first = await run();
+      expect(first.base).toMatchObject({ migrations: 0, snapshot: 'none' });
+      expect(readdirSync(cacheDir).filter((name) => name.startsWith('base-'))).toEqual([]);
+      const second = await run();
+      expect(second.base).toMatchObject({ migrations: 0, statements: 0, snapshot: 'warm' });
+      expect(second.files[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok']);
+      await warm.close();
+      expect((await traceChange({ discovery, change }, pgliteEngine({ cacheDir }), DEFAULT_LIMITS)).base.snapshot).toBe('cached');
+      expect(readdirSync(cacheDir).filter((name) => name.startsWith('base-'))).toEqual([]);
+    } finally {
+      await warm.close();
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
