@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { resolveConfig, type ResolvedConfig } from '../config/schema.js';
@@ -68,7 +68,7 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
     const rel = relative(root, absolute).split(sep).join('/');
     if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${given}: outside the repository root ${root} (use --root)`);
     // Synchronous: a run over thousands of named files should not pay an event-loop trip each.
-    const info = statSync(absolute, { throwIfNoEntry: false });
+    const info = statOf(absolute);
     if (!info) throw new UsageError(`${given}: no such file`);
     if (info.isDirectory()) dirs.push(rel);
     else explicit.push(rel);
@@ -143,5 +143,15 @@ export async function runCheck(options: CheckOptions): Promise<{ review: TracedR
 }
 
 function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return statOf(path)?.isDirectory() ?? false;
+}
+
+/** The file's stat, or null when there is none: missing, or a path through a file (ENOTDIR). */
+function statOf(path: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw error;
+  }
 }

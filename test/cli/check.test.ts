@@ -128,6 +128,10 @@ describe('migration-review check: the seed incidents', () => {
     const missing = await cli(['check', 'nope.sql', '--root', root], root);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.sql: no such file');
+    // A path through a file (ENOTDIR) is a missing file too, not an internal error.
+    const throughFile = await cli(['check', 'db/migrations/000001_a.up.sql/migration.sql', '--root', root], root);
+    expect(throughFile.code).toBe(2);
+    expect(throughFile.stderr).toContain('db/migrations/000001_a.up.sql/migration.sql: no such file');
     await writeFile(join(root, 'bad.yml'), 'postgres: 15\ntables:\n  orders: { rows: "80M" }\nrulez: {}\n');
     const bad = await cli(['check', '--root', root, '--config', join(root, 'bad.yml')]);
     expect(bad.code).toBe(2);
