@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MigrationFile } from '../core/types.js';
 import { openPglite, openPostgres, type Executor, type PgliteOptions } from './executor.js';
+import { extensionModules } from './extensions.js';
 import type { TraceEngine, TraceResult } from './trace.js';
 
 /**
@@ -29,8 +30,8 @@ const PGLITE_VERSION = ((): string => {
   }
   return 'unknown';
 })();
-/** Bump when the replay changes what a snapshot holds. */
-const REPLAY_FORMAT = 2;
+/** Bump when the replay changes what a snapshot holds (3: contrib extensions are loaded). */
+const REPLAY_FORMAT = 3;
 const KEEP_SNAPSHOTS = 12;
 
 export function defaultCacheDir(): string {
@@ -103,7 +104,7 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const warm = options.useCache === false ? undefined : options.warm;
   return {
-    async open(history, replay) {
+    async open(history, replay, set = history) {
       const key = historyKey(history);
       // With nothing to replay, the empty cluster's dump is the base: no second copy of it.
       const tar = history.length ? join(cacheDir, `base-${key}.tar`) : emptyDumpPath(cacheDir);
@@ -111,9 +112,9 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
       const readBase = (): TraceResult['base'] | null =>
         history.length ? readMeta(meta) : { migrations: 0, statements: 0, skipped: [], snapshot: 'cached', ms: 0 };
       // When this trace ends, boot the next one's instance from the same snapshot.
-      const limits = { memoryMb: options.memoryMb };
-      // A spare serves traces with the same limits only.
-      const spareKey = `${key}/${options.memoryMb ?? 'default'}`;
+      const limits = { memoryMb: options.memoryMb, extensions: extensionModules(set) };
+      // A spare serves traces with the same limits and extensions only.
+      const spareKey = `${key}/${options.memoryMb ?? 'default'}/${limits.extensions.join(',')}`;
       const thenWarm = (executor: Executor): Executor =>
         warm ? { ...executor, close: async () => (await executor.close(), warm.prepare(spareKey, tar, limits)) } : executor;
       const spare = warm?.take(spareKey);

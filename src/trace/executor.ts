@@ -83,6 +83,8 @@ export interface PgliteOptions {
   openTimeoutMs?: number;
   /** The embedded database's memory limit (default DEFAULT_MEMORY_MB). */
   memoryMb?: number;
+  /** PGlite contrib modules to load (see extensions.ts). */
+  extensions?: string[];
 }
 
 export async function openPglite(dump: ArrayBuffer | null, options: PgliteOptions = {}): Promise<Executor> {
@@ -147,7 +149,7 @@ export async function openPglite(dump: ArrayBuffer | null, options: PgliteOption
   };
 
   try {
-    await call({ op: 'open', dump }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
+    await call({ op: 'open', dump, extensions: options.extensions ?? [] }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
   } catch (error) {
     // A start that failed (a damaged dump, say) must not leave its thread behind.
     void worker.terminate();

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
+import { TRACE_EXTENSIONS } from './extensions.js';
 
 /**
  * The embedded PostgreSQL, alone in a worker thread so a runaway statement can be stopped with
@@ -8,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
  * The protocol is request/response by id; the main thread owns every time limit.
  */
 export type WorkerRequest =
-  | { id: number; op: 'open'; dump: ArrayBuffer | null }
+  | { id: number; op: 'open'; dump: ArrayBuffer | null; extensions: string[] }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'query'; sql: string }
   | { id: number; op: 'dump' }
@@ -79,13 +80,15 @@ parentPort!.on('message', (request: WorkerRequest) => {
 
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.op) {
-    case 'open':
+    case 'open': {
       // A new cluster gets 1 MB WAL segments (not 16 MB): every trace starts by untarring the
       // dump, and the dump carries whole segments.
+      const extensions = await loadExtensions(request.extensions);
       db = request.dump
-        ? await PGlite.create({ loadDataDir: new Blob([request.dump]), startParams: START_PARAMS })
-        : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], startParams: START_PARAMS });
+        ? await PGlite.create({ loadDataDir: new Blob([request.dump]), startParams: START_PARAMS, extensions })
+        : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], startParams: START_PARAMS, extensions });
       return { id: request.id, ok: true };
+    }
     case 'exec':
       await open().exec(request.sql);
       return { id: request.id, ok: true };
@@ -103,6 +106,16 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       db = null;
       return { id: request.id, ok: true };
   }
+}
+
+/** PGlite's contrib modules, by name; only those on the trace's list (extensions.ts) are ever asked for. */
+async function loadExtensions(modules: string[]): Promise<Record<string, Extension>> {
+  const loaded: Record<string, Extension> = {};
+  for (const module of modules) {
+    if (!Object.values(TRACE_EXTENSIONS).includes(module)) throw new Error(`extension module ${module} is not one the trace loads`);
+    loaded[module] = ((await import(`@electric-sql/pglite/contrib/${module}`)) as Record<string, Extension>)[module]!;
+  }
+  return loaded;
 }
 
 function open(): PGlite {

@@ -104,8 +104,16 @@ export interface TraceInput {
 
 /** Starting point for a trace: an executor on an empty database, or one restored from a snapshot. */
 export interface TraceEngine {
-  /** A database with `history` applied; `replay` is called only when no snapshot exists. */
-  open(history: MigrationFile[], replay: (executor: Executor) => Promise<TraceResult['base']>): Promise<{ executor: Executor; base: TraceResult['base'] }>;
+  /**
+   * A database with `history` applied; `replay` is called only when no snapshot exists. `set` is
+   * every migration of the set, history included, for what must be ready before anything runs
+   * (the extensions PGlite loads at start).
+   */
+  open(
+    history: MigrationFile[],
+    replay: (executor: Executor) => Promise<TraceResult['base']>,
+    set?: MigrationFile[],
+  ): Promise<{ executor: Executor; base: TraceResult['base'] }>;
 }
 
 /** Tables with storage: a new relfilenode after a statement means it wrote the table anew. */
@@ -237,7 +245,9 @@ export async function replayHistory(executor: Executor, history: MigrationFile[]
       continue;
     }
     for (const { statement, nested } of list) {
-      if (statement.type === 'TransactionStmt') continue;
+      // Statements run one by one here, outside any transaction: transaction control has nothing
+      // to do, and LOCK (which only lasts until its transaction ends) would only fail.
+      if (statement.type === 'TransactionStmt' || statement.type === 'LockStmt') continue;
       statements++;
       if (ROLE_STATEMENTS.has(statement.type)) {
         skipped.push({ file: file.path, line: statement.line, message: 'not run: roles are shared by the whole server' });
@@ -286,7 +296,7 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
     const history = list.filter((f) => f.order < firstChanged);
     let executor: Executor | null = null;
     try {
-      const opened = await engine.open(history, (e) => replayHistory(e, history, { ...limits, statementMs: Math.min(limits.statementMs, clock.left()) }));
+      const opened = await engine.open(history, (e) => replayHistory(e, history, { ...limits, statementMs: Math.min(limits.statementMs, clock.left()) }), list);
       executor = opened.executor;
       result.engine = executor.engine;
       result.base = mergeBase(result.base, opened.base);

@@ -137,6 +137,35 @@ describe('snapshots', () => {
     expect(result.base.skipped.map((s) => s.line)).toEqual([1, 2]);
     expect(result.files[0]!.statements[0]!.status).toBe('ok');
   });
+  it('replay leaves out LOCK TABLE, which only lasts until its transaction ends (and fails outside one)', async () => {
+    const result = await trace(
+      {
+        ...change('ALTER TABLE orders ADD COLUMN note text;'),
+        'migrations/000001_init.up.sql': `${base['migrations/000001_init.up.sql']}\nLOCK TABLE orders IN ACCESS EXCLUSIVE MODE;\nALTER TABLE orders ADD COLUMN locked_at timestamptz;`,
+      },
+      [UP],
+    );
+    expect(result.base.skipped).toEqual([]);
+    expect(result.files[0]!.statements[0]!.status).toBe('ok');
+  });
+  it('contrib extensions PGlite ships load, in the replay and in the change; others (file_fdw) stay out', async () => {
+    const result = await trace(
+      {
+        'migrations/000001_init.up.sql': `CREATE EXTENSION IF NOT EXISTS citext;\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nCREATE EXTENSION file_fdw;\nCREATE TABLE users (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext NOT NULL);\nINSERT INTO users (email) VALUES ('Ann@Example.com');\n-- ${Date.now()}`,
+        [UP]: "CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops);\nALTER TABLE users ADD CONSTRAINT users_email_lower CHECK (email = lower(email)) NOT VALID;\nSELECT count(*) FROM users WHERE email = 'ann@example.com';",
+      },
+      [UP],
+    );
+    // Only file_fdw was skipped (the sandbox refuses it): the citext table and its uuid default exist.
+    expect(result.base.skipped.map((s) => [s.line, s.message])).toEqual([[3, 'not run: extension file_fdw reaches outside the database']]);
+    expect(result.files[0]!.statements.map((s) => [s.status, s.reason])).toEqual([
+      ['ok', undefined],
+      ['ok', undefined],
+      ['ok', undefined],
+      ['ok', undefined],
+    ]);
+    expect(locksAt(result, UP, 2)).toEqual(['users:ShareLock']);
+  });
 });
 
 describe('reconciled with the rules', () => {
