@@ -71,15 +71,8 @@ export function reconcile(findings: Finding[], trace: TraceResult, config: Resol
 }
 
 function reconcileWith(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  const traceFinding = (
-    ruleId: string,
-    messageId: string,
-    file: string,
-    line: number,
-    data: Record<string, string>,
-    status: 'FLAG' | 'BLOCK',
-    category?: Category,
-  ): Finding => findingOf(config, ruleId, messageId, file, line, data, status, category);
+  // findingOf with this review's config.
+  const traceFinding = (...args: Parameters<typeof findingOf> extends [ResolvedConfig, ...infer Rest] ? Rest : never): Finding => findingOf(config, ...args);
   const byLine = new Map<string, StatementTrace>();
   for (const file of trace.files) for (const s of file.statements) byLine.set(`${s.file}:${s.line}`, s);
   const out: Finding[] = [];
