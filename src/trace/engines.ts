@@ -122,18 +122,18 @@ export function pgliteEngine(options: PgliteEngineOptions = {}): TraceEngine {
         const started = Date.now();
         const executor = await spare;
         if (executor) {
-          const saved = readBase();
-          if (saved) return { executor: thenWarm(executor), base: { ...saved, snapshot: 'warm', ms: Date.now() - started } };
+          const described = readBase();
+          if (described) return { executor: thenWarm(executor), base: { ...described, snapshot: 'warm', ms: Date.now() - started } };
           await executor.close();
         }
       }
       if (options.useCache !== false) {
         const snapshot = readBuffer(tar);
-        const saved = snapshot && readBase();
-        if (snapshot && saved) {
+        const described = snapshot && readBase();
+        if (snapshot && described) {
           const started = Date.now();
           const executor = await openPglite(snapshot, limits);
-          return { executor: thenWarm(executor), base: { ...saved, snapshot: 'cached', ms: Date.now() - started } };
+          return { executor: thenWarm(executor), base: { ...described, snapshot: 'cached', ms: Date.now() - started } };
         }
       }
       const started = Date.now();

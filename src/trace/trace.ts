@@ -567,7 +567,8 @@ async function traceFile(
         entry.status = 'killed';
         entry.stoppedBy = error instanceof TraceTimeout ? 'time' : 'memory';
         entry.limit = error.limit;
-        entry.reason = error instanceof TraceTimeout ? `stopped after ${error.limitMs} ms (the trace's limit per statement)` : error.message;
+        // Shown after "STOPPED:": what the statement did, not "stopped" again.
+        entry.reason = error instanceof TraceTimeout ? `${error.overran} (the trace's limit per statement)` : error.overran;
         stopped = `the trace stopped at ${file.path}:${statement.line}, which ${error.overran}`;
         continue;
       }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../src/config/schema.js';
 import { review } from '../../src/core/review.js';
+import { renderText } from '../../src/render/text.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
 import { traceReview } from '../../src/trace/index.js';
@@ -50,6 +51,7 @@ describe('hostile migrations', () => {
     expect(result.trace!.files[0]!.statements[0]).toMatchObject({ status: 'killed' });
     expect(rules).toContain('not-traced:BLOCK');
     expect(result.trace!.stopped).toMatch(/ran longer than 1500 ms/);
+    expect(renderText(result, { color: false })).toContain("STOPPED: ran longer than 1500 ms (the trace's limit per statement)");
     await nextReviewWorks();
   });
   it('generate_series(1, 1e10) is stopped too', async () => {
@@ -103,6 +105,9 @@ describe('hostile migrations: memory', () => {
   it('a value near 1 GB: the WASM heap cannot grow past half the limit, and PostgreSQL reports out of memory at once', async () => {
     const statement = await overMemory("SELECT length(repeat('x', 900000000));", 1024);
     expect(statement.reason).toMatch(/out of memory/);
+    expect(renderText(await reviewWithTrace({ ...schema, [UP]: "SELECT length(repeat('x', 900000000));" }, [UP]), { color: false })).toContain(
+      "STOPPED: needed more than the trace's 1024 MB of memory (out of memory)",
+    );
     expect(statement.ms).toBeLessThan(5_000);
     await nextReviewWorks();
   });
