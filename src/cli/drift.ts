@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { discover, listRepoFiles, repoFiles } from '../discover/index.js';
 import { loadParser } from '../sql/parse.js';
 import { detectDrift, driftMarkdown, driftText } from '../trace/drift.js';
-import { gitTopLevel } from './git.js';
+import { gitTopLevel } from '../repo/git.js';
 
 export async function runDrift(options: { databaseUrl?: string; root?: string; config?: string; format: 'text' | 'json' | 'markdown' }): Promise<{ output: string; exitCode: 0 | 1 }> {
   if (!options.databaseUrl) throw new UsageError('drift needs a database: --database-url postgres://… (or DATABASE_URL)');

@@ -78,6 +78,8 @@ export const configSchema = z
         include: z.array(z.string()).optional(),
         /** Globs to skip (node_modules, vendor, dist and .git are always skipped). */
         exclude: z.array(z.string()).optional(),
+        /** At most this many files are searched, in path order (the app reads each through the API). Default 2000. */
+        maxFiles: z.number().int().positive().max(20_000).optional(),
       })
       .strict()
       .optional(),
@@ -146,7 +148,7 @@ export interface ResolvedConfig {
     avgRowBytes: number;
   };
   acks: { allowBlock: boolean };
-  code: { include: string[] | null; exclude: string[] };
+  code: { include: string[] | null; exclude: string[]; maxFiles: number };
   docsUrl: string | null;
   checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
   llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
@@ -178,7 +180,7 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
       avgRowBytes: config.estimates?.avgRowBytes ?? 200,
     },
     acks: { allowBlock: config.acks?.allowBlock ?? false },
-    code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [] },
+    code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [], maxFiles: config.code?.maxFiles ?? 2000 },
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
     checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
     llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },

@@ -1,3 +1,6 @@
+import type { Disproved } from '../trace/reconcile.js';
+import type { TraceResult } from '../trace/trace.js';
+
 /**
  * The shapes that flow through the pipeline: files → discover → parse → facts → rules → merge →
  * render. Everything here is plain JSON-safe data so the CLI, the app and tests share it.
@@ -131,4 +134,9 @@ export interface Review {
   skipped?: string[];
   /** Target PostgreSQL major version the review assumed. */
   postgres?: number;
+  /** The lock trace, per statement, when it ran (extra to the JSON contract). */
+  trace?: TraceReport;
 }
+
+/** What the lock trace saw, and the rule findings it disproved. */
+export type TraceReport = TraceResult & { disproved: Disproved[] };

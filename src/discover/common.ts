@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { MigrationFile, TxMode } from '../core/types.js';
 
@@ -8,6 +8,8 @@ export interface RepoFiles {
   paths: string[];
   read(path: string): Promise<string>;
   has(path: string): boolean;
+  /** The file's size in bytes, when the source knows it without reading it. */
+  size?(path: string): number | undefined;
 }
 
 export function repoFiles(root: string, paths: string[]): RepoFiles {
@@ -17,6 +19,13 @@ export function repoFiles(root: string, paths: string[]): RepoFiles {
     root,
     paths,
     has: (path) => set.has(path),
+    size(path) {
+      try {
+        return statSync(join(root, path)).size;
+      } catch {
+        return undefined;
+      }
+    },
     read(path) {
       let text = cache.get(path);
       if (!text) {

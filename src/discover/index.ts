@@ -35,6 +35,12 @@ export interface Discovery {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', 'target', '.next', 'coverage', '.venv', '__pycache__']);
 
+/** Whether a repo-relative path lies in a dependency or build folder (every source skips them alike). */
+export function inSkippedFolder(path: string): boolean {
+  const parts = path.split('/');
+  return parts.slice(0, -1).some((part) => SKIP_DIRS.has(part));
+}
+
 /** Every file under root, repo-relative with `/`, skipping dependency and build folders. */
 export function listRepoFiles(root: string): Promise<string[]> {
   const out: string[] = [];

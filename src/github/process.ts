@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { MigrationReviewError } from '../core/errors.js';
-import { withClaude, type LlmEnv } from '../llm/index.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { Review } from '../core/types.js';
+import type { LlmEnv } from '../llm/index.js';
+import { addClaude, changedCount, prepareChange, reviewDeterministic, runbookFor } from '../review/pipeline.js';
 import type { TraceOptions } from '../trace/index.js';
-import { commentBody, completeCheck, docsBase, failCheck, startCheck, upsertComment } from './publish.js';
+import { commentBody, completeCheck, docsBase, failCheck, startCheck, upsertComment, type Repo } from './publish.js';
 import type { ReviewJob } from './queue.js';
-import { reviewPullRequest } from './review-pr.js';
-import { renderRunbook } from '../runbook/runbook.js';
-import type { Octokit } from './source.js';
+import { githubSource, type Octokit } from './source.js';
 
 export interface ProcessDeps {
   /** Claude's review after the deterministic one is posted; absent = deterministic only. */
@@ -36,42 +37,27 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
   }
   const checkRunId = await startCheck(octokit, repo, headSha, job.pr);
   try {
-    const result = await reviewPullRequest(octokit, { ...repo, number: job.pr }, { head: headSha, base: pr.base.sha }, { trace: deps.trace });
+    const source = githubSource(octokit, { ...repo, number: job.pr }, { head: headSha, base: pr.base.sha });
+    const prepared = await prepareChange(source);
+    const config = prepared.config;
+    const run = changedCount(prepared) ? await reviewDeterministic(prepared, { traceOptions: deps.trace === false ? undefined : deps.trace, trace: deps.trace === false ? false : undefined }) : null;
     // A push landed while we worked: this result describes an old commit. Say so on its check
     // and leave the comment to the newer job.
-    const { data: now } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
-    if (now.head.sha !== headSha) {
-      await octokit.rest.checks.update({
-        ...repo,
-        check_run_id: checkRunId,
-        status: 'completed',
-        conclusion: 'neutral',
-        output: { title: 'Superseded', summary: `A newer commit (${now.head.sha.slice(0, 7)}) was pushed while this one was reviewed; its review replaces this one.` },
-      });
-      deps.log.info({ ...log, headSha, current: now.head.sha }, 'head moved during review: result dropped');
+    if (await headMoved(octokit, repo, job.pr, headSha, checkRunId)) {
+      deps.log.info({ ...log, headSha }, 'head moved during review: result dropped');
       return 'stale';
     }
     // The deterministic result lands first; Claude's review updates it when (and if) it answers.
-    const llmWanted = !!(deps.llm?.apiKey && result.review && result.context && result.config.llm.enabled);
-    const note = (text: string) => (result.review ? { ...result.review, skipped: [...(result.review.skipped ?? []), `Claude review: ${text}`] } : null);
-    const pending = llmWanted
-      ? note('in progress — this comment is updated when it answers')
-      : deps.llm && !deps.llm.apiKey && result.review
-        ? note('ANTHROPIC_API_KEY is not set — deterministic review only')
-        : result.review;
-    const runbookOf = (r: typeof result.review) => (r && result.context ? { ...r, runbook: renderRunbook({ review: r, discovery: result.context.discovery, change: result.context.change, config: result.config }) } : r);
-    await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(runbookOf(pending), headSha, result.config), result.review !== null);
-    await completeCheck(octokit, repo, checkRunId, result.review, headSha, result.config);
+    const llmWanted = !!(deps.llm?.apiKey && run && config.llm.enabled);
+    const pending = !run ? null : llmWanted ? withNote(run.review, 'in progress — this comment is updated when it answers') : deps.llm && !deps.llm.apiKey ? withNote(run.review, 'ANTHROPIC_API_KEY is not set — deterministic review only') : run.review;
+    await publish(octokit, repo, job, deps, checkRunId, headSha, config, pending && run ? { ...pending, runbook: await runbookFor(run) } : null);
     await react(octokit, repo, job, true);
-    if (llmWanted && result.review && result.context) {
-      const reviewed = await withClaude(result.review, { ...result.context, config: result.config, pr: { title: pr.title ?? '', body: pr.body ?? '' }, allowedLinks: [`https://github.com/${job.owner}/${job.repo}/`, docsBase(result.config)] }, deps.llm!);
+    if (llmWanted && run) {
+      const reviewed = await addClaude(run, { env: deps.llm!, pr: { title: pr.title ?? '', body: pr.body ?? '' }, allowedLinks: [`https://github.com/${job.owner}/${job.repo}/`, docsBase(config)] });
       const { data: latest } = await octokit.rest.pulls.get({ ...repo, pull_number: job.pr });
-      if (latest.head.sha === headSha) {
-        await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(runbookOf(reviewed), headSha, result.config), true);
-        await completeCheck(octokit, repo, checkRunId, reviewed, headSha, result.config);
-      }
+      if (latest.head.sha === headSha) await publish(octokit, repo, job, deps, checkRunId, headSha, config, { ...reviewed.review, runbook: await runbookFor(reviewed) });
     }
-    deps.log.info({ ...log, headSha, verdict: result.review?.verdict ?? 'no migrations', files: result.changed.length }, 'review posted');
+    deps.log.info({ ...log, headSha, verdict: run?.review.verdict ?? 'no migrations', files: run?.review.files.length ?? 0 }, 'review posted');
     return 'posted';
   } catch (error) {
     const reason = error instanceof MigrationReviewError ? error.describe() : (error as Error).message;
@@ -80,6 +66,30 @@ export async function processReview(job: ReviewJob, deps: ProcessDeps): Promise<
     await react(octokit, repo, job, false);
     return 'failed';
   }
+}
+
+function withNote(review: Review, text: string): Review {
+  return { ...review, skipped: [...(review.skipped ?? []), `Claude review: ${text}`] };
+}
+
+/** The comment, then the check: the check's conclusion is what branch protection reads. */
+async function publish(octokit: Octokit, repo: Repo, job: ReviewJob, deps: ProcessDeps, checkRunId: number, headSha: string, config: ResolvedConfig, review: (Review & { runbook?: string }) | null): Promise<void> {
+  await upsertComment(octokit, repo, job.pr, deps.appId, commentBody(review, headSha, config), review !== null);
+  await completeCheck(octokit, repo, checkRunId, review, headSha, config);
+}
+
+/** Whether the PR's head moved past `headSha`; if so its check is completed as superseded. */
+async function headMoved(octokit: Octokit, repo: Repo, pr: number, headSha: string, checkRunId: number): Promise<boolean> {
+  const { data: now } = await octokit.rest.pulls.get({ ...repo, pull_number: pr });
+  if (now.head.sha === headSha) return false;
+  await octokit.rest.checks.update({
+    ...repo,
+    check_run_id: checkRunId,
+    status: 'completed',
+    conclusion: 'neutral',
+    output: { title: 'Superseded', summary: `A newer commit (${now.head.sha.slice(0, 7)}) was pushed while this one was reviewed; its review replaces this one.` },
+  });
+  return true;
 }
 
 /** /rereview comments get 👍 when the review is posted, 👎 when it failed. */

@@ -33,6 +33,8 @@ export interface AppSettings {
   githubBaseUrl?: string;
   anthropicApiKey: string | null;
   anthropicModel: string | null;
+  /** ANTHROPIC_BASE_URL: a proxy or gateway in front of the Messages API, as the CLI honours it. */
+  anthropicBaseUrl: string | null;
 }
 
 export function readSettings(env: Record<string, string | undefined>): AppSettings {
@@ -70,6 +72,7 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
     githubBaseUrl: env.GITHUB_API_URL,
     anthropicApiKey: env.ANTHROPIC_API_KEY?.trim() || null,
     anthropicModel: env.ANTHROPIC_MODEL?.trim() || null,
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL?.trim() || null,
   };
 }
 
@@ -108,6 +111,7 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
     llm: {
       apiKey: settings.anthropicApiKey ?? undefined,
       model: settings.anthropicModel ?? undefined,
+      baseURL: settings.anthropicBaseUrl ?? undefined,
       log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message),
     },
   };

@@ -1,5 +1,9 @@
 import type { ProbotOctokit } from 'probot';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import type { RepoFiles } from '../discover/common.js';
+import { readAll } from '../repo/code-refs.js';
+import { inSkippedFolder } from '../discover/index.js';
+import type { ChangeSource, ChangedFile } from '../review/source.js';
 
 /**
  * The repository at one commit, read through the API: one recursive tree request for the paths,
@@ -25,7 +29,13 @@ export interface RepoAt extends RepoFiles {
 export async function repoAt(octokit: Octokit, owner: string, repo: string, sha: string): Promise<RepoAt> {
   const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' });
   const blobs = new Map<string, string>();
-  for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
+  const sizes = new Map<string, number>();
+  for (const entry of data.tree) {
+    // Dependency and build folders are skipped as the local checkout skips them.
+    if (entry.type !== 'blob' || !entry.path || !entry.sha || inSkippedFolder(entry.path)) continue;
+    blobs.set(entry.path, entry.sha);
+    if (entry.size !== undefined) sizes.set(entry.path, entry.size);
+  }
   const paths = [...blobs.keys()].sort();
   const pending = new Map<string, Promise<string>>();
   return {
@@ -34,6 +44,7 @@ export async function repoAt(octokit: Octokit, owner: string, repo: string, sha:
     truncated: !!data.truncated,
     paths,
     has: (path) => blobs.has(path),
+    size: (path) => sizes.get(path),
     read(path) {
       const blobSha = blobs.get(path);
       if (!blobSha) return Promise.reject(new Error(`${path}: not in ${owner}/${repo}@${sha.slice(0, 7)}`));
@@ -54,27 +65,58 @@ export async function repoAt(octokit: Octokit, owner: string, repo: string, sha:
 }
 
 /** A file's text on the default branch (no ref), or null when it does not exist. */
-export async function defaultBranchFile(octokit: Octokit, owner: string, repo: string, path: string): Promise<string | null> {
+export function defaultBranchFile(octokit: Octokit, owner: string, repo: string, path: string): Promise<string | null> {
+  return fileAt(octokit, owner, repo, path);
+}
+
+/** Paths discovery reads besides SQL: plans, journals, runner settings. */
+const META = /(^|\/)(sqitch\.plan|_journal\.json|metadata\.toml|go\.mod|Cargo\.toml|flyway\.conf|[^/]+\.sql\.conf|migration_lock\.toml)$/;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/**
+ * A pull request through the API: the head commit's tree, the PR's changed files, the base
+ * commit's content of a file, and the config from the default branch only (a PR cannot loosen its
+ * own review).
+ */
+export function githubSource(octokit: Octokit, pr: PullRequestRef, shas: { head: string; base: string }): ChangeSource {
+  const { owner, repo } = pr;
+  let head: Promise<RepoAt> | null = null;
+  const notes: string[] = [];
+  const openHead = async (): Promise<RepoAt> => {
+    const at = await repoAt(octokit, owner, repo, shas.head);
+    if (at.truncated) notes.push('the repository tree is larger than GitHub lists in one request: migrations outside the listed part were not seen');
+    // Fetch what discovery will read, in parallel, before it reads it one by one.
+    await readAll(at, at.paths.filter((p) => p.endsWith('.sql') || META.test(p)));
+    return at;
+  };
+  return {
+    async configText() {
+      const text = await defaultBranchFile(octokit, owner, repo, DEFAULT_CONFIG_PATH);
+      return text === null ? null : { text, path: DEFAULT_CONFIG_PATH };
+    },
+    head: () => (head ??= openHead()),
+    async change() {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 });
+      return { kind: 'diff', files: files.map((f): ChangedFile => ({ path: f.filename, status: f.status === 'removed' ? 'removed' : f.status === 'modified' || f.status === 'changed' ? 'modified' : 'added' })) };
+    },
+    contentAtBase: (path) => fileAt(octokit, owner, repo, path, shas.base),
+    notes: () => notes,
+  };
+}
+
+/** A file's text at `ref` (the default branch without one), or null when it does not exist there. */
+async function fileAt(octokit: Octokit, owner: string, repo: string, path: string, ref?: string): Promise<string | null> {
   try {
-    const { data } = await octokit.rest.repos.getContent({ owner, repo, path });
+    const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
     if (Array.isArray(data) || data.type !== 'file') return null;
     return Buffer.from(data.content, 'base64').toString('utf8');
   } catch (error) {
     if ((error as { status?: number }).status === 404) return null;
     throw error;
   }
-}
-
-/** Reads many files with bounded concurrency (the API is the bottleneck, not the CPU). */
-export async function readAll(repo: RepoFiles, paths: string[], concurrency = 8): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      out.set(path, await repo.read(path));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
-  return out;
 }

@@ -1,9 +1,9 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Review } from '../core/types.js';
+import type { Finding, Review, Verdict } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import type { CodeRef } from '../rules/engine.js';
 import { askClaude, DEFAULT_MODEL } from './claude.js';
-import { mergeLlm } from './merge.js';
+import { llmFindings, sanitize } from './merge.js';
 import { buildPrompt } from './prompt.js';
 
 export { DEFAULT_MODEL } from './claude.js';
@@ -27,12 +27,21 @@ export interface LlmEnv {
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
+/** What Claude added: findings for the draft, notes for `skipped`, and its verdict in its words. */
+export interface ClaudeContribution {
+  findings: Finding[];
+  notes: string[];
+  /** Claude's verdict and justification (sanitized), used only when the final verdict agrees. */
+  verdict?: Verdict;
+  justification?: string;
+}
+
 /**
- * Adds Claude's review to a finished deterministic review. Never fails the review: without a key,
- * disabled, timed out or wrong, the deterministic result stands and one line says why.
+ * Asks Claude to review a finished deterministic review. Never fails the review: without a key,
+ * disabled, timed out or wrong, it contributes no findings and one note says why.
  */
-export async function withClaude<R extends Review>(review: R, request: LlmRequest, env: LlmEnv): Promise<R> {
-  const note = (text: string): R => ({ ...review, skipped: [...(review.skipped ?? []), `Claude review: ${text}`] });
+export async function askClaudeToReview(review: Review, request: LlmRequest, env: LlmEnv): Promise<ClaudeContribution> {
+  const note = (text: string): ClaudeContribution => ({ findings: [], notes: [`Claude review: ${text}`] });
   if (!request.config.llm.enabled) return note('turned off in the repository config (llm.enabled: false)');
   if (!env.apiKey) return note('ANTHROPIC_API_KEY is not set — deterministic review only');
   const prompt = buildPrompt({ review, discovery: request.discovery, change: request.change, config: request.config, pr: request.pr, codeRefs: request.codeRefs ?? codeFor(review, request.searchCode) });
@@ -44,25 +53,31 @@ export async function withClaude<R extends Review>(review: R, request: LlmReques
     log: env.log,
   });
   if (!outcome.ok) return note(outcome.note);
+  const allowedLinks = request.allowedLinks ?? [];
+  const { findings, dropped } = llmFindings(outcome.answer, { lines: reviewedLines(request), allowedLinks });
+  env.log?.('claude review merged', { added: findings.length, dropped: dropped.length, cacheRead: outcome.usage.cacheRead, cacheWrite: outcome.usage.cacheWrite });
+  const notes = [
+    ...(dropped.length ? [`Claude review: ${dropped.length} finding${dropped.length === 1 ? '' : 's'} dropped for citing a line that does not exist (${dropped.slice(0, 3).join(', ')})`] : []),
+    ...(prompt.omitted.length ? [`Claude review: left out to fit the input budget — ${prompt.omitted.join('; ')}`] : []),
+  ];
+  return { findings, notes, verdict: outcome.answer.verdict, justification: sanitize(outcome.answer.justification, allowedLinks) };
+}
+
+/** Line counts of the files under review: a Claude finding must cite a line inside one of them. */
+function reviewedLines(request: LlmRequest): Map<string, number> {
   const lines = new Map<string, number>();
   for (const m of request.discovery.migrations) {
     if (request.change !== null && !request.change.has(m.path)) continue;
     lines.set(m.path, m.upStartLine - 1 + m.upSql.split('\n').length);
     if (m.down && m.down.path !== m.path) lines.set(m.down.path, m.down.startLine - 1 + m.down.sql.split('\n').length);
   }
-  const merged = mergeLlm(review, outcome.answer, { lines, allowedLinks: request.allowedLinks ?? [] });
-  env.log?.('claude review merged', { added: merged.added, dropped: merged.dropped.length, cacheRead: outcome.usage.cacheRead, cacheWrite: outcome.usage.cacheWrite });
-  const droppedNote = merged.dropped.length ? [`Claude review: ${merged.dropped.length} finding${merged.dropped.length === 1 ? '' : 's'} dropped for citing a line that does not exist (${merged.dropped.slice(0, 3).join(', ')})`] : [];
-  const omitted = prompt.omitted.length ? [`Claude review: left out to fit the input budget — ${prompt.omitted.join('; ')}`] : [];
-  return { ...merged.review, skipped: [...(merged.review.skipped ?? []), ...droppedNote, ...omitted] };
+  return lines;
 }
 
 /** Application code that queries the tables the change touches (from findings and the trace). */
 function codeFor(review: Review, search?: (table: string, columns: string[]) => CodeRef[]): CodeRef[] {
   if (!search) return [];
   const tables = new Set<string>(review.findings.map((f) => f.table).filter((t): t is string => !!t));
-  const trace = (review as { trace?: { files: { statements: { locks: { relation: string; isNew: boolean }[] }[] }[] } }).trace;
-  for (const file of trace?.files ?? []) for (const s of file.statements) for (const l of s.locks) if (!l.isNew) tables.add(l.relation.replace(/^public\./, ''));
+  for (const file of review.trace?.files ?? []) for (const s of file.statements) for (const l of s.locks) if (!l.isNew) tables.add(l.relation.replace(/^public\./, ''));
   return [...tables].slice(0, 10).flatMap((table) => search(table, []).slice(0, 3));
 }
-

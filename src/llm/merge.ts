@@ -1,12 +1,13 @@
-import { assemble } from '../core/review.js';
-import type { Finding, Review } from '../core/types.js';
+import type { Finding } from '../core/types.js';
 import { loadPatterns } from '../patterns/library.js';
+import { findingOf } from '../rules/finding.js';
 import type { LlmReview } from './prompt.js';
 
 /**
- * Claude's answer, merged under our policy: it can add findings (and so raise a category), never
- * lower or remove a rule or trace finding; each finding must cite a file and line that exist or it
- * is dropped; its text is sanitized; its justification is used only when its verdict is the final one.
+ * Claude's answer, turned into findings under our policy: it can add findings (and so raise a
+ * category), never lower or remove a rule or trace finding — the pipeline only ever appends these
+ * to the draft, and the policy pass (`finalize`) treats them like any other. Each must cite a file
+ * and line under review or it is dropped; its text is sanitized.
  */
 export interface MergeContext {
   /** Reviewed files and their line counts. */
@@ -15,16 +16,17 @@ export interface MergeContext {
   allowedLinks: string[];
 }
 
-export interface Merged<R extends Review> {
-  review: R;
-  added: number;
+export interface LlmFindings {
+  findings: Finding[];
+  /** Findings refused, with why ("file:line (reason)"). */
   dropped: string[];
 }
 
-export function mergeLlm<R extends Review>(review: R, answer: LlmReview, context: MergeContext): Merged<R> {
+export function llmFindings(answer: LlmReview, context: MergeContext): LlmFindings {
   const patternIds = new Set(loadPatterns().map((p) => p.id));
   const dropped: string[] = [];
-  const added: Finding[] = [];
+  const findings: Finding[] = [];
+  const clean = (text: string): string => sanitize(text, context.allowedLinks);
   for (const f of answer.findings) {
     const count = context.lines.get(f.file);
     if (count === undefined) {
@@ -35,23 +37,20 @@ export function mergeLlm<R extends Review>(review: R, answer: LlmReview, context
       dropped.push(`${f.file}:${f.line} (the file has ${count} lines)`);
       continue;
     }
-    const message = sanitize(f.message, context.allowedLinks);
-    added.push({
-      rule: 'claude-review',
-      category: f.category,
-      status: f.status,
-      file: f.file,
-      line: f.line,
-      message: `${sanitize(f.title, context.allowedLinks).replace(/[.:]\s*$/, '')}: ${message}`,
-      recommendation: sanitize(f.recommendation, context.allowedLinks),
-      pattern: f.pattern && patternIds.has(f.pattern) ? f.pattern : 'acknowledge-a-finding',
-      source: 'llm',
-      acknowledged: null,
-    });
+    findings.push(
+      findingOf('claude-review', {
+        messageId: 'finding',
+        data: { title: clean(f.title).replace(/[.:]\s*$/, ''), message: clean(f.message), recommendation: clean(f.recommendation) },
+        file: f.file,
+        line: f.line,
+        status: f.status,
+        source: 'llm',
+        category: f.category,
+        pattern: f.pattern && patternIds.has(f.pattern) ? f.pattern : 'acknowledge-a-finding',
+      }),
+    );
   }
-  const merged = assemble([...review.findings, ...added], review.files, review.postgres ?? 14, review.skipped ?? []);
-  const justification = answer.verdict === merged.verdict ? sanitize(answer.justification, context.allowedLinks) : merged.justification;
-  return { review: { ...review, ...merged, justification }, added: added.length, dropped };
+  return { findings, dropped };
 }
 
 /**

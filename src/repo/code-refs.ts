@@ -1,6 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import picomatch from 'picomatch';
+import type { RepoFiles } from '../discover/common.js';
 import type { CodeRef } from '../rules/engine.js';
 
 /**
@@ -9,8 +8,9 @@ import type { CodeRef } from '../rules/engine.js';
  * migrations.
  */
 const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,py,rb,go,java,kt,sql}'];
-const MAX_FILES = 5000;
 const MAX_BYTES = 1_000_000;
+/** Folders of migrations (and their runners) are not application code. */
+const MIGRATION_DIR = /(^|\/)(migrations?|migrate)\//i;
 
 export interface CodeIndex {
   search(table: string, columns: string[]): CodeRef[];
@@ -21,22 +21,44 @@ export interface CodeFile {
   lines: string[];
 }
 
-export function buildCodeIndex(root: string, paths: string[], exclude: Set<string>, options: { include: string[] | null; exclude: string[] }): CodeIndex {
+export interface CodeOptions {
+  include: string[] | null;
+  exclude: string[];
+  maxFiles: number;
+}
+
+/**
+ * The application code to search, read through the same RepoFiles as discovery, so a local
+ * checkout and the GitHub API search exactly the same files: `code.include` (default: source files
+ * of the common languages), minus `code.exclude`, the migrations and their downs, files over
+ * 1 MB, at most `code.maxFiles` in path order. `notes` says what the limit left out.
+ */
+export async function readCodeFiles(repo: RepoFiles, migrationPaths: Set<string>, options: CodeOptions): Promise<{ files: CodeFile[]; notes: string[] }> {
   const include = picomatch(options.include ?? DEFAULT_INCLUDE, { dot: false });
   const skip = options.exclude.length ? picomatch(options.exclude) : () => false;
-  const files: CodeFile[] = [];
-  for (const path of paths) {
-    if (files.length >= MAX_FILES) break;
-    if (exclude.has(path) || !include(path) || skip(path) || /(^|\/)(migrations?|migrate)\//i.test(path)) continue;
-    try {
-      const full = join(root, path);
-      if (statSync(full).size > MAX_BYTES) continue;
-      files.push({ path, lines: readFileSync(full, 'utf8').split('\n') });
-    } catch {
-      // Unreadable files are skipped: this search is advisory.
+  const candidates = repo.paths.filter(
+    (path) => !migrationPaths.has(path) && include(path) && !skip(path) && !MIGRATION_DIR.test(path) && (repo.size?.(path) ?? 0) <= MAX_BYTES,
+  );
+  const chosen = candidates.slice(0, options.maxFiles);
+  const texts = await readAll(repo, chosen);
+  const files = chosen.map((path) => ({ path, text: texts.get(path) ?? '' })).filter((f) => f.text.length <= MAX_BYTES).map((f) => ({ path: f.path, lines: f.text.split('\n') }));
+  const notes = candidates.length > chosen.length ? [`code search: the first ${chosen.length} of ${candidates.length} application code files were searched (code.maxFiles)`] : [];
+  return { files, notes };
+}
+
+/** Reads many files with bounded concurrency (over the API, the requests are the cost, not the CPU). */
+export async function readAll(repo: RepoFiles, paths: string[], concurrency = 8): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const path = paths[next++]!;
+      // An unreadable file is skipped: this search is advisory.
+      out.set(path, await repo.read(path).catch(() => ''));
     }
-  }
-  return codeIndexOf(files);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+  return out;
 }
 
 export function codeIndexOf(files: CodeFile[]): CodeIndex {

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { ResolvedConfig } from '../config/schema.js';
+import type { TableImpact, WorkKind } from '../core/impact.js';
 import type { Category, MigrationFile } from '../core/types.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { AstNode, ParsedSql, Statement } from '../sql/parse.js';
@@ -36,22 +37,7 @@ export interface MessageSpec {
   recommendation: string;
 }
 
-export interface TableImpact {
-  table: string;
-  /** PASS: small or new table; FLAG: unknown size; BLOCK: estimated above the threshold. */
-  status: 'PASS' | 'FLAG' | 'BLOCK';
-  rows: number | null;
-  seconds: number | null;
-  /** "80M rows" or "unknown size". */
-  size: string;
-  /** "~25 min", or the rate when the size is unknown. */
-  duration: string;
-  /** Writes that queue while the lock is held, when writesPerSecond is configured. */
-  queuedWrites: string;
-  isNew: boolean;
-}
-
-export type WorkKind = 'index' | 'rewrite' | 'scan' | 'update';
+export type { TableImpact, WorkKind } from '../core/impact.js';
 
 export interface Report<M extends string> {
   messageId: M;
@@ -127,6 +113,9 @@ export interface RuleDefinition<M extends string> {
 export interface Rule<M extends string = string> extends RuleDefinition<M> {
   render(messageId: M, data: Record<string, string | number>): { message: string; recommendation: string };
 }
+
+/** What a finding needs of its rule: identity, category, pattern and message templates. */
+export type RuleMeta = Pick<Rule, 'id' | 'category' | 'pattern' | 'render'>;
 
 // Isolated instance: rule templates never see helpers or partials registered elsewhere.
 const templates = Handlebars.create();

@@ -3,8 +3,11 @@ import type { Finding, MigrationFile } from '../core/types.js';
 import type { Catalog } from '../sql/catalog.js';
 import { walk } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
-import { formatDuration, formatRows } from '../sql/pgfacts.js';
-import type { Handler, Handlers, Report, Rule, RuleContext, TableImpact, WorkKind } from './define.js';
+import { computeImpact, excerptOf, type TableImpact, type WorkKind } from '../core/impact.js';
+import type { Handler, Handlers, Report, Rule, RuleContext } from './define.js';
+import { createFinding } from './finding.js';
+
+export { computeImpact, excerptOf, tableStats } from '../core/impact.js';
 
 export interface CodeRef {
   file: string;
@@ -24,53 +27,6 @@ export interface FileRun {
   config: ResolvedConfig;
   rules: readonly Rule[];
   codeRefs?: (table: string, columns: string[]) => CodeRef[];
-}
-
-const RATE: Record<WorkKind, keyof ResolvedConfig['estimates']> = {
-  index: 'indexRowsPerSecond',
-  rewrite: 'rewriteRowsPerSecond',
-  scan: 'scanRowsPerSecond',
-  update: 'updateRowsPerSecond',
-};
-
-const VERB: Record<WorkKind, string> = { index: 'build', rewrite: 'rewrite', scan: 'scan', update: 'update' };
-
-export function tableStats(config: ResolvedConfig, table: string): { rows: number; writesPerSecond?: number; avgRowBytes?: number } | undefined {
-  const plain = table.includes('.') ? table.slice(table.indexOf('.') + 1) : table;
-  return config.tables.get(table.toLowerCase()) ?? config.tables.get(plain.toLowerCase()) ?? config.tables.get(`public.${plain.toLowerCase()}`);
-}
-
-export function computeImpact(config: ResolvedConfig, table: string, kind: WorkKind, isNew: boolean): TableImpact {
-  const rate = config.estimates[RATE[kind]];
-  if (isNew) return { table, status: 'PASS', rows: 0, seconds: 0, size: 'new in this change', duration: 'no time', queuedWrites: '', isNew };
-  const stats = tableStats(config, table);
-  if (!stats) {
-    const per10M = formatDuration(10_000_000 / rate).replace(/^~/, '');
-    return {
-      table,
-      status: 'FLAG',
-      rows: null,
-      seconds: null,
-      size: 'unknown size',
-      duration: `as long as it takes to ${VERB[kind]} every row (about ${per10M} per 10M rows)`,
-      queuedWrites: '',
-      isNew,
-    };
-  }
-  const seconds = stats.rows / rate;
-  const small = stats.rows < config.thresholds.smallTableRows;
-  const status = small || seconds <= config.thresholds.lockSeconds ? 'PASS' : 'BLOCK';
-  const queued = stats.writesPerSecond ? Math.round(stats.writesPerSecond * seconds) : 0;
-  return {
-    table,
-    status,
-    rows: stats.rows,
-    seconds,
-    size: formatRows(stats.rows),
-    duration: formatDuration(seconds),
-    queuedWrites: queued ? ` (~${queued.toLocaleString('en-US')} writes queue behind it at ${stats.writesPerSecond}/s)` : '',
-    isNew,
-  };
 }
 
 /** Whether each statement runs inside a transaction block, from the runner and the file's own BEGIN/COMMIT. */
@@ -120,7 +76,6 @@ class FileContext implements RuleContext {
   constructor(
     private readonly state: WalkState,
     private readonly rule: Rule,
-    private readonly level: 'FLAG' | 'BLOCK' | undefined,
   ) {}
   get file(): MigrationFile {
     return this.state.run.file;
@@ -153,7 +108,7 @@ class FileContext implements RuleContext {
     return this.state.run.codeRefs?.(table, columns) ?? [];
   }
   report(report: Report<string>): void {
-    this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current, this.level));
+    this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current));
   }
 }
 
@@ -168,9 +123,9 @@ export function runRules(run: FileRun): Finding[] {
   };
   const handlerSets: { rule: Rule; handlers: Handlers }[] = [];
   for (const rule of run.rules) {
-    const level = run.config.rules[rule.id];
-    if (level === 'off') continue;
-    handlerSets.push({ rule, handlers: rule.create(new FileContext(state, rule, level)) });
+    // Not run at all when turned off (finalize would drop its findings anyway).
+    if (run.config.rules[rule.id] === 'off') continue;
+    handlerSets.push({ rule, handlers: rule.create(new FileContext(state, rule)) });
   }
 
   // Dispatch table built once per file: a node type reaches only the rules that handle it.
@@ -212,30 +167,18 @@ export function runRules(run: FileRun): Finding[] {
   return state.findings;
 }
 
-function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement, level: 'FLAG' | 'BLOCK' | undefined): Finding {
-  const rendered = rule.render(report.messageId, report.data ?? {});
+function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement): Finding {
   const onDown = report.script === 'down' && run.file.down;
-  return {
-    rule: rule.id,
-    category: rule.category,
-    status: level ?? report.status,
+  return createFinding(rule, {
+    messageId: report.messageId,
+    data: report.data ?? {},
     file: onDown ? run.file.down!.path : run.file.path,
     line: report.line ?? statement.line,
-    message: report.verify ? `Verify: ${report.verify} — ${rendered.message}` : rendered.message,
-    recommendation: rendered.recommendation,
-    pattern: report.pattern ?? rule.pattern,
+    status: report.status,
     source: 'rule',
-    acknowledged: null,
-    ...(report.table ? { table: report.table } : {}),
-    ...(!onDown && statement.text ? { excerpt: excerptOf(statement.text) } : {}),
-  };
-}
-
-/** At most 6 lines and 400 characters of the statement, enough to recognise it. */
-export function excerptOf(sql: string): string {
-  const lines = sql.trim().split('\n');
-  let text = lines.slice(0, 6).join('\n');
-  if (text.length > 400) text = `${text.slice(0, 399)}…`;
-  else if (lines.length > 6) text += '\n…';
-  return text;
+    verify: report.verify,
+    pattern: report.pattern,
+    table: report.table,
+    excerpt: !onDown && statement.text ? excerptOf(statement.text) : undefined,
+  });
 }

@@ -1,10 +1,9 @@
 import { expect, it, describe } from '@jest/globals';
 import { resolveConfig, type RepoConfig } from '../config/schema.js';
-import { review } from '../core/review.js';
+import { preparedOf, reviewDeterministic } from '../review/pipeline.js';
 import type { Finding, MigrationFile, TxMode } from '../core/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { traceReview } from '../trace/index.js';
 import type { Rule } from './define.js';
 
 /**
@@ -44,8 +43,8 @@ export async function findingsFor(rule: Rule | null, input: RuleCase): Promise<F
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
   const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
   const discovery = { migrations: [...history, change], extras: [] };
-  let result = await review({ discovery, change: new Set([change.path]), config });
-  if (input.trace || rule?.source === 'trace') result = await traceReview(result, { discovery, change: new Set([change.path]), config }, { cacheDir: TEST_CACHE_DIR });
+  const traced = !!input.trace || rule?.source === 'trace';
+  const { review: result } = await reviewDeterministic(preparedOf({ discovery, change: new Set([change.path]), config }), { trace: traced, traceOptions: { cacheDir: TEST_CACHE_DIR } });
   return result.findings.filter((f) => !rule || f.rule === rule.id);
 }
 

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Category, Finding } from '../core/types.js';
-import { computeImpact, excerptOf } from '../rules/engine.js';
-import { RULES_BY_ID } from '../rules/index.js';
+import { computeImpact, excerptOf } from '../core/impact.js';
+import { findingOf as createFindingOf } from '../rules/finding.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
 import type { StatementTrace, TraceResult } from './trace.js';
 
@@ -63,16 +63,9 @@ const bare = (name: string): string =>
     .toLowerCase();
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
+/** Levels, `off` and acks are not applied here: the policy pass does that for every source. */
 export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  const result = reconcileWith(findings, trace, config);
-  // A rule set to `off` in the config stays off for the trace too.
-  result.findings = result.findings.filter((f) => f.source !== 'trace' || config.rules[f.rule] !== 'off');
-  return result;
-}
-
-function reconcileWith(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  // findingOf with this review's config.
-  const traceFinding = (...args: Parameters<typeof findingOf> extends [ResolvedConfig, ...infer Rest] ? Rest : never): Finding => findingOf(config, ...args);
+  const traceFinding = findingOf;
   const byLine = new Map<string, StatementTrace>();
   for (const file of trace.files) for (const s of file.statements) byLine.set(`${s.file}:${s.line}`, s);
   const out: Finding[] = [];
@@ -253,30 +246,7 @@ const VERIFY: Record<string, string> = {
   skipped: 'this file by hand',
 };
 
-function findingOf(
-  config: ResolvedConfig,
-  ruleId: string,
-  messageId: string,
-  file: string,
-  line: number,
-  data: Record<string, string>,
-  status: 'FLAG' | 'BLOCK',
-  category?: Category,
-): Finding {
-  const rule = RULES_BY_ID.get(ruleId)!;
-  const level = config.rules[ruleId];
-  if (level && level !== 'off') status = level;
-  const rendered = rule.render(messageId, data);
-  return {
-    rule: rule.id,
-    category: category ?? rule.category,
-    status,
-    file,
-    line,
-    message: VERIFY[messageId] && ruleId === 'not-traced' ? `Verify: ${VERIFY[messageId]} — ${rendered.message}` : rendered.message,
-    recommendation: rendered.recommendation,
-    pattern: rule.pattern,
-    source: 'trace',
-    acknowledged: null,
-  };
+function findingOf(ruleId: string, messageId: string, file: string, line: number, data: Record<string, string>, status: 'FLAG' | 'BLOCK', category?: Category): Finding {
+  const verify = ruleId === 'not-traced' ? VERIFY[messageId] : undefined;
+  return createFindingOf(ruleId, { messageId, data, file, line, status, source: 'trace', category, verify });
 }

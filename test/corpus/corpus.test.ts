@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../src/config/schema.js';
-import { review } from '../../src/core/review.js';
+import { review } from '../../src/review/analyze.js';
+import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { CORPUS, corpusAvailable } from '../helpers.js';
 
@@ -48,12 +49,11 @@ run('corpus: the lock trace on real, merged migrations', () => {
   const projects = ['goose/hatchet-dev__hatchet', 'prisma/triggerdotdev__trigger.dev', 'golang-migrate/goharbor__harbor', 'flyway/MarquezProject__marquez', 'dbmate/supabase__postgres'];
   it.each(projects)('%s: the last three migrations trace without a failure or a stop', async (project) => {
     const { TEST_CACHE_DIR } = await import('../../src/rules/tester.js');
-    const { traceReview } = await import('../../src/trace/index.js');
     const paths = (await listRepoFiles(CORPUS)).filter((p) => p.startsWith(`${project}/`));
     const discovery = await discover(repoFiles(CORPUS, paths), {});
     const change = new Set(discovery.migrations.sort((a, b) => a.order - b.order).slice(-3).map((m) => m.path));
     const config = resolveConfig({});
-    const traced = await traceReview(await review({ discovery, change, config }), { discovery, change, config }, { cacheDir: TEST_CACHE_DIR });
+    const traced = (await reviewDeterministic(preparedOf({ discovery, change, config }), { trace: true, traceOptions: { cacheDir: TEST_CACHE_DIR } })).review;
     expect(traced.trace!.stopped).toBeUndefined();
     expect(traced.trace!.files).toHaveLength(3);
     expect(traced.findings.filter((f) => f.rule === 'migration-fails-traced' || f.rule === 'rollback-does-not-restore').map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([]);

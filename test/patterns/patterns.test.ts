@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { resolveConfig } from '../../src/config/schema.js';
-import { review } from '../../src/core/review.js';
+import { review } from '../../src/review/analyze.js';
 import type { Finding, MigrationFile } from '../../src/core/types.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { beforeSql, exampleChanges, loadPatterns, parsePattern, PatternError, type Pattern } from '../../src/patterns/library.js';
 import { ALL_RULES, RULES_BY_ID } from '../../src/rules/index.js';
 import { fingerprint, loadParser, parseSql } from '../../src/sql/parse.js';
-import { buildCodeIndex } from '../../src/repo/code-refs.js';
+import { codeIndexOf, readCodeFiles } from '../../src/repo/code-refs.js';
 import { makeRepo } from '../helpers.js';
 
 /**
@@ -58,7 +58,7 @@ async function changeOf(
   const root = await makeRepo({ ...contents, ...code });
   const allPaths = await listRepoFiles(root);
   const discovery = await discover(repoFiles(root, allPaths), { globs: Object.keys(contents) });
-  const codeIndex = buildCodeIndex(root, allPaths, new Set(Object.keys(contents)), { include: null, exclude: [] });
+  const codeIndex = codeIndexOf((await readCodeFiles(repoFiles(root, allPaths), new Set(Object.keys(contents)), { include: null, exclude: [], maxFiles: 2000 })).files);
   const change = new Set(Object.keys(contents));
   const missing = [...change].filter((p) => !discovery.migrations.some((m) => m.path === p || m.down?.path === p));
   if (missing.length) throw new Error(`${pattern.file}: not discovered as migrations: ${missing.join(', ')}`);

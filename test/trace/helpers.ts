@@ -1,8 +1,9 @@
 import { resolveConfig, type RepoConfig } from '../../src/config/schema.js';
-import { review } from '../../src/core/review.js';
+import type { Review } from '../../src/core/types.js';
+import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
-import { traceReview, type TraceOptions, type TracedReview } from '../../src/trace/index.js';
+import type { TraceOptions } from '../../src/trace/index.js';
 import { pgliteEngine } from '../../src/trace/engines.js';
 import { DEFAULT_LIMITS, traceChange, type TraceLimits, type TraceResult } from '../../src/trace/trace.js';
 import { makeRepo } from '../helpers.js';
@@ -19,11 +20,10 @@ export async function trace(files: Record<string, string>, change: string[], lim
   return traceChange({ discovery, change: set }, pgliteEngine({ cacheDir: TEST_CACHE_DIR }), { ...DEFAULT_LIMITS, ...limits });
 }
 
-export async function reviewWithTrace(files: Record<string, string>, change: string[], config: RepoConfig = {}, options: TraceOptions = {}): Promise<TracedReview> {
+export async function reviewWithTrace(files: Record<string, string>, change: string[], config: RepoConfig = {}, options: TraceOptions = {}): Promise<Review> {
   const { discovery, change: set } = await discovered(files, change);
-  const resolved = resolveConfig(config);
-  const result = await review({ discovery, change: set, config: resolved });
-  return traceReview(result, { discovery, change: set, config: resolved }, { cacheDir: TEST_CACHE_DIR, ...options });
+  const prepared = preparedOf({ discovery, change: set, config: resolveConfig(config) });
+  return (await reviewDeterministic(prepared, { trace: true, traceOptions: { cacheDir: TEST_CACHE_DIR, ...options } })).review;
 }
 
 /** Locks a statement took, as `table:Mode`. */

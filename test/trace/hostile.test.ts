@@ -2,11 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../src/config/schema.js';
-import { review } from '../../src/core/review.js';
+import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { renderText } from '../../src/render/text.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
-import { traceReview } from '../../src/trace/index.js';
 import { makeRepo } from '../helpers.js';
 import { reviewWithTrace } from './helpers.js';
 
@@ -78,7 +77,7 @@ describe('hostile migrations', () => {
     const discovery = await discover(repoFiles(root, await listRepoFiles(root)), {});
     const config = resolveConfig({});
     const change = new Set([UP]);
-    const result = await traceReview(await review({ discovery, change, config }), { discovery, change, config }, { cacheDir: TEST_CACHE_DIR, limits });
+    const result = (await reviewDeterministic(preparedOf({ discovery, change, config }), { trace: true, traceOptions: { cacheDir: TEST_CACHE_DIR, limits } })).review;
     const finding = result.findings.find((f) => f.rule === 'syntax-error')!;
     expect(finding).toMatchObject({ line: 2, status: 'FLAG' });
     expect(finding.message).toMatch(/invalid UTF-8 byte sequence/);

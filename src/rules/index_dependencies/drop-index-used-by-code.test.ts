@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../config/schema.js';
-import { review } from '../../core/review.js';
+import { review } from '../../review/analyze.js';
 import type { MigrationFile } from '../../core/types.js';
 import { testRule } from '../tester.js';
 import rule from './drop-index-used-by-code.js';
