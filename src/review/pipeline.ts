@@ -81,7 +81,11 @@ async function changeOf(spec: ChangeSpec, discovery: Discovery, source: ChangeSo
   const extras = new Set(discovery.extras.map((e) => e.path));
   const change = new Set<string>();
   if (spec.kind === 'paths') {
-    for (const path of spec.files) change.add(ownerOfDown.get(path)?.path ?? path);
+    // Named files that are not migrations (or their downs and verify scripts) are not part of it.
+    for (const path of spec.files) {
+      const owner = byPath.get(path) ?? ownerOfDown.get(path);
+      if (owner || extras.has(path)) change.add(owner?.path ?? path);
+    }
     const under = (dir: string, path: string): boolean => dir === '' || path.startsWith(`${dir}/`);
     for (const dir of spec.dirs) {
       for (const m of discovery.migrations) if (under(dir, m.path)) change.add(m.path);

@@ -139,6 +139,19 @@ describe('migration-review check: the seed incidents', () => {
     expect((await cli(['check', '--format', 'xml', '--root', root])).code).toBe(2);
   });
 
+  it('a directory or paths with no migration in them are an error (exit 2), never a pass', async () => {
+    const root = await makeRepo({ 'src/app.ts': 'export {};', 'docs/readme.md': '# x', 'db/migrations/000001_a.up.sql': 'SELECT 1;' });
+    const emptyRepo = await makeRepo({ 'src/app.ts': 'export {};' });
+    const noneAtAll = await cli(['check', emptyRepo]);
+    expect(noneAtAll.code).toBe(2);
+    expect(noneAtAll.stderr).toContain(`no migration files found in ${emptyRepo}`);
+    const wrongFolder = await cli(['check', 'docs', '--root', root], root);
+    expect(wrongFolder.code).toBe(2);
+    expect(wrongFolder.stderr).toContain('no migration files found in docs');
+    const notSql = await cli(['check', 'src/app.ts', '--root', root], root);
+    expect(notSql.code).toBe(2);
+  });
+
   it('reviews a whole repository when given one directory', async () => {
     const { stdout } = await cli(['check', SHOP, '--format', 'json']);
     const review = JSON.parse(stdout) as Review;

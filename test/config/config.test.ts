@@ -25,6 +25,19 @@ describe('repository config', () => {
     expect(errorOf('postgres: 15\nrules:\n  create-index-non-concurrently: WARN\n')).toMatch(/:3: rules\.create-index-non-concurrently: /);
     expect(errorOf('tables:\n  orders:\n    rows: many\n')).toMatch(/:3: tables\.orders\.rows: /);
   });
+  it('an unknown rule id under rules: is an error at its line, with the closest known id', () => {
+    expect(errorOf('postgres: 15\nrules:\n  create-index-non-concurrently: FLAG\n  missing-lock-timout: off\n')).toBe(
+      '.github/migration-review.yml:4: rules.missing-lock-timout: no rule has this id — did you mean "missing-lock-timeout"? (`npx migration-review rules` lists them)',
+    );
+    expect(errorOf('rules:\n  prefer-bigint-everywhere-please: off\n')).toMatch(/:2: rules\.prefer-bigint-everywhere-please: no rule has this id \(/);
+  });
+  it('a YAML alias bomb is a config error, not a crash', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'rules: *i', ''].join('\n');
+    expect(errorOf(bomb)).toMatch(/^\.github\/migration-review\.yml:1: invalid YAML: .*alias/i);
+  });
+  it('refuses a config of megabytes before parsing it', () => {
+    expect(errorOf(`# ${'x'.repeat(300 * 1024)}\n`)).toMatch(/:1: the config is \d+ KB; at most 256 KB is read/);
+  });
   it('reports broken YAML with its line', () => {
     expect(errorOf('postgres: 15\ntables: [\n')).toMatch(/^\.github\/migration-review\.yml:\d+: invalid YAML/);
   });

@@ -65,6 +65,10 @@ describe('settings', () => {
     expect(readSettings({ ...env, PRIVATE_KEY: Buffer.from(PRIVATE_KEY).toString('base64') }).privateKey).toBe(PRIVATE_KEY);
     expect(() => readSettings({ ...env, PRIVATE_KEY: 'nonsense' })).toThrow(/not a PEM private key/);
   });
+  it('takes ANTHROPIC_BASE_URL for Claude, as the CLI does', () => {
+    expect(readSettings({ ...env, ANTHROPIC_BASE_URL: 'https://llm-gateway.internal.example' }).anthropicBaseUrl).toBe('https://llm-gateway.internal.example');
+    expect(readSettings(env).anthropicBaseUrl).toBeNull();
+  });
   it('names what is missing', () => {
     expect(() => readSettings({ ...env, APP_ID: 'abc' })).toThrow(/APP_ID must be the app's numeric id/);
     expect(() => readSettings({ WEBHOOK_SECRET: SECRET })).toThrow('APP_ID is not set');
