@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
 import { CATEGORY_NAMES } from '../src/core/types.js';
 import { ALL_RULES } from '../src/rules/index.js';
-import type { Rule } from '../src/rules/define.js';
+import type { RuleEntry } from '../src/rules/define.js';
 import { renderRuleIndex } from './generate-rule-index.js';
 import { loadPatterns } from '../src/patterns/library.js';
 
@@ -16,7 +16,7 @@ import { loadPatterns } from '../src/patterns/library.js';
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export function renderRuleDoc(rule: Rule): string {
+export function renderRuleDoc(rule: RuleEntry): string {
   const d = rule.docs;
   const sizes = d.exampleTables
     ? Object.entries(d.exampleTables)

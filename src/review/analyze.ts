@@ -5,7 +5,7 @@ import type { Discovery } from '../discover/index.js';
 import type { Rule } from '../rules/define.js';
 import { runRules, type CodeRef } from '../rules/engine.js';
 import { findingOf } from '../rules/finding.js';
-import { ALL_RULES } from '../rules/index.js';
+import { AST_RULES } from '../rules/index.js';
 import { Catalog } from '../sql/catalog.js';
 import { expandStatements } from '../sql/expand.js';
 import { loadParser, parseSql, type ParsedSql } from '../sql/parse.js';
@@ -108,7 +108,7 @@ function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Cata
   const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
   const down = file.down ? parseSql(file.down.sql, file.down.startLine) : null;
   out.findings.push(
-    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, config: input.config, rules: input.rules ?? ALL_RULES, codeRefs: input.codeRefs }),
+    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs }),
     ...syntaxFindings(file.path, up, 'up'),
   );
   if (down && file.down) out.findings.push(...syntaxFindings(file.down.path, down, 'down'));

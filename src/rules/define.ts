@@ -115,30 +115,57 @@ export interface Rule<M extends string = string> extends RuleDefinition<M> {
 }
 
 /** What a finding needs of its rule: identity, category, pattern and message templates. */
-export type RuleMeta = Pick<Rule, 'id' | 'category' | 'pattern' | 'render'>;
+export type RuleMeta = Pick<Rule, 'id' | 'category' | 'pattern'> & { render: Rule['render'] };
 
 // Isolated instance: rule templates never see helpers or partials registered elsewhere.
 const templates = Handlebars.create();
 
 export function defineRule<M extends string>(definition: RuleDefinition<M>): Rule<M> {
+  return { ...definition, render: compileMessages(definition.id, definition.messages) };
+}
+
+function compileMessages<M extends string>(id: string, messages: Record<M, MessageSpec>): (messageId: M, data: Record<string, string | number>) => { message: string; recommendation: string } {
   const compiled = new Map<string, { message: HandlebarsTemplateDelegate; recommendation: HandlebarsTemplateDelegate }>();
-  for (const [id, spec] of Object.entries(definition.messages) as [M, MessageSpec][]) {
-    compiled.set(id, {
+  for (const [messageId, spec] of Object.entries(messages) as [M, MessageSpec][]) {
+    compiled.set(messageId, {
       message: templates.compile(spec.message, { noEscape: true, strict: true }),
       recommendation: templates.compile(spec.recommendation, { noEscape: true, strict: true }),
     });
   }
-  return {
-    ...definition,
-    render(messageId, data) {
-      const template = compiled.get(messageId);
-      if (!template) throw new Error(`rule ${definition.id}: unknown messageId "${messageId}"`);
-      return { message: template.message(data).trim(), recommendation: template.recommendation(data).trim() };
-    },
+  return (messageId, data) => {
+    const template = compiled.get(messageId);
+    if (!template) throw new Error(`rule ${id}: unknown messageId "${messageId}"`);
+    return { message: template.message(data).trim(), recommendation: template.recommendation(data).trim() };
   };
 }
 
 /** The docs URL is derived from the id, never typed by hand. */
 export function docsPath(ruleId: string): string {
   return `docs/rules/${ruleId}.md`;
+}
+
+/**
+ * A finding with no handler: raised by the pipeline (syntax errors, acks, modified migrations,
+ * files too large), the lock trace or Claude, from what they saw rather than from the AST. It has
+ * an id users can turn off or ack, messages, a pattern and a docs page, like a rule.
+ */
+export interface FindingDefinition<M extends string> extends Omit<RuleDefinition<M>, 'create' | 'source'> {
+  /** Who raises it. */
+  source: 'pipeline' | 'trace' | 'llm';
+}
+
+export interface FindingKind<M extends string = string> extends FindingDefinition<M> {
+  render(messageId: M, data: Record<string, string | number>): { message: string; recommendation: string };
+}
+
+/** Every id a finding can carry: AST rules and handler-less findings alike. */
+export type RuleEntry = Rule | FindingKind;
+
+export function defineFinding<M extends string>(definition: FindingDefinition<M>): FindingKind<M> {
+  return { ...definition, render: compileMessages(definition.id, definition.messages) };
+}
+
+/** Whether the entry walks the AST (the engine runs only these). */
+export function hasHandlers(entry: RuleEntry): entry is Rule {
+  return 'create' in entry;
 }

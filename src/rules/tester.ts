@@ -4,7 +4,7 @@ import { preparedOf, reviewDeterministic } from '../review/pipeline.js';
 import type { Finding, MigrationFile, TxMode } from '../core/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rule } from './define.js';
+import type { RuleEntry } from './define.js';
 
 /**
  * RuleTester: a rule's valid/invalid case table, run through the real pipeline (parse → schema →
@@ -35,7 +35,7 @@ export interface InvalidCase extends RuleCase {
   errors: { messageId: string; line?: number; status?: 'FLAG' | 'BLOCK'; message?: RegExp }[];
 }
 
-export async function findingsFor(rule: Rule | null, input: RuleCase): Promise<Finding[]> {
+export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Promise<Finding[]> {
   const history: MigrationFile[] = input.schema
     ? [file('migrations/000001_schema.up.sql', input.schema, 0, { txMode: 'per-file', down: null, expectsDown: false })]
     : [];
@@ -67,7 +67,7 @@ function file(path: string, sql: string, order: number, input: Partial<RuleCase>
 
 const caseOf = (c: string | RuleCase): RuleCase => (typeof c === 'string' ? { sql: c } : c);
 
-export function testRule(rule: Rule, cases: { valid: (string | RuleCase)[]; invalid: InvalidCase[] }): void {
+export function testRule(rule: RuleEntry, cases: { valid: (string | RuleCase)[]; invalid: InvalidCase[] }): void {
   describe(rule.id, () => {
     const seen = new Set<string>();
     for (const c of [...cases.valid.map(caseOf), ...cases.invalid]) {

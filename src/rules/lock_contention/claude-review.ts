@@ -1,11 +1,11 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Claude's findings (`source: "llm"`), merged by src/llm/merge.ts: what rules cannot see — intent,
  * context, consequences across files. Each carries the category Claude chose; the rule exists so
  * such findings have an id to acknowledge and a docs page.
  */
-export default defineRule({
+export default defineFinding({
   id: 'claude-review',
   category: 'lock_contention',
   source: 'llm',
@@ -22,8 +22,5 @@ export default defineRule({
       message: '{{title}}: {{message}}',
       recommendation: '{{recommendation}}',
     },
-  },
-  create() {
-    return {};
   },
 });

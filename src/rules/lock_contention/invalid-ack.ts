@@ -1,9 +1,10 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /** Raised by the engine when an ack comment cannot be honoured. */
-export default defineRule({
+export default defineFinding({
   id: 'invalid-ack',
   category: 'lock_contention',
+  source: 'pipeline',
   pattern: 'acknowledge-a-finding',
   docs: {
     summary: 'An ack comment that is malformed, gives no reason, names an unknown rule, or acks a BLOCK where that is not allowed.',
@@ -17,8 +18,5 @@ export default defineRule({
       message: 'The ack `{{ack}}` is not honoured: {{why}}.',
       recommendation: 'Write it as `-- migration-review: ack <rule-id> "<why this is safe>"` on the line before the statement, or fix the migration instead.',
     },
-  },
-  create() {
-    return {};
   },
 });

@@ -1,10 +1,10 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Raised by the lock trace: PostgreSQL rejected the statement when it ran against the schema the
  * earlier migrations build (and their seed data), and no rule had predicted the failure.
  */
-export default defineRule({
+export default defineFinding({
   id: 'migration-fails-traced',
   category: 'lock_contention',
   source: 'trace',
@@ -23,8 +23,5 @@ export default defineRule({
       message: 'Traced: PostgreSQL rejects this statement — {{reason}} (SQLSTATE {{code}}). The deploy stops here{{effect}}.',
       recommendation: 'Fix the statement against the schema and data the earlier migrations leave behind; the trace re-runs it on every push.',
     },
-  },
-  create() {
-    return {};
   },
 });

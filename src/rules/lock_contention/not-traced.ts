@@ -1,11 +1,11 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Raised by the lock trace for what it would not or could not run: a statement that reaches
  * outside the database (refused before it ran), one that overran the time or memory limit on an
  * empty copy of the schema (stopped), or a file too large to trace.
  */
-export default defineRule({
+export default defineFinding({
   id: 'not-traced',
   category: 'lock_contention',
   source: 'trace',
@@ -42,8 +42,5 @@ export default defineRule({
       message: 'The trace skipped this file: {{reason}}.',
       recommendation: 'Check this file by hand, or split it so each part can be traced.',
     },
-  },
-  create() {
-    return {};
   },
 });

@@ -1,12 +1,13 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Raised by the engine, not by a handler: a statement PostgreSQL's parser rejects. Nothing else
  * could be checked on it, and the runner will fail on it too.
  */
-export default defineRule({
+export default defineFinding({
   id: 'syntax-error',
   category: 'lock_contention',
+  source: 'pipeline',
   pattern: 'test-migrations-in-ci',
   docs: {
     summary: 'PostgreSQL cannot parse the statement: it will fail at deploy, and no other check could run on it.',
@@ -20,8 +21,5 @@ export default defineRule({
       message: 'PostgreSQL cannot parse this statement ({{error}}) in the {{script}} script: it fails when run, and none of the eight checks could look at it.',
       recommendation: 'Fix the SQL so PostgreSQL parses it (run it against a local database); check for a missing semicolon between statements.',
     },
-  },
-  create() {
-    return {};
   },
 });

@@ -1,10 +1,10 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Raised by the lock trace: the statement gave an existing table new storage (its relfilenode
  * changed), i.e. PostgreSQL copied every row under ACCESS EXCLUSIVE — and no rule predicted it.
  */
-export default defineRule({
+export default defineFinding({
   id: 'table-rewrite-traced',
   category: 'lock_contention',
   source: 'trace',
@@ -27,8 +27,5 @@ export default defineRule({
       recommendation:
         'Avoid the rewrite: add a plain nullable column and fill it in batches (then keep it current from the application or a trigger), or expand and contract for a type change.',
     },
-  },
-  create() {
-    return {};
   },
 });

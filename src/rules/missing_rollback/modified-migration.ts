@@ -1,9 +1,10 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /** Raised by the CLI/app when the change edits a migration that the base branch already has. */
-export default defineRule({
+export default defineFinding({
   id: 'modified-migration',
   category: 'missing_rollback',
+  source: 'pipeline',
   pattern: 'new-migration-instead-of-edit',
   docs: {
     summary: 'The change edits a migration that was already merged: databases that ran it will never run the new version.',
@@ -17,8 +18,5 @@ export default defineRule({
       message: '{{file}} already exists on the base branch and this change modifies it: databases that applied the old version will not run it again, so environments drift.',
       recommendation: 'Restore the merged file and put the correction in a new migration.',
     },
-  },
-  create() {
-    return {};
   },
 });

@@ -1,11 +1,11 @@
-import { defineRule } from '../define.js';
+import { defineFinding } from '../define.js';
 
 /**
  * Raised by the lock trace: after running the up, the trace runs the down and compares the
  * catalog (tables, columns with types and defaults, constraints, indexes, types, functions,
  * triggers) with the one before the up.
  */
-export default defineRule({
+export default defineFinding({
   id: 'rollback-does-not-restore',
   category: 'missing_rollback',
   source: 'trace',
@@ -27,8 +27,5 @@ export default defineRule({
       message: 'Traced: the down {{down}} fails right after the up — {{reason}}. The rollback path is broken.',
       recommendation: 'Fix the down so it runs against the schema the up leaves behind; test up, down, up in CI.',
     },
-  },
-  create() {
-    return {};
   },
 });
