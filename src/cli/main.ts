@@ -12,12 +12,38 @@ import { printPatterns } from './patterns.js';
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  const setExit = (code: number): void => void (exitCode = code);
   const program = new Command()
     .name('migration-review')
     .description('Stops dangerous PostgreSQL migrations before they reach production.')
     .showHelpAfterError()
     .exitOverride();
 
+  addCheckCommand(program, setExit);
+  addRulesCommand(program);
+  addPatternsCommand(program);
+  addRunbookCommand(program);
+  addMonitorCommand(program, setExit);
+  addExplainCommand(program);
+  addDriftCommand(program, setExit);
+  addGithubActionCommand(program, setExit);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code?.startsWith('commander.')) return 2;
+    if (error instanceof MigrationReviewError) {
+      process.stderr.write(`migration-review: ${error.describe()}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function addCheckCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('check')
     .description('Review migrations: the given files (the change), the files changed since --base, or every migration found.')
@@ -34,33 +60,60 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace-statement-ms <ms>', 'stop a traced statement after this long (default 5000)', integerIn(100, 600_000, 'milliseconds from 100 to 600000'))
     .option('--llm', "add Claude's review (needs ANTHROPIC_API_KEY; model from ANTHROPIC_MODEL or the config)")
     .option('--no-color', 'plain text output')
-    .action(async (paths: string[], opts: { base?: string; format: 'text' | 'json' | 'markdown'; failOn: 'block' | 'flag'; config?: string; root?: string; postgres?: number; color: boolean; trace?: boolean; databaseUrl?: string; traceStatementMs?: number; llm?: boolean }) => {
-      const showProgress = process.stderr.isTTY && opts.format === 'text';
-      const result = await runCheck({
-        paths,
-        ...opts,
-        color: opts.color && !!process.stdout.isTTY,
-        databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined),
-        note: process.stderr.isTTY ? (message) => process.stderr.write(`${message}\r`) : undefined,
-        progress: showProgress ? (done, total) => done % 50 === 0 && process.stderr.write(`\rreviewed ${done}/${total} files`) : undefined,
-      });
-      if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
-      process.stdout.write(result.output);
-      exitCode = result.exitCode;
-    });
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          base?: string;
+          format: 'text' | 'json' | 'markdown';
+          failOn: 'block' | 'flag';
+          config?: string;
+          root?: string;
+          postgres?: number;
+          color: boolean;
+          trace?: boolean;
+          databaseUrl?: string;
+          traceStatementMs?: number;
+          llm?: boolean;
+        },
+      ) => {
+        const showProgress = process.stderr.isTTY && opts.format === 'text';
+        const result = await runCheck({
+          paths,
+          ...opts,
+          color: opts.color && !!process.stdout.isTTY,
+          databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined),
+          note: process.stderr.isTTY ? (message) => process.stderr.write(`${message}\r`) : undefined,
+          progress: showProgress ? (done, total) => done % 50 === 0 && process.stderr.write(`\rreviewed ${done}/${total} files`) : undefined,
+        });
+        if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
+        process.stdout.write(result.output);
+        setExit(result.exitCode);
+      },
+    );
+}
 
+function addRulesCommand(program: Command): void {
   program
     .command('rules')
     .description('List every rule with its category and docs page.')
     .option('--json', 'machine-readable list')
     .action((opts: { json?: boolean }) => {
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(ALL_RULES.map((r) => ({ id: r.id, category: r.category, summary: r.docs.summary, docs: docsPath(r.id) })), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            ALL_RULES.map((r) => ({ id: r.id, category: r.category, summary: r.docs.summary, docs: docsPath(r.id) })),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       for (const rule of ALL_RULES) process.stdout.write(`${rule.id.padEnd(40)} ${CATEGORY_NAMES[rule.category].padEnd(26)} ${rule.docs.summary}\n`);
     });
+}
 
+function addPatternsCommand(program: Command): void {
   program
     .command('patterns')
     .description('List the safe-pattern library, or print one pattern.')
@@ -69,7 +122,9 @@ export async function main(argv: string[]): Promise<number> {
     .action((id: string | undefined, opts: { json?: boolean }) => {
       process.stdout.write(printPatterns(id, { json: !!opts.json, color: !!process.stdout.isTTY }));
     });
+}
 
+function addRunbookCommand(program: Command): void {
   program
     .command('runbook')
     .description('The production runbook for the change: statements and locks, durations, data checks, what to watch, rollback, contacts.')
@@ -84,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
       const { runRunbook } = await import('./runbook.js');
       process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
     });
+}
 
+function addMonitorCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('monitor')
     .description('Run the command that applies the migrations against staging and watch locks, waits and replication lag; exit 1 when a threshold is crossed.')
@@ -103,12 +160,16 @@ export async function main(argv: string[]): Promise<number> {
       if (!databaseUrl) throw new UsageError('monitor needs the staging database: --database-url postgres://… (or DATABASE_URL)');
       const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs });
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : monitorMarkdown(report));
-      exitCode = report.exceeded.length || report.exitCode !== 0 ? 1 : 0;
+      setExit(report.exceeded.length || report.exitCode !== 0 ? 1 : 0);
     });
+}
 
+function addExplainCommand(program: Command): void {
   program
     .command('explain')
-    .description("For each index the change creates: the repository's queries that should use it, planned without and with it (built in a rolled-back transaction).")
+    .description(
+      "For each index the change creates: the repository's queries that should use it, planned without and with it (built in a rolled-back transaction).",
+    )
     .argument('[paths...]', 'migration files or directories (as for check)')
     .option('--base <ref>', 'the migrations added or modified since this git ref')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
@@ -120,7 +181,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!databaseUrl) throw new UsageError('explain needs a staging database: --database-url postgres://… (or DATABASE_URL)');
       process.stdout.write(await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format }));
     });
+}
 
+function addDriftCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('drift')
     .description("Compare a live database's schema with the one the repository's migrations build; exit 1 on drift.")
@@ -132,30 +195,18 @@ export async function main(argv: string[]): Promise<number> {
       const { runDrift } = await import('./drift.js');
       const result = await runDrift({ ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
       process.stdout.write(result.output);
-      exitCode = result.exitCode;
+      setExit(result.exitCode);
     });
+}
 
+function addGithubActionCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('github-action')
     .description('Inside a GitHub Actions pull_request job: review the PR and post the comment and the check with the workflow token.')
     .action(async () => {
       const { runAction } = await import('../github/action.js');
-      exitCode = await runAction(process.env);
+      setExit(await runAction(process.env));
     });
-
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (code?.startsWith('commander.')) return 2;
-    if (error instanceof MigrationReviewError) {
-      process.stderr.write(`migration-review: ${error.describe()}\n`);
-      return 2;
-    }
-    throw error;
-  }
 }
 
 /** A commander argument parser for a whole number in [min, max]; `expected` completes "expected …". */

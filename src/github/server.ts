@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { Probot, ProbotOctokit } from 'probot';
 import { ConfigError } from '../core/errors.js';
 import { inProcessDeliveries, migrationReviewApp } from './app.js';
-import { processReview } from './process.js';
+import { processReview, type ProcessDeps } from './process.js';
 import { VERSION } from './publish.js';
 import { InProcessQueue, RedisQueue, type JobQueue, type ReviewJob } from './queue.js';
 import type { Octokit } from './source.js';
@@ -103,73 +103,12 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
   });
   // Only the embedded engine boots ahead; a real PostgreSQL creates a database per trace.
   const warm = settings.trace && !settings.trace.databaseUrl && settings.warmTraces > 0 ? new WarmStarts({ max: settings.warmTraces }) : undefined;
-  const deps = {
-    appId: settings.appId,
-    octokitFor: (installationId: number) => probot.auth(installationId) as Promise<Octokit>,
-    log: probot.log,
-    trace: settings.trace === false ? (false as const) : { ...settings.trace, warm },
-    llm: {
-      apiKey: settings.anthropicApiKey ?? undefined,
-      model: settings.anthropicModel ?? undefined,
-      baseURL: settings.anthropicBaseUrl ?? undefined,
-      log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message),
-    },
-  };
+  const deps = processDeps(settings, probot, warm);
   const onError = (error: unknown, job: ReviewJob): void => probot.log.error({ err: error, delivery: job.delivery }, 'review job crashed');
-  const process = async (job: ReviewJob): Promise<void> => void (await processReview(job, deps));
-  let redis: Redis | null = null;
-  let queue: JobQueue;
-  let firstDelivery = inProcessDeliveries();
-  if (settings.redisUrl) {
-    redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-    queue = new RedisQueue(redis, process, { concurrency: settings.concurrency, onError });
-    const client = redis;
-    // Shared by replicas: the first to see a delivery id claims it for a day.
-    firstDelivery = async (id) => (await client.set(`migration-review:delivery:${id}`, '1', 'EX', 86_400, 'NX')) === 'OK';
-  } else {
-    queue = new InProcessQueue(process, settings.concurrency, onError);
-  }
+  const { queue, redis, firstDelivery } = reviewQueue(settings, async (job) => void (await processReview(job, deps)), onError);
   await probot.load(migrationReviewApp({ appId: settings.appId, queue, firstDelivery }));
   const middleware = await probot.getNodeMiddleware({ path: settings.webhookPath });
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      void queue.stats().then(
-        (stats) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'ok', version: VERSION, queue: stats }));
-        },
-        (error: unknown) => {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'degraded', error: (error as Error).message }));
-        },
-      );
-      return;
-    }
-    const route = (): void =>
-      void middleware(req, res).then((handled) => {
-        if (!handled) {
-          res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('not found\n');
-        }
-      });
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== settings.webhookPath) return route();
-    // Verified here so a forged request gets 401 (Probot answers 400) and never reaches a handler.
-    void readBody(req).then(
-      (body) => {
-        if (!validSignature(body, req.headers['x-hub-signature-256'], settings.webhookSecret)) {
-          res.writeHead(401, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: 'signature does not match the payload and the webhook secret' }));
-          return;
-        }
-        (req as IncomingMessage & { body?: string }).body = body.toString('utf8');
-        route();
-      },
-      () => {
-        res.writeHead(413, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'payload too large' }));
-      },
-    );
-  });
+  const server = createServer(requestHandler(settings, middleware, queue));
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const address = server.address();
   const url = typeof address === 'object' && address ? `http://${settings.host}:${address.port}` : `http://${settings.host}:${settings.port}`;
@@ -185,6 +124,76 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
       await redis?.quit();
       await warm?.close();
     },
+  };
+}
+
+function processDeps(settings: AppSettings, probot: Probot, warm: WarmStarts | undefined): ProcessDeps {
+  // Probot sets its logger up asynchronously: read it when a job logs, not now (it may be null yet).
+  const log: ProcessDeps['log'] = {
+    info: (...args: Parameters<ProcessDeps['log']['info']>) => probot.log.info(...args),
+    warn: (...args: Parameters<ProcessDeps['log']['warn']>) => probot.log.warn(...args),
+    error: (...args: Parameters<ProcessDeps['log']['error']>) => probot.log.error(...args),
+  };
+  return {
+    appId: settings.appId,
+    octokitFor: (installationId: number) => probot.auth(installationId) as Promise<Octokit>,
+    log,
+    trace: settings.trace === false ? false : { ...settings.trace, warm },
+    llm: {
+      apiKey: settings.anthropicApiKey ?? undefined,
+      model: settings.anthropicModel ?? undefined,
+      baseURL: settings.anthropicBaseUrl ?? undefined,
+      log: (message: string, data?: Record<string, unknown>) => probot.log.info(data ?? {}, message),
+    },
+  };
+}
+
+/** In-process by default; with REDIS_URL one BullMQ queue and one delivery register for every replica. */
+function reviewQueue(
+  settings: AppSettings,
+  process: (job: ReviewJob) => Promise<void>,
+  onError: (error: unknown, job: ReviewJob) => void,
+): { queue: JobQueue; redis: Redis | null; firstDelivery: (id: string) => Promise<boolean> } {
+  if (!settings.redisUrl) return { queue: new InProcessQueue(process, settings.concurrency, onError), redis: null, firstDelivery: inProcessDeliveries() };
+  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new RedisQueue(redis, process, { concurrency: settings.concurrency, onError });
+  // Shared by replicas: the first to see a delivery id claims it for a day.
+  const firstDelivery = async (id: string): Promise<boolean> => (await redis.set(`migration-review:delivery:${id}`, '1', 'EX', 86_400, 'NX')) === 'OK';
+  return { queue, redis, firstDelivery };
+}
+
+type Middleware = Awaited<ReturnType<Probot['getNodeMiddleware']>>;
+
+/** /healthz, then webhooks: the signature is checked here so a forged request gets 401 (Probot answers 400). */
+function requestHandler(settings: AppSettings, middleware: Middleware, queue: JobQueue): (req: IncomingMessage, res: ServerResponse) => void {
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  return (req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      void queue.stats().then(
+        (stats) => json(res, 200, { status: 'ok', version: VERSION, queue: stats }),
+        (error: unknown) => json(res, 503, { status: 'degraded', error: (error as Error).message }),
+      );
+      return;
+    }
+    const route = (): void =>
+      void middleware(req, res).then((handled) => {
+        if (!handled) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('not found\n');
+        }
+      });
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== settings.webhookPath) return route();
+    void readBody(req).then(
+      (body) => {
+        if (!validSignature(body, req.headers['x-hub-signature-256'], settings.webhookSecret)) return json(res, 401, { error: 'signature does not match the payload and the webhook secret' });
+        (req as IncomingMessage & { body?: string }).body = body.toString('utf8');
+        route();
+      },
+      () => json(res, 413, { error: 'payload too large' }),
+    );
   };
 }
 
