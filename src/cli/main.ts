@@ -3,7 +3,7 @@ import { MigrationReviewError, UsageError } from '../core/errors.js';
 import { CATEGORY_NAMES } from '../core/types.js';
 import { ALL_RULES } from '../rules/index.js';
 import { docsPath } from '../rules/define.js';
-import { runCheck } from './check.js';
+import { runCheck, type CheckOptions } from './check.js';
 import { printPatterns } from './patterns.js';
 
 /**
@@ -63,19 +63,8 @@ function addCheckCommand(program: Command, setExit: (code: number) => void): voi
     .action(
       async (
         paths: string[],
-        opts: {
-          base?: string;
-          format: 'text' | 'json' | 'markdown';
-          failOn: 'block' | 'flag';
-          config?: string;
-          root?: string;
-          postgres?: number;
-          color: boolean;
-          trace?: boolean;
-          databaseUrl?: string;
-          traceStatementMs?: number;
-          llm?: boolean;
-        },
+        // commander's parsed options: CheckOptions less what the CLI adds itself.
+        opts: Omit<CheckOptions, 'paths' | 'note' | 'progress'>,
       ) => {
         const showProgress = process.stderr.isTTY && opts.format === 'text';
         const result = await runCheck({
