@@ -30,7 +30,7 @@ export interface AnalysisInput {
 }
 
 /** The static half of a review: every rule over the change, before the policy pass. */
-export type Analysis = Pick<Draft, 'findings' | 'files' | 'acks'>;
+export type Analysis = Pick<Draft, 'findings' | 'files' | 'acks' | 'createdTables'>;
 
 /**
  * Parse each migration, replay history into the schema model, run the rules over the change, and
@@ -38,7 +38,7 @@ export type Analysis = Pick<Draft, 'findings' | 'files' | 'acks'>;
  */
 export async function analyze(input: AnalysisInput): Promise<Analysis> {
   await loadParser();
-  const out: Analysis = { findings: [], files: [], acks: [] };
+  const out: Analysis = { findings: [], files: [], acks: [], createdTables: [] };
   const inChange = (path: string): boolean => input.change === null || input.change.has(path);
   const total = input.change === null ? input.discovery.migrations.length : input.change.size;
   let done = 0;
@@ -60,6 +60,7 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
       analyzeFile(file, { ...input, catalog, newTables }, out);
       input.onFile?.(++done, total, file.path);
     }
+    if (input.change !== null) out.createdTables.push(...newTables);
   }
   for (const extra of input.discovery.extras) {
     if (!inChange(extra.path)) continue;

@@ -14,6 +14,8 @@ export interface Draft {
   findings: Finding[];
   files: FileSummary[];
   acks: ScriptAcks[];
+  /** Tables the change creates (empty, so lock, scan and rewrite concerns on them do not apply). */
+  createdTables: string[];
   /** Parts of the pipeline that did not run, and why. */
   skipped: string[];
   postgres: number;

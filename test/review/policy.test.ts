@@ -60,6 +60,7 @@ describe('acks over Claude findings', () => {
     findings,
     files: [{ path: 'db/2.up.sql', framework: 'golang-migrate', inTransaction: false, reviewed: true }],
     acks: [{ file: 'db/2.up.sql', ...parseAcks(text, 1, parseSql(text).statements) }],
+    createdTables: [],
     skipped: [],
     postgres: 14,
   });

@@ -9,7 +9,7 @@ const rule: Finding = { rule: 'create-index-non-concurrently', category: 'lock_c
 const files = [{ path: 'm/2.up.sql', framework: 'golang-migrate', inTransaction: true, reviewed: true }];
 const context = { lines: new Map([['m/2.up.sql', 3]]), allowedLinks: ['https://github.com/acme/shop/'] };
 const llm = (extra: Record<string, unknown>) => ({ category: 'foreign_keys' as const, status: 'FLAG' as const, file: 'm/2.up.sql', line: 2, title: 'Cascade may be unintended', message: 'Verify: deleting an order deletes its items.', recommendation: 'Use ON DELETE RESTRICT.', pattern: 'explicit-delete-behaviour', ...extra });
-const reviewWith = (added: Finding[], config = resolveConfig({})) => finalize({ findings: [rule, ...added], files, acks: [], skipped: [], postgres: 14 }, config);
+const reviewWith = (added: Finding[], config = resolveConfig({})) => finalize({ findings: [rule, ...added], files, acks: [], createdTables: [], skipped: [], postgres: 14 }, config);
 
 describe('claude-review', () => {
   it('valid: a finding on a real line is added with source llm', () => {
