@@ -4,7 +4,7 @@ import type { Catalog } from '../sql/catalog.js';
 import { walk } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import { formatDuration, formatRows } from '../sql/pgfacts.js';
-import type { Handler, Handlers, Report, Rule, RuleContext, TableImpact, WorkKind } from './define.js';
+import type { Handler, Handlers, ImpactReport, Report, Rule, RuleContext, TableImpact, WorkKind } from './define.js';
 
 export interface CodeRef {
   file: string;
@@ -154,6 +154,17 @@ class FileContext implements RuleContext {
   }
   report(report: Report<string>): void {
     this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current, this.level));
+  }
+  reportImpact(impact: TableImpact, report: ImpactReport<string>): void {
+    if (impact.status === 'PASS') return;
+    const { table } = impact;
+    this.report({
+      ...report,
+      status: impact.status,
+      table,
+      verify: impact.rows === null ? `size of ${table}` : undefined,
+      data: { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites, ...report.data },
+    });
   }
 }
 
