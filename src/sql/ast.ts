@@ -34,7 +34,7 @@ export function as<K extends NodeType>(node: unknown, type: K): NodeFields<K> | 
 
 /** A statement's fields, typed as its node type (`IndexStmt`, …) when it is of that type. */
 export function statementNode<K extends NodeType>(statement: Statement, type: K): NodeFields<K> | undefined {
-  // The one place the untyped JSON meets the types: libpg-query emits the shapes @pgsql/types describes.
+  // Statement keeps the JSON untyped for the trace and the catalog; libpg-query emits the shapes @pgsql/types describes.
   return statement.type === type ? (statement.node as unknown as NodeFields<K>) : undefined;
 }
 
