@@ -68,6 +68,13 @@ export interface Finding {
   excerpt?: string;
 }
 
+/** A line of application code that mentions a table (and columns): a query a schema change can break. */
+export interface CodeRef {
+  file: string;
+  line: number;
+  text: string;
+}
+
 /** How a migration runner wraps a file in a transaction. */
 export type TxMode =
   /** BEGIN … COMMIT around each file (goose, dbmate, sqlx, diesel, maragudk, hasura). */

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Finding, Review, Verdict } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
-import type { CodeRef } from '../rules/engine.js';
+import type { CodeRef } from '../core/types.js';
 import { askClaude, DEFAULT_MODEL } from './claude.js';
 import { llmFindings, sanitize } from './merge.js';
 import { buildPrompt } from './prompt.js';

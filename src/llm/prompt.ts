@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { CATEGORIES, type Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { loadPatterns } from '../patterns/library.js';
-import type { CodeRef } from '../rules/engine.js';
+import type { CodeRef } from '../core/types.js';
 import type { TracedReview } from '../trace/index.js';
 
 /**

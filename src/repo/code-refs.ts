@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { RepoFiles } from '../discover/common.js';
-import type { CodeRef } from '../rules/engine.js';
+import type { CodeRef } from '../core/types.js';
 
 /**
  * Application code that queries a table: the index-dependency and rename rules name the file and

@@ -1,9 +1,9 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { parseAcks, type ScriptAcks } from '../core/acks.js';
-import type { FileSummary, Finding, MigrationFile, Review } from '../core/types.js';
+import type { CodeRef, FileSummary, Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import type { Rule } from '../rules/define.js';
-import { runRules, type CodeRef } from '../rules/engine.js';
+import { runRules } from '../rules/engine.js';
 import { findingOf } from '../rules/finding.js';
 import { AST_RULES } from '../rules/index.js';
 import { Catalog } from '../sql/catalog.js';

@@ -1,4 +1,5 @@
-import { as, nodeType, strings } from '../sql/ast.js';
+import type { Node } from '@pgsql/types';
+import { as, nodeType, statementNode, strings } from '../sql/ast.js';
 import type { AstNode, Statement } from '../sql/parse.js';
 
 /**
@@ -8,11 +9,16 @@ import type { AstNode, Statement } from '../sql/parse.js';
  */
 
 /** The top-level AND-ed conditions of a WHERE clause. */
-export function conjuncts(where: unknown): AstNode[] {
+export function conjuncts(where: Node | undefined): Node[] {
   if (!where) return [];
   const bool = as(where, 'BoolExpr');
-  if (bool?.boolop === 'AND_EXPR') return ((bool.args as AstNode[] | undefined) ?? []).flatMap(conjuncts);
-  return [where as AstNode];
+  if (bool?.boolop === 'AND_EXPR') return (bool.args ?? []).flatMap(conjuncts);
+  return [where];
+}
+
+/** The WHERE clause of an UPDATE or DELETE. */
+function whereClause(statement: Statement): Node | undefined {
+  return (statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt'))?.whereClause;
 }
 
 const isConstant = (node: unknown): boolean => {
@@ -23,17 +29,17 @@ const isConstant = (node: unknown): boolean => {
 };
 
 /** `id = 5`, `key = 'x'`, `id IN (1, 2, 3)`: the statement touches known rows, not a backfill. */
-function isPointLookup(condition: AstNode): boolean {
+function isPointLookup(condition: Node): boolean {
   const expr = as(condition, 'A_Expr');
   if (!expr) return false;
   const op = strings(expr.name)[0];
   if (expr.kind === 'AEXPR_OP' && op === '=') return isConstant(expr.rexpr) || isConstant(expr.lexpr);
-  if (expr.kind === 'AEXPR_IN' && op === '=') return Array.isArray(expr.rexpr) && (expr.rexpr as unknown[]).every(isConstant);
+  if (expr.kind === 'AEXPR_IN' && op === '=') return Array.isArray(expr.rexpr) && expr.rexpr.every(isConstant);
   return false;
 }
 
 /** `id BETWEEN 1 AND 10000`, `id >= $1 AND id < $2`, `id IN (SELECT … LIMIT n)`: one batch. */
-function isBatchBound(condition: AstNode): boolean {
+function isBatchBound(condition: Node): boolean {
   const expr = as(condition, 'A_Expr');
   if (expr?.kind === 'AEXPR_BETWEEN') return true;
   if (expr?.kind === 'AEXPR_OP' && ['<', '<=', '>', '>='].includes(strings(expr.name)[0] ?? '')) return isConstant(expr.rexpr) || isConstant(expr.lexpr);
@@ -46,7 +52,7 @@ function isBatchBound(condition: AstNode): boolean {
 export type BackfillShape = 'targeted' | 'batched' | 'whole-table';
 
 export function backfillShape(statement: Statement): BackfillShape {
-  const where = conjuncts(statement.node.whereClause);
+  const where = conjuncts(whereClause(statement));
   if (where.some(isPointLookup)) return 'targeted';
   if (statement.nested?.inLoop || where.some(isBatchBound)) return 'batched';
   return 'whole-table';
@@ -66,6 +72,6 @@ export function guardedColumns(statement: Statement): Set<string> {
       visit(value);
     }
   };
-  visit(statement.node.whereClause);
+  visit(whereClause(statement));
   return out;
 }

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { TableImpact, WorkKind } from '../core/impact.js';
 import type { Category, MigrationFile } from '../core/types.js';
+import type { NodeFields, NodeType } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { AstNode, ParsedSql, Statement } from '../sql/parse.js';
 
@@ -74,23 +75,28 @@ export interface RuleContext<M extends string = string> {
   /** Application code lines that query the table (and columns), outside the migrations. */
   codeRefs(table: string, columns: string[]): { file: string; line: number; text: string }[];
   report(report: Report<M>): void;
+  /**
+   * Reports work whose cost is `impact`: nothing when it is PASS (a small or new table);
+   * otherwise with the impact's status and table, `table`, `size`, `duration` and `queued` in the
+   * data (the report's own data comes on top), and `Verify: size of <table>` when the size is unknown.
+   */
+  reportImpact(impact: TableImpact, report: ImpactReport<M>): void;
 }
+
+/** A report whose status, table and verify come from a TableImpact. */
+export type ImpactReport<M extends string> = Omit<Report<M>, 'status' | 'table' | 'verify'>;
 
 export type Handler = (fields: AstNode, statement: Statement) => void;
 
-export interface Handlers {
+/** Node handlers keyed by libpg-query node type: the one keyed `IndexStmt` receives an `IndexStmt`. */
+export type NodeHandlers = { [K in NodeType]?: (fields: NodeFields<K>, statement: Statement) => void };
+
+export type Handlers = NodeHandlers & {
   /** Called once per statement before its nodes are walked. */
   Statement?: (statement: Statement) => void;
   /** Called after the last statement of the file. */
   'File:exit'?: () => void;
-  /**
-   * Node handlers, keyed by libpg-query node type (`IndexStmt`, `DropStmt`, …). The first
-   * parameter is that node's fields; it is typed loosely here so the two special keys above fit
-   * the same index signature.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [nodeType: string]: ((fields: any, statement: Statement) => void) | undefined;
-}
+};
 
 export interface RuleDefinition<M extends string> {
   id: string;

@@ -1,19 +1,13 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Finding, MigrationFile } from '../core/types.js';
+import type { CodeRef, Finding, MigrationFile } from '../core/types.js';
 import type { Catalog } from '../sql/catalog.js';
 import { walk } from '../sql/ast.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import { computeImpact, excerptOf, type TableImpact, type WorkKind } from '../core/impact.js';
-import type { Handler, Handlers, Report, Rule, RuleContext } from './define.js';
+import type { Handler, Handlers, ImpactReport, Report, Rule, RuleContext } from './define.js';
 import { createFinding } from './finding.js';
 
-export { computeImpact, excerptOf, tableStats } from '../core/impact.js';
 
-export interface CodeRef {
-  file: string;
-  line: number;
-  text: string;
-}
 
 /** What the engine needs to judge one file. The catalog is updated in place as statements pass. */
 export interface FileRun {
@@ -109,6 +103,17 @@ class FileContext implements RuleContext {
   }
   report(report: Report<string>): void {
     this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current));
+  }
+  reportImpact(impact: TableImpact, report: ImpactReport<string>): void {
+    if (impact.status === 'PASS') return;
+    const { table } = impact;
+    this.report({
+      ...report,
+      status: impact.status,
+      table,
+      verify: impact.rows === null ? `size of ${table}` : undefined,
+      data: { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites, ...report.data },
+    });
   }
 }
 

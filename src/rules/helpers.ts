@@ -1,18 +1,57 @@
+import type { AlterTableCmd } from '@pgsql/types';
 import type { MigrationFile } from '../core/types.js';
-import { as, rangeVarName } from '../sql/ast.js';
-import type { AstNode, Statement } from '../sql/parse.js';
+import { as, rangeVarName, statementNode, typeRef, type TypeRef } from '../sql/ast.js';
+import type { Catalog } from '../sql/catalog.js';
+import type { Statement } from '../sql/parse.js';
+import { classifyTypeChange, type TypeChange } from '../sql/pgfacts.js';
+import type { RuleContext } from './define.js';
 
 /** The table an ALTER TABLE statement changes ('' for ALTER INDEX/VIEW/…). */
 export function alteredTable(statement: Statement): string {
-  if (statement.type !== 'AlterTableStmt') return '';
-  const objtype = statement.node.objtype as string | undefined;
-  if (objtype && objtype !== 'OBJECT_TABLE') return '';
-  return rangeVarName(statement.node.relation as AstNode);
+  const alter = statementNode(statement, 'AlterTableStmt');
+  if (!alter || (alter.objtype && alter.objtype !== 'OBJECT_TABLE')) return '';
+  return rangeVarName(alter.relation);
 }
 
 /** The subcommands of an ALTER TABLE. */
-export function alterCommands(statement: Statement): AstNode[] {
-  return ((statement.node.cmds as AstNode[] | undefined) ?? []).map((c) => as(c, 'AlterTableCmd')).filter((c): c is AstNode => !!c);
+export function alterCommands(statement: Statement): AlterTableCmd[] {
+  const cmds = statementNode(statement, 'AlterTableStmt')?.cmds ?? [];
+  return cmds.map((c) => as(c, 'AlterTableCmd')).filter((c): c is AlterTableCmd => !!c);
+}
+
+/** Calls `visit` for each subcommand of an ALTER TABLE on a table (not an index, view, …), with the table's name. */
+export function forEachAlterCommand(statement: Statement, visit: (cmd: AlterTableCmd, table: string) => void): void {
+  const table = alteredTable(statement);
+  if (!table) return;
+  for (const cmd of alterCommands(statement)) visit(cmd, table);
+}
+
+/**
+ * forEachAlterCommand, only when the table existed before this change: one created earlier in
+ * the change is empty and unused, so what a subcommand locks, scans or rewrites costs nothing.
+ */
+export function forEachAlterCommandOnExistingTable(ctx: Pick<RuleContext, 'isNew'>, statement: Statement, visit: (cmd: AlterTableCmd, table: string) => void): void {
+  forEachAlterCommand(statement, (cmd, table) => {
+    if (!ctx.isNew(table)) visit(cmd, table);
+  });
+}
+
+export interface ColumnTypeChange {
+  column: string;
+  /** The column's type before the statement, from the catalog (undefined: not known). */
+  from: TypeRef | undefined;
+  to: TypeRef;
+  change: TypeChange;
+}
+
+/** What an `ALTER COLUMN … TYPE` subcommand changes: the column, its old and new type and what the change costs. Null for other subcommands. */
+export function columnTypeChange(catalog: Catalog, table: string, cmd: AlterTableCmd): ColumnTypeChange | null {
+  const def = as(cmd.def, 'ColumnDef');
+  // The parser always gives ALTER COLUMN TYPE its column name and a ColumnDef with the new type.
+  if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name || !def) return null;
+  const from = catalog.column(table, cmd.name)?.type;
+  const to = typeRef(def.typeName);
+  return { column: cmd.name, from, to, change: classifyTypeChange(from, to, !!def.raw_default) };
 }
 
 /** How to run a statement outside a transaction with this file's runner, in one sentence. */

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
-import { computeImpact, excerptOf } from '../rules/engine.js';
+import { computeImpact, excerptOf } from '../core/impact.js';
 import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';

@@ -1,4 +1,5 @@
-import type { AstNode } from './parse.js';
+import type { Node, RangeVar, TypeName } from '@pgsql/types';
+import type { AstNode, Statement } from './parse.js';
 
 /**
  * Small readers over libpg-query's JSON. libpg-query omits fields that hold their default
@@ -6,19 +7,35 @@ import type { AstNode } from './parse.js';
  * through a helper that supplies the default.
  */
 
-export function field<T>(node: AstNode | undefined, key: string, fallback: T): T {
+/** Picks the fields of the `Node` member keyed `K` (distributes over the union). */
+type FieldsUnder<N, K extends PropertyKey> = N extends { [P in K]: infer F } ? F : never;
+type KeysOf<N> = N extends unknown ? keyof N : never;
+
+/** Every libpg-query node type: `IndexStmt`, `AlterTableCmd`, `RangeVar`, … */
+export type NodeType = KeysOf<Node>;
+
+/** The fields of a node of type `K`, as @pgsql/types describes them (`NodeFields<'IndexStmt'>` is `IndexStmt`). */
+export type NodeFields<K extends NodeType> = FieldsUnder<Node, K>;
+
+export function field<T extends object, K extends keyof T & string>(node: T | undefined, key: K, fallback: NonNullable<T[K]>): NonNullable<T[K]> {
   const value = node?.[key];
-  return value === undefined || value === null ? fallback : (value as T);
+  return value === undefined || value === null ? fallback : value;
 }
 
-export function flag(node: AstNode | undefined, key: string): boolean {
+export function flag<T extends object>(node: T | undefined, key: keyof T & string): boolean {
   return node?.[key] === true;
 }
 
 /** Unwraps `{ Type: fields }` when the node is of that type. */
-export function as(node: unknown, type: string): AstNode | undefined {
+export function as<K extends NodeType>(node: unknown, type: K): NodeFields<K> | undefined {
   if (!node || typeof node !== 'object') return undefined;
-  return (node as AstNode)[type] as AstNode | undefined;
+  return (node as Record<string, unknown>)[type] as NodeFields<K> | undefined;
+}
+
+/** A statement's fields, typed as its node type (`IndexStmt`, …) when it is of that type. */
+export function statementNode<K extends NodeType>(statement: Statement, type: K): NodeFields<K> | undefined {
+  // Statement keeps the JSON untyped for the trace and the catalog; libpg-query emits the shapes @pgsql/types describes.
+  return statement.type === type ? (statement.node as unknown as NodeFields<K>) : undefined;
 }
 
 export function nodeType(node: unknown): string | undefined {
@@ -44,10 +61,11 @@ export function qualify(schema: string | undefined, name: string): string {
   return schema && schema !== 'public' ? `${schema}.${name}` : name;
 }
 
-export function rangeVarName(rangeVar: AstNode | undefined): string {
-  const rv = (rangeVar?.RangeVar as AstNode | undefined) ?? rangeVar;
+/** `schema.table` of a RangeVar, given bare (a statement's `relation`) or wrapped as a node. */
+export function rangeVarName(rangeVar: RangeVar | { RangeVar: RangeVar } | undefined): string {
+  const rv = rangeVar && 'RangeVar' in rangeVar ? rangeVar.RangeVar : rangeVar;
   if (!rv) return '';
-  return qualify(rv.schemaname as string | undefined, (rv.relname as string | undefined) ?? '');
+  return qualify(rv.schemaname, rv.relname ?? '');
 }
 
 /** Name of an object from a `DropStmt` object list entry or a qualified-name list. */
@@ -66,18 +84,18 @@ export interface TypeRef {
   array: boolean;
 }
 
-export function typeRef(typeName: AstNode | undefined): TypeRef {
-  const tn = (typeName?.TypeName as AstNode | undefined) ?? typeName;
+/** The type a TypeName names, given bare (a column's `typeName`) or wrapped as a node. */
+export function typeRef(typeName: TypeName | { TypeName: TypeName } | undefined): TypeRef {
+  const tn = typeName && 'TypeName' in typeName ? typeName.TypeName : typeName;
   const names = strings(tn?.names);
   const name = (names[names.length - 1] ?? '').toLowerCase();
   const mods: number[] = [];
-  for (const mod of (tn?.typmods as AstNode[] | undefined) ?? []) {
-    const constant = as(mod, 'A_Const');
+  for (const mod of tn?.typmods ?? []) {
     // A_Const.ival is `{ ival: n }`; libpg-query drops the inner field when n is 0.
-    const ival = constant?.ival as AstNode | undefined;
-    if (ival) mods.push(typeof ival.ival === 'number' ? ival.ival : 0);
+    const ival = as(mod, 'A_Const')?.ival;
+    if (ival) mods.push(ival.ival ?? 0);
   }
-  return { name, mods, array: Array.isArray(tn?.arrayBounds) && (tn!.arrayBounds as unknown[]).length > 0 };
+  return { name, mods, array: Array.isArray(tn?.arrayBounds) && tn.arrayBounds.length > 0 };
 }
 
 const TYPE_ALIASES: Record<string, string> = {
@@ -165,9 +183,9 @@ export function columnRefs(node: unknown): string[] {
 }
 
 /** Index element names: columns, or `(expression)` for expression indexes. */
-export function indexColumns(indexParams: unknown): string[] {
+export function indexColumns(indexParams: Node[] | unknown): string[] {
   const out: string[] = [];
-  for (const param of (indexParams as AstNode[] | undefined) ?? []) {
+  for (const param of Array.isArray(indexParams) ? indexParams : []) {
     const elem = as(param, 'IndexElem');
     if (!elem) continue;
     if (typeof elem.name === 'string') out.push(elem.name);

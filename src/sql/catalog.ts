@@ -1,3 +1,4 @@
+import type { ColumnDef, Constraint } from '@pgsql/types';
 import { as, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
 import type { AstNode, Statement } from './parse.js';
 
@@ -40,8 +41,8 @@ export interface ForeignKeyInfo {
 
 const FK_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
-export function fkDeleteAction(constraint: AstNode): string {
-  return FK_ACTIONS[(constraint.fk_del_action as string | undefined) ?? 'a'] ?? 'NO ACTION';
+export function fkDeleteAction(constraint: Constraint): string {
+  return FK_ACTIONS[constraint.fk_del_action ?? 'a'] ?? 'NO ACTION';
 }
 
 export interface CheckInfo {
@@ -142,14 +143,14 @@ export class Catalog {
     }
   }
 
-  private addColumn(table: TableInfo, column: AstNode, file: string, line: number): void {
+  private addColumn(table: TableInfo, column: ColumnDef, file: string, line: number): void {
     const colname = column.colname as string;
-    const info: ColumnInfo = { name: colname, type: typeRef(column.typeName as AstNode), notNull: false };
+    const info: ColumnInfo = { name: colname, type: typeRef(column.typeName), notNull: false };
     table.columns.set(colname, info);
-    for (const c of (column.constraints as AstNode[] | undefined) ?? []) {
+    for (const c of column.constraints ?? []) {
       const constraint = as(c, 'Constraint');
       if (!constraint) continue;
-      const contype = constraint.contype as string;
+      const contype = constraint.contype;
       if (contype === 'CONSTR_NOTNULL' || contype === 'CONSTR_PRIMARY') info.notNull = true;
       if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE' || contype === 'CONSTR_FOREIGN') {
         this.addConstraint(table.name, { ...constraint, keys: [{ String: { sval: colname } }], fk_attrs: [{ String: { sval: colname } }] }, file, line);
@@ -157,11 +158,11 @@ export class Catalog {
     }
   }
 
-  private addConstraint(table: string, constraint: AstNode, file: string, line: number): void {
-    const contype = constraint.contype as string;
+  private addConstraint(table: string, constraint: Constraint, file: string, line: number): void {
+    const contype = constraint.contype;
     if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE') {
       const columns = strings(constraint.keys);
-      const indexName = (constraint.indexname as string | undefined) ?? (constraint.conname as string | undefined) ?? (contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`);
+      const indexName = constraint.indexname ?? constraint.conname ?? (contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`);
       if (constraint.indexname && this.indexes.has(indexName)) {
         // ADD CONSTRAINT … USING INDEX: the index now backs the constraint.
         this.indexes.get(indexName)!.unique = true;
@@ -175,16 +176,16 @@ export class Catalog {
         }
       }
     } else if (contype === 'CONSTR_CHECK') {
-      const name = (constraint.conname as string | undefined) ?? `${table}_check`;
+      const name = constraint.conname ?? `${table}_check`;
       const test = as(constraint.raw_expr, 'NullTest');
       const column = test?.nulltesttype === 'IS_NOT_NULL' ? (strings(as(test.arg, 'ColumnRef')?.fields).pop() ?? null) : null;
       this.checks.set(`${table}.${name}`, { name, table, notNullColumn: column, validated: !flag(constraint, 'skip_validation') });
     } else if (contype === 'CONSTR_FOREIGN') {
       this.foreignKeys.push({
-        name: (constraint.conname as string | undefined) ?? `${table}_${strings(constraint.fk_attrs).join('_')}_fkey`,
+        name: constraint.conname ?? `${table}_${strings(constraint.fk_attrs).join('_')}_fkey`,
         table,
         columns: strings(constraint.fk_attrs),
-        refTable: rangeVarName(constraint.pktable as AstNode),
+        refTable: rangeVarName(constraint.pktable),
         onDelete: fkDeleteAction(constraint),
       });
     }
@@ -215,7 +216,7 @@ export class Catalog {
         case 'AT_AlterColumnType': {
           const column = as(cmd.def, 'ColumnDef');
           const info = colname ? table.columns.get(colname) : undefined;
-          if (column && colname) table.columns.set(colname, { name: colname, type: typeRef(column.typeName as AstNode), notNull: info?.notNull ?? false });
+          if (column && colname) table.columns.set(colname, { name: colname, type: typeRef(column.typeName), notNull: info?.notNull ?? false });
           break;
         }
         case 'AT_SetNotNull':

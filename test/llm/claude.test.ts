@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/config/schema.js';
 import type { Review } from '../../src/core/types.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
 import { DEFAULT_MODEL } from '../../src/llm/index.js';
-import type { CodeRef } from '../../src/rules/engine.js';
+import type { CodeRef } from '../../src/core/types.js';
 import { addClaude, preparedOf, reviewDeterministic, type ReviewRun } from '../../src/review/pipeline.js';
 import { sanitize } from '../../src/llm/merge.js';
 import { buildPrompt, estimateTokens, redactSecrets } from '../../src/llm/prompt.js';

@@ -1,5 +1,4 @@
 import { as, calledFunctions, columnRefs, rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
 import { isVolatileFunction } from '../../sql/pgfacts.js';
 import { backfillShape, guardedColumns } from '../backfill.js';
 import { defineRule } from '../define.js';
@@ -25,12 +24,12 @@ export default defineRule({
     return {
       UpdateStmt(node, statement) {
         if (statement.node !== node) return;
-        const table = rangeVarName(node.relation as AstNode);
+        const table = rangeVarName(node.relation);
         if (!table || ctx.isNew(table) || backfillShape(statement) === 'targeted') return;
         const guarded = guardedColumns(statement);
-        for (const target of (node.targetList as AstNode[] | undefined) ?? []) {
+        for (const target of node.targetList ?? []) {
           const res = as(target, 'ResTarget');
-          const column = res?.name as string | undefined;
+          const column = res?.name;
           if (!res || !column || guarded.has(column)) continue;
           const selfRef = columnRefs(res.val).includes(column);
           const clock = calledFunctions(res.val).find((f) => isVolatileFunction(f) || ['now', 'current_timestamp', 'clock_timestamp', 'localtimestamp'].includes(f) || f.startsWith('svfop_current'));

@@ -1,5 +1,4 @@
-import { rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
+import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -24,7 +23,7 @@ export default defineRule({
   create(ctx) {
     return {
       RenameStmt(node) {
-        const table = rangeVarName(node.relation as AstNode);
+        const table = rangeVarName(node.relation);
         if (!table || ctx.isNew(table)) return;
         let what: string;
         let old: string;
@@ -33,18 +32,21 @@ export default defineRule({
           // A view created under the old name in the same migration keeps old queries working
           // (a simple view is updatable): the expand step of the expand-contract-rename pattern.
           const bare = table.split('.').pop()!;
-          const keepsOldName = ctx.statements.some((s) => s.type === 'ViewStmt' && (rangeVarName(s.node.view as AstNode).split('.').pop() ?? '') === bare);
+          const keepsOldName = ctx.statements.some((s) => {
+            const view = statementNode(s, 'ViewStmt');
+            return !!view && (rangeVarName(view.view).split('.').pop() ?? '') === bare;
+          });
           if (keepsOldName) return;
           what = 'table';
           old = table;
           refs = ctx.codeRefs(table, []);
-        } else if (node.renameType === 'OBJECT_COLUMN') {
+        } else if (node.renameType === 'OBJECT_COLUMN' && node.subname) {
           what = 'column';
-          old = `${table}.${node.subname as string}`;
-          refs = ctx.codeRefs(table, [node.subname as string]);
+          old = `${table}.${node.subname}`;
+          refs = ctx.codeRefs(table, [node.subname]);
         } else return;
         const refText = refs.length ? `; the repository still uses it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
-        ctx.report({ messageId: 'rename', status: 'FLAG', table, data: { what, old, new: node.newname as string, refs: refText } });
+        ctx.report({ messageId: 'rename', status: 'FLAG', table, data: { what, old, new: node.newname ?? '', refs: refText } });
       },
     };
   },

@@ -1,5 +1,5 @@
-import { rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
+import type { DeleteStmt, UpdateStmt } from '@pgsql/types';
+import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { formatDuration, formatRows } from '../../sql/pgfacts.js';
 import { backfillShape } from '../backfill.js';
 import { defineRule } from '../define.js';
@@ -26,9 +26,9 @@ export default defineRule({
     },
   },
   create(ctx) {
-    const check = (node: AstNode, verb: string): void => {
+    const check = (write: UpdateStmt | DeleteStmt, verb: string): void => {
       const statement = ctx.statement;
-      const table = rangeVarName(node.relation as AstNode);
+      const table = rangeVarName(write.relation);
       if (!table || ctx.isNew(table) || backfillShape(statement) !== 'whole-table') return;
       const impact = ctx.impact(table, 'update');
       const rows = impact.rows;
@@ -51,8 +51,10 @@ export default defineRule({
     };
     return {
       Statement(statement) {
-        if (statement.type === 'UpdateStmt') check(statement.node, 'UPDATE');
-        if (statement.type === 'DeleteStmt' && statement.node.whereClause) check(statement.node, 'DELETE');
+        const update = statementNode(statement, 'UpdateStmt');
+        if (update) check(update, 'UPDATE');
+        const del = statementNode(statement, 'DeleteStmt');
+        if (del?.whereClause) check(del, 'DELETE');
       },
     };
   },

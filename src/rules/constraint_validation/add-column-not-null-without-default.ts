@@ -1,8 +1,7 @@
 import { as } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
-import { tableStats } from '../engine.js';
+import { tableStats } from '../../core/impact.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'add-column-not-null-without-default',
@@ -23,25 +22,23 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const column = as(cmd.def, 'ColumnDef');
-          if (cmd.subtype !== 'AT_AddColumn' || !column) continue;
-          const kinds = ((column.constraints as AstNode[] | undefined) ?? []).map((c) => as(c, 'Constraint')?.contype);
+          if (cmd.subtype !== 'AT_AddColumn' || !column?.colname) return;
+          const kinds = (column.constraints ?? []).map((c) => as(c, 'Constraint')?.contype);
           const notNull = kinds.includes('CONSTR_NOTNULL') || kinds.includes('CONSTR_PRIMARY');
           const filled = kinds.includes('CONSTR_DEFAULT') || kinds.includes('CONSTR_IDENTITY') || kinds.includes('CONSTR_GENERATED') || /serial/i.test(JSON.stringify(column.typeName));
-          if (!notNull || filled) continue;
+          if (!notNull || filled) return;
           const rows = tableStats(ctx.config, table)?.rows;
-          if (rows === 0) continue;
+          if (rows === 0) return;
           ctx.report({
             messageId: 'fails',
             status: rows === undefined ? 'FLAG' : 'BLOCK',
             table,
             verify: rows === undefined ? `${table} is empty in every environment` : undefined,
-            data: { column: column.colname as string, table },
+            data: { column: column.colname, table },
           });
-        }
+        });
       },
     };
   },

@@ -1,6 +1,6 @@
 import { as } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'check-without-not-valid',
@@ -24,16 +24,11 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const constraint = as(cmd.def, 'Constraint');
-          if (cmd.subtype !== 'AT_AddConstraint' || constraint?.contype !== 'CONSTR_CHECK' || constraint.skip_validation === true) continue;
-          const impact = ctx.impact(table, 'scan');
-          if (impact.status === 'PASS') continue;
-          const name = (constraint.conname as string | undefined) ?? `${table}_check`;
-          ctx.report({ messageId: 'scan', status: impact.status, table, verify: impact.rows === null ? `size of ${table}` : undefined, data: { name, table, size: impact.size, duration: impact.duration } });
-        }
+          if (cmd.subtype !== 'AT_AddConstraint' || constraint?.contype !== 'CONSTR_CHECK' || constraint.skip_validation === true) return;
+          ctx.reportImpact(ctx.impact(table, 'scan'), { messageId: 'scan', data: { name: constraint.conname ?? `${table}_check` } });
+        });
       },
     };
   },

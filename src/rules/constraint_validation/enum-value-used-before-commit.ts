@@ -1,4 +1,4 @@
-import { strings, walk } from '../../sql/ast.js';
+import { statementNode, strings, walk } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 
 /**
@@ -35,14 +35,15 @@ export default defineRule({
           added = new Map();
           return;
         }
-        if (statement.type === 'TransactionStmt') {
-          const kind = statement.node.kind as string | undefined;
-          if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') added = new Map();
+        const transaction = statementNode(statement, 'TransactionStmt');
+        if (transaction) {
+          if (transaction.kind === 'TRANS_STMT_COMMIT' || transaction.kind === 'TRANS_STMT_ROLLBACK') added = new Map();
           return;
         }
-        if (statement.type === 'AlterEnumStmt') {
-          const value = statement.node.newVal as string | undefined;
-          if (value && !statement.node.oldVal) added.set(value, { type: strings(statement.node.typeName).join('.'), line: statement.line });
+        const alterEnum = statementNode(statement, 'AlterEnumStmt');
+        if (alterEnum) {
+          const value = alterEnum.newVal;
+          if (value && !alterEnum.oldVal) added.set(value, { type: strings(alterEnum.typeName).join('.'), line: statement.line });
           return;
         }
         if (!added.size) return;

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'set-not-null-existing-data',
@@ -21,15 +21,13 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_SetNotNull') continue;
-          const column = cmd.name as string;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          const column = cmd.name;
+          if (cmd.subtype !== 'AT_SetNotNull' || !column) return;
           // A validated CHECK (column IS NOT NULL) already proved there are none.
-          if (ctx.catalog.hasValidNotNullCheck(table, column)) continue;
+          if (ctx.catalog.hasValidNotNullCheck(table, column)) return;
           ctx.report({ messageId: 'nulls', status: 'FLAG', table, verify: `no NULLs in ${table}.${column}`, data: { table, column } });
-        }
+        });
       },
     };
   },

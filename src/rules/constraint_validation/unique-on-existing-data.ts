@@ -1,7 +1,6 @@
-import { as, flag, indexColumns, rangeVarName, strings } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
+import { as, flag, indexColumns, rangeVarName, statementNode, strings } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'unique-on-existing-data',
@@ -28,15 +27,13 @@ export default defineRule({
     };
     return {
       Statement(statement) {
-        if (statement.type === 'IndexStmt' && flag(statement.node, 'unique')) {
-          report(rangeVarName(statement.node.relation as AstNode), indexColumns(statement.node.indexParams));
-        }
-        const table = alteredTable(statement);
-        for (const cmd of table ? alterCommands(statement) : []) {
+        const index = statementNode(statement, 'IndexStmt');
+        if (index && flag(index, 'unique')) report(rangeVarName(index.relation), indexColumns(index.indexParams));
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const constraint = as(cmd.def, 'Constraint');
-          if (cmd.subtype !== 'AT_AddConstraint' || !constraint || constraint.indexname) continue;
+          if (cmd.subtype !== 'AT_AddConstraint' || !constraint || constraint.indexname) return;
           if (constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') report(table, strings(constraint.keys));
-        }
+        });
       },
     };
   },

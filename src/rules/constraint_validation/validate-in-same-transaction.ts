@@ -1,6 +1,6 @@
 import { as } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'validate-in-same-transaction',
@@ -24,15 +24,13 @@ export default defineRule({
     return {
       Statement(statement) {
         if (statement.type === 'TransactionStmt') notValid.clear();
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const constraint = as(cmd.def, 'Constraint');
-          if (cmd.subtype === 'AT_AddConstraint' && constraint?.skip_validation === true && constraint.conname) notValid.add(`${table}.${constraint.conname as string}`);
-          if (cmd.subtype === 'AT_ValidateConstraint' && ctx.inTransaction && notValid.has(`${table}.${cmd.name as string}`)) {
-            ctx.report({ messageId: 'same', status: 'FLAG', table, data: { name: cmd.name as string, table } });
+          if (cmd.subtype === 'AT_AddConstraint' && constraint?.skip_validation === true && constraint.conname) notValid.add(`${table}.${constraint.conname}`);
+          if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && ctx.inTransaction && notValid.has(`${table}.${cmd.name}`)) {
+            ctx.report({ messageId: 'same', status: 'FLAG', table, data: { name: cmd.name, table } });
           }
-        }
+        });
       },
     };
   },

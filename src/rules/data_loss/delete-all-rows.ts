@@ -1,5 +1,4 @@
 import { rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -22,7 +21,7 @@ export default defineRule({
     return {
       DeleteStmt(node, statement) {
         if (statement.node !== node || node.whereClause) return;
-        const table = rangeVarName(node.relation as AstNode);
+        const table = rangeVarName(node.relation);
         if (!table || ctx.isNew(table)) return;
         ctx.report({ messageId: 'all', status: 'FLAG', table, verify: `emptying ${table} is intended`, data: { table } });
       },

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-column',
@@ -23,15 +23,13 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_DropColumn') continue;
-          const column = cmd.name as string;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) return;
+          const column = cmd.name;
           const refs = ctx.codeRefs(table, [column]);
           const refText = refs.length ? `; the repository still mentions it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
           ctx.report({ messageId: 'drop', status: 'FLAG', table, verify: `no code reads or writes ${table}.${column} any more`, data: { table, column, refs: refText } });
-        }
+        });
       },
     };
   },

@@ -23,7 +23,7 @@ export default defineRule({
         if (node.removeType !== 'OBJECT_SCHEMA') return;
         const createdHere = ctx.statements.some((s) => s.type === 'CreateSchemaStmt' && s.line < ctx.statement.line);
         if (createdHere) return;
-        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+        for (const object of node.objects ?? []) {
           const schema = str(object);
           ctx.report({ messageId: 'drop', status: 'FLAG', verify: `nothing uses schema ${schema} and a backup exists`, data: { schema, cascade: node.behavior === 'DROP_CASCADE' ? ' CASCADE' : '' } });
         }

@@ -23,7 +23,7 @@ export default defineRule({
     return {
       DropStmt(node) {
         if (node.removeType !== 'OBJECT_TABLE') return;
-        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+        for (const object of node.objects ?? []) {
           const table = qualifiedName(object);
           if (ctx.isNew(table)) continue;
           const refs = ctx.codeRefs(table, []);

@@ -1,8 +1,6 @@
-import { as, formatType, typeRef } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
-import { classifyTypeChange } from '../../sql/pgfacts.js';
+import { formatType } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { columnTypeChange, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'narrowing-type-change',
@@ -25,18 +23,13 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_AlterColumnType') continue;
-          const def = as(cmd.def, 'ColumnDef');
-          const column = cmd.name as string;
-          const from = ctx.catalog.column(table, column)?.type;
-          const to = typeRef(def?.typeName as AstNode);
-          const change = classifyTypeChange(from, to, !!def?.raw_default);
-          if (change.kind !== 'rewrite' || !change.narrowing || !from) continue;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          const typeChange = columnTypeChange(ctx.catalog, table, cmd);
+          if (!typeChange) return;
+          const { column, from, to, change } = typeChange;
+          if (change.kind !== 'rewrite' || !change.narrowing || !from) return;
           ctx.report({ messageId: 'narrowing', status: 'FLAG', table, verify: `every value in ${table}.${column} fits ${formatType(to)}`, data: { table, column, to: formatType(to), from: formatType(from) } });
-        }
+        });
       },
     };
   },

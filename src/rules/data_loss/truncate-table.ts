@@ -1,5 +1,4 @@
-import { rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
+import { as, rangeVarName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -22,8 +21,8 @@ export default defineRule({
     return {
       TruncateStmt(node) {
         const cascade = node.behavior === 'DROP_CASCADE';
-        for (const relation of (node.relations as AstNode[] | undefined) ?? []) {
-          const table = rangeVarName(relation);
+        for (const relation of node.relations ?? []) {
+          const table = rangeVarName(as(relation, 'RangeVar'));
           if (ctx.isNew(table)) continue;
           const referencing = ctx.catalog.referencing(table).map((fk) => fk.table);
           const also = cascade && referencing.length ? ` and of ${[...new Set(referencing)].join(', ')}` : '';

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-foreign-key',
@@ -22,16 +22,14 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_DropConstraint') continue;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          if (cmd.subtype !== 'AT_DropConstraint') return;
           const fk = ctx.catalog.foreignKeys.find((f) => f.table === table && f.name === cmd.name);
-          if (!fk) continue;
+          if (!fk) return;
           // Replaced: another constraint already enforces the same relationship (added first, as
           // the add-foreign-key-not-valid pattern does), so nothing goes unenforced.
           const replacement = ctx.catalog.foreignKeys.find((f) => f !== fk && f.table === table && f.refTable === fk.refTable && f.columns.join() === fk.columns.join());
-          if (replacement) continue;
+          if (replacement) return;
           const cascade = fk.onDelete === 'CASCADE';
           ctx.report({
             messageId: 'drop',
@@ -40,7 +38,7 @@ export default defineRule({
             verify: 'the relationship is enforced elsewhere or no longer needed',
             data: { name: fk.name, table, columns: fk.columns.join(', '), refTable: fk.refTable, cascade: cascade ? ', ON DELETE CASCADE' : '', cascadeEffect: cascade ? `, and deleting from ${fk.refTable} no longer deletes them` : '' },
           });
-        }
+        });
       },
     };
   },

@@ -27,15 +27,7 @@ export default defineRule({
       Statement(statement) {
         for (const fk of foreignKeysAdded(statement)) {
           if (!fk.viaAlter || fk.constraint.skip_validation === true || ctx.isNew(fk.table)) continue;
-          const impact = ctx.impact(fk.table, 'scan');
-          if (impact.status === 'PASS') continue;
-          ctx.report({
-            messageId: 'validate',
-            status: impact.status,
-            table: fk.table,
-            verify: impact.rows === null ? `size of ${fk.table}` : undefined,
-            data: { name: fk.name, table: fk.table, refTable: fk.refTable, size: impact.size, duration: impact.duration },
-          });
+          ctx.reportImpact(ctx.impact(fk.table, 'scan'), { messageId: 'validate', data: { name: fk.name, refTable: fk.refTable } });
         }
       },
     };

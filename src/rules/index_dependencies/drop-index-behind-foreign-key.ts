@@ -24,7 +24,7 @@ export default defineRule({
     return {
       DropStmt(node) {
         if (node.removeType !== 'OBJECT_INDEX') return;
-        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+        for (const object of node.objects ?? []) {
           const index = ctx.catalog.indexes.get(qualifiedName(object));
           if (!index || ctx.isNew(index.table)) continue;
           for (const fk of ctx.catalog.foreignKeys.filter((f) => f.table === index.table)) {

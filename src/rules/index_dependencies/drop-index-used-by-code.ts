@@ -27,7 +27,7 @@ export default defineRule({
     return {
       DropStmt(node) {
         if (node.removeType !== 'OBJECT_INDEX') return;
-        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+        for (const object of node.objects ?? []) {
           const name = qualifiedName(object);
           const index = ctx.catalog.indexes.get(name);
           if (!index) {

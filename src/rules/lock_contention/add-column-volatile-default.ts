@@ -1,8 +1,8 @@
+import type { ColumnDef } from '@pgsql/types';
 import { as, calledFunctions, typeRef } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
 import { isSerialType, isVolatileFunction } from '../../sql/pgfacts.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'add-column-volatile-default',
@@ -28,34 +28,26 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_AddColumn') continue;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const column = as(cmd.def, 'ColumnDef');
-          if (!column) continue;
+          if (cmd.subtype !== 'AT_AddColumn' || !column?.colname) return;
           const why = rewriteReason(column, ctx.config.postgres);
-          if (!why) continue;
-          const impact = ctx.impact(table, 'rewrite');
-          if (impact.status === 'PASS') continue;
-          const type = typeRef(column.typeName as AstNode).name;
-          ctx.report({
+          if (!why) return;
+          const type = typeRef(column.typeName).name;
+          ctx.reportImpact(ctx.impact(table, 'rewrite'), {
             messageId: 'rewrite',
-            status: impact.status,
-            table,
-            verify: impact.rows === null ? `size of ${table}` : undefined,
-            data: { column: column.colname as string, why, table, size: impact.size, duration: impact.duration, type: type === 'serial' ? 'integer' : type === 'bigserial' ? 'bigint' : type },
+            data: { column: column.colname, why, type: type === 'serial' ? 'integer' : type === 'bigserial' ? 'bigint' : type },
           });
-        }
+        });
       },
     };
   },
 });
 
-function rewriteReason(column: AstNode, postgres: number): string | null {
-  const type = typeRef(column.typeName as AstNode);
+function rewriteReason(column: ColumnDef, postgres: number): string | null {
+  const type = typeRef(column.typeName);
   if (isSerialType(type.name)) return `is ${type.name} (a nextval() default per row)`;
-  for (const c of (column.constraints as AstNode[] | undefined) ?? []) {
+  for (const c of column.constraints ?? []) {
     const constraint = as(c, 'Constraint');
     if (!constraint) continue;
     if (constraint.contype === 'CONSTR_IDENTITY') return 'is an identity column (a sequence value per row)';

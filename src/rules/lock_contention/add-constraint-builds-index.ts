@@ -1,6 +1,10 @@
+import type { ConstrType } from '@pgsql/types';
 import { as, strings } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
+
+/** Constraints PostgreSQL backs with an index it builds on the spot, by kind as the messages name it. */
+const INDEX_BACKED: Partial<Record<ConstrType, string>> = { CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_UNIQUE: 'UNIQUE', CONSTR_EXCLUSION: 'EXCLUDE' };
 
 export default defineRule({
   id: 'add-constraint-builds-index',
@@ -27,26 +31,17 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_AddConstraint') continue;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          if (cmd.subtype !== 'AT_AddConstraint') return;
           const constraint = as(cmd.def, 'Constraint');
-          const kinds: Record<string, string> = { CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_UNIQUE: 'UNIQUE', CONSTR_EXCLUSION: 'EXCLUDE' };
-          const kind = kinds[(constraint?.contype as string | undefined) ?? ''];
-          if (!constraint || !kind || constraint.indexname) continue;
-          const impact = ctx.impact(table, 'index');
-          if (impact.status === 'PASS') continue;
-          const columns = strings(constraint.keys).join(', ') || '…';
-          ctx.report({
+          const kind = constraint?.contype && INDEX_BACKED[constraint.contype];
+          if (!constraint || !kind || constraint.indexname) return;
+          ctx.reportImpact(ctx.impact(table, 'index'), {
             messageId: 'build',
-            status: impact.status,
-            table,
             pattern: kind === 'PRIMARY KEY' ? 'add-primary-key-using-index' : undefined,
-            verify: impact.rows === null ? `size of ${table}` : undefined,
-            data: { kind, table, columns, size: impact.size, duration: impact.duration, name: (constraint.conname as string | undefined) ?? `${table}_${kind === 'PRIMARY KEY' ? 'pkey' : 'key'}` },
+            data: { kind, columns: strings(constraint.keys).join(', ') || '…', name: constraint.conname ?? `${table}_${kind === 'PRIMARY KEY' ? 'pkey' : 'key'}` },
           });
-        }
+        });
       },
     };
   },

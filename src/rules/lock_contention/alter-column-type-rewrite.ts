@@ -1,8 +1,6 @@
-import { as, formatType, typeRef } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
-import { classifyTypeChange } from '../../sql/pgfacts.js';
+import { formatType } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { columnTypeChange, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'alter-column-type-rewrite',
@@ -34,30 +32,17 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_AlterColumnType') continue;
-          const def = as(cmd.def, 'ColumnDef');
-          const column = cmd.name as string;
-          const to = typeRef(def?.typeName as AstNode);
-          const from = ctx.catalog.column(table, column)?.type;
-          const change = classifyTypeChange(from, to, !!def?.raw_default);
-          if (change.kind === 'binary-coercible') continue;
-          const impact = ctx.impact(table, 'rewrite');
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          const typeChange = columnTypeChange(ctx.catalog, table, cmd);
+          if (!typeChange) return;
+          const { column, to, change } = typeChange;
+          if (change.kind === 'binary-coercible') return;
           if (change.kind === 'unknown') {
             ctx.report({ messageId: 'unknownType', status: 'FLAG', table, verify: `current type of ${table}.${column}`, data: { column, table, newType: formatType(to) } });
-            continue;
+            return;
           }
-          if (impact.status === 'PASS') continue;
-          ctx.report({
-            messageId: 'rewrite',
-            status: impact.status,
-            table,
-            verify: impact.rows === null ? `size of ${table}` : undefined,
-            data: { column, why: change.why, table, size: impact.size, duration: impact.duration, newType: formatType(to) },
-          });
-        }
+          ctx.reportImpact(ctx.impact(table, 'rewrite'), { messageId: 'rewrite', data: { column, why: change.why, newType: formatType(to) } });
+        });
       },
     };
   },

@@ -1,27 +1,23 @@
-import { as, flag } from '../../sql/ast.js';
-import type { AstNode, Statement } from '../../sql/parse.js';
+import { as, flag, statementNode } from '../../sql/ast.js';
+import type { Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
-import { outsideTransactionHint } from '../helpers.js';
+import { alterCommands, outsideTransactionHint } from '../helpers.js';
 
 /** Statements PostgreSQL refuses inside a transaction block (PreventInTransactionBlock). */
 function nonTransactional(statement: Statement): string | null {
-  const { node } = statement;
   switch (statement.type) {
     case 'IndexStmt':
-      return flag(node, 'concurrent') ? 'CREATE INDEX CONCURRENTLY' : null;
+      return flag(statementNode(statement, 'IndexStmt'), 'concurrent') ? 'CREATE INDEX CONCURRENTLY' : null;
     case 'DropStmt':
-      return flag(node, 'concurrent') ? 'DROP INDEX CONCURRENTLY' : null;
+      return flag(statementNode(statement, 'DropStmt'), 'concurrent') ? 'DROP INDEX CONCURRENTLY' : null;
     case 'ReindexStmt':
-      return ((node.params as AstNode[] | undefined) ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? 'REINDEX CONCURRENTLY' : null;
+      return (statementNode(statement, 'ReindexStmt')?.params ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? 'REINDEX CONCURRENTLY' : null;
     case 'VacuumStmt':
-      return node.is_vacuumcmd === false ? null : 'VACUUM';
+      return statementNode(statement, 'VacuumStmt')?.is_vacuumcmd === false ? null : 'VACUUM';
     case 'CreatedbStmt':
       return 'CREATE DATABASE';
     case 'AlterTableStmt': {
-      const detach = ((node.cmds as AstNode[] | undefined) ?? []).some((c) => {
-        const cmd = as(c, 'AlterTableCmd');
-        return cmd?.subtype === 'AT_DetachPartition' && flag(as(cmd.def, 'PartitionCmd'), 'concurrent');
-      });
+      const detach = alterCommands(statement).some((cmd) => cmd.subtype === 'AT_DetachPartition' && flag(as(cmd.def, 'PartitionCmd'), 'concurrent'));
       return detach ? 'DETACH PARTITION CONCURRENTLY' : null;
     }
     default:

@@ -27,24 +27,9 @@ export default defineRule({
     return {
       IndexStmt(node) {
         if (flag(node, 'concurrent')) return;
-        const table = rangeVarName(node.relation as never);
-        const impact = ctx.impact(table, 'index');
-        if (impact.status === 'PASS') return;
-        const columns = indexColumns(node.indexParams).join(', ');
-        ctx.report({
+        ctx.reportImpact(ctx.impact(rangeVarName(node.relation), 'index'), {
           messageId: 'lock',
-          status: impact.status,
-          table,
-          verify: impact.rows === null ? `size of ${table}` : undefined,
-          data: {
-            index: (node.idxname as string | undefined) ?? '(unnamed)',
-            table,
-            columns,
-            size: impact.size,
-            duration: impact.duration,
-            queued: impact.queuedWrites,
-            hint: outsideTransactionHint(ctx.file),
-          },
+          data: { index: node.idxname ?? '(unnamed)', columns: indexColumns(node.indexParams).join(', '), hint: outsideTransactionHint(ctx.file) },
         });
       },
     };

@@ -26,7 +26,7 @@ export default defineRule({
     return {
       DropStmt(node) {
         if (node.removeType !== 'OBJECT_INDEX' || flag(node, 'concurrent')) return;
-        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+        for (const object of node.objects ?? []) {
           const name = qualifiedName(object);
           const index = ctx.catalog.indexes.get(name);
           // An index created in this change, or on a table created in it, is on an empty table.

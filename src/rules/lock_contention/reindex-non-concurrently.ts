@@ -1,5 +1,4 @@
 import { as, rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 import { outsideTransactionHint } from '../helpers.js';
 
@@ -25,20 +24,14 @@ export default defineRule({
   create(ctx) {
     return {
       ReindexStmt(node) {
-        const concurrent = ((node.params as AstNode[] | undefined) ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently');
+        const concurrent = (node.params ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently');
         if (concurrent) return;
-        const target = rangeVarName(node.relation as AstNode) || String(node.name ?? '');
+        const target = rangeVarName(node.relation) || (node.name ?? '');
         const kind = node.kind === 'REINDEX_OBJECT_INDEX' ? 'INDEX' : node.kind === 'REINDEX_OBJECT_TABLE' ? 'TABLE' : 'DATABASE';
         const table = kind === 'INDEX' ? (ctx.catalog.indexes.get(target)?.table ?? target) : target;
         const impact = ctx.impact(table, 'index');
-        if (impact.status === 'PASS' && kind !== 'DATABASE') return;
-        ctx.report({
-          messageId: 'lock',
-          status: kind === 'DATABASE' ? 'BLOCK' : impact.status === 'PASS' ? 'FLAG' : impact.status,
-          table,
-          verify: impact.rows === null ? `size of ${table}` : undefined,
-          data: { target, kind, table, size: impact.size, duration: impact.duration, hint: outsideTransactionHint(ctx.file) },
-        });
+        // Every index of every table: blocking whatever the estimate says.
+        ctx.reportImpact(kind === 'DATABASE' ? { ...impact, status: 'BLOCK' } : impact, { messageId: 'lock', data: { target, kind, hint: outsideTransactionHint(ctx.file) } });
       },
     };
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'set-not-null-full-scan',
@@ -27,21 +27,17 @@ export default defineRule({
   create(ctx) {
     return {
       Statement(statement) {
-        const table = alteredTable(statement);
-        if (!table || ctx.isNew(table)) return;
-        for (const cmd of alterCommands(statement)) {
-          if (cmd.subtype !== 'AT_SetNotNull') continue;
-          const column = cmd.name as string;
-          if (ctx.config.postgres >= 12 && ctx.catalog.hasValidNotNullCheck(table, column)) continue;
-          const impact = ctx.impact(table, 'scan');
-          if (impact.status === 'PASS') continue;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          const column = cmd.name;
+          if (cmd.subtype !== 'AT_SetNotNull' || !column) return;
+          if (ctx.config.postgres >= 12 && ctx.catalog.hasValidNotNullCheck(table, column)) return;
           const check = `${table.replace(/\./g, '_')}_${column}_not_null`;
           const recipe =
             ctx.config.postgres >= 12
               ? `Prove it first with a CHECK that PostgreSQL can use: \`ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID;\`, then in a separate transaction \`ALTER TABLE ${table} VALIDATE CONSTRAINT ${check};\` (SHARE UPDATE EXCLUSIVE: reads and writes continue), then SET NOT NULL (no scan) and DROP CONSTRAINT ${check}.`
               : `Before PostgreSQL 12 SET NOT NULL always scans: keep a validated CHECK (${column} IS NOT NULL) constraint (added NOT VALID, then VALIDATE) instead of the NOT NULL attribute.`;
-          ctx.report({ messageId: 'scan', status: impact.status, table, verify: impact.rows === null ? `size of ${table}` : undefined, data: { table, column, size: impact.size, duration: impact.duration, recipe } });
-        }
+          ctx.reportImpact(ctx.impact(table, 'scan'), { messageId: 'scan', data: { column, recipe } });
+        });
       },
     };
   },

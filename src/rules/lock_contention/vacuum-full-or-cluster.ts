@@ -1,5 +1,4 @@
 import { as, rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -26,19 +25,17 @@ export default defineRule({
         return;
       }
       for (const table of tables) {
-        const impact = ctx.impact(table, 'rewrite');
-        if (impact.status === 'PASS') continue;
-        ctx.report({ messageId: 'rewrite', status: impact.status, table, verify: impact.rows === null ? `size of ${table}` : undefined, data: { command, table, size: impact.size, duration: impact.duration } });
+        ctx.reportImpact(ctx.impact(table, 'rewrite'), { messageId: 'rewrite', data: { command } });
       }
     };
     return {
       VacuumStmt(node) {
-        const full = ((node.options as AstNode[] | undefined) ?? []).some((o) => as(o, 'DefElem')?.defname === 'full');
+        const full = (node.options ?? []).some((o) => as(o, 'DefElem')?.defname === 'full');
         if (!full || node.is_vacuumcmd === false) return;
-        check('VACUUM FULL', ((node.rels as AstNode[] | undefined) ?? []).map((r) => rangeVarName(as(r, 'VacuumRelation')?.relation as AstNode)));
+        check('VACUUM FULL', (node.rels ?? []).map((r) => rangeVarName(as(r, 'VacuumRelation')?.relation)));
       },
       ClusterStmt(node) {
-        check('CLUSTER', node.relation ? [rangeVarName(node.relation as AstNode)] : []);
+        check('CLUSTER', node.relation ? [rangeVarName(node.relation)] : []);
       },
     };
   },

@@ -1,7 +1,8 @@
-import { as, qualifiedName, rangeVarName, strings } from '../../sql/ast.js';
+import type { ObjectType } from '@pgsql/types';
+import { as, qualifiedName, rangeVarName, statementNode, strings } from '../../sql/ast.js';
 import type { AstNode, Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { alterCommands, alteredTable, forEachAlterCommand, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'irreversible-down',
@@ -29,53 +30,55 @@ export default defineRule({
     // Columns whose values an earlier statement copied out (CREATE TABLE … AS SELECT, INSERT … SELECT).
     const saved = new Set<string>();
     const restores = (down: Statement[], table: string, column: string): boolean =>
-      down.some(
-        (s) =>
-          s.type === 'UpdateStmt' &&
-          rangeVarName(s.node.relation as AstNode) === table &&
-          ((s.node.targetList as AstNode[] | undefined) ?? []).some((t) => (as(t, 'ResTarget')?.name as string | undefined) === column),
-      );
+      down.some((s) => {
+        const update = statementNode(s, 'UpdateStmt');
+        return !!update && rangeVarName(update.relation) === table && (update.targetList ?? []).some((t) => as(t, 'ResTarget')?.name === column);
+      });
     const created: { line: number; object: string; undo: string; dropped: (down: Statement[]) => boolean }[] = [];
-    const downDrops = (down: Statement[], type: string, name: string): boolean =>
-      down.some((s) => s.type === 'DropStmt' && s.node.removeType === type && ((s.node.objects as unknown[] | undefined) ?? []).map(qualifiedName).includes(name));
+    const downDrops = (down: Statement[], type: ObjectType, name: string): boolean =>
+      down.some((s) => {
+        const drop = statementNode(s, 'DropStmt');
+        return drop?.removeType === type && (drop.objects ?? []).map(qualifiedName).includes(name);
+      });
     const downDropsColumn = (down: Statement[], table: string, column: string): boolean =>
       downDrops(down, 'OBJECT_TABLE', table) ||
       down.some((s) => alteredTable(s) === table && alterCommands(s).some((c) => c.subtype === 'AT_DropColumn' && c.name === column));
     return {
       Statement(statement) {
         if (statement.nested || !ctx.file.down) return;
-        const table = alteredTable(statement);
-        if (statement.type === 'DropStmt' && statement.node.removeType === 'OBJECT_TABLE' && !ctx.isNew(qualifiedName((statement.node.objects as unknown[])[0]))) {
-          destroyed.push({ line: statement.line, what: `drops table ${((statement.node.objects as unknown[]) ?? []).map(qualifiedName).join(', ')} with its rows` });
+        const drop = statementNode(statement, 'DropStmt');
+        if (drop?.removeType === 'OBJECT_TABLE' && !ctx.isNew(qualifiedName(drop.objects?.[0]))) {
+          destroyed.push({ line: statement.line, what: `drops table ${(drop.objects ?? []).map(qualifiedName).join(', ')} with its rows` });
         }
         if (statement.type === 'TruncateStmt') destroyed.push({ line: statement.line, what: 'truncates its tables' });
         if (statement.type === 'CreateTableAsStmt' || statement.type === 'InsertStmt') for (const key of copiedColumns(statement)) saved.add(key);
-        for (const cmd of table && !ctx.isNew(table) ? alterCommands(statement) : []) {
-          if (cmd.subtype !== 'AT_DropColumn') continue;
-          const column = cmd.name as string;
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          const column = cmd.name;
+          if (cmd.subtype !== 'AT_DropColumn' || !column) return;
           destroyed.push({
             line: statement.line,
             what: `drops column ${table}.${column} with its values`,
             // Kept: the up saved the values and the down writes them back.
             restoredBy: saved.has(`${table}.${column}`) ? (down) => restores(down, table, column) : undefined,
           });
-        }
-        if (statement.type === 'CreateStmt') {
-          const name = rangeVarName(statement.node.relation as AstNode);
+        });
+        const createTable = statementNode(statement, 'CreateStmt');
+        if (createTable) {
+          const name = rangeVarName(createTable.relation);
           created.push({ line: statement.line, object: `table ${name}`, undo: `DROP TABLE ${name};`, dropped: (down) => downDrops(down, 'OBJECT_TABLE', name) });
         }
-        if (statement.type === 'IndexStmt' && statement.node.idxname) {
-          const name = statement.node.idxname as string;
-          const onTable = rangeVarName(statement.node.relation as AstNode);
+        const index = statementNode(statement, 'IndexStmt');
+        if (index?.idxname) {
+          const name = index.idxname;
+          const onTable = rangeVarName(index.relation);
           created.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => downDrops(down, 'OBJECT_INDEX', name) || downDrops(down, 'OBJECT_TABLE', onTable) });
         }
-        for (const cmd of table ? alterCommands(statement) : []) {
-          const column = as(cmd.def, 'ColumnDef');
-          if (cmd.subtype === 'AT_AddColumn' && column) {
-            const name = column.colname as string;
-            created.push({ line: statement.line, object: `column ${table}.${name}`, undo: `ALTER TABLE ${table} DROP COLUMN ${name};`, dropped: (down) => downDropsColumn(down, table, name) });
-          }
-        }
+        // Columns added to a table created in this change count too: the down must drop them or the table.
+        forEachAlterCommand(statement, (cmd, table) => {
+          const name = as(cmd.def, 'ColumnDef')?.colname;
+          if (cmd.subtype !== 'AT_AddColumn' || !name) return;
+          created.push({ line: statement.line, object: `column ${table}.${name}`, undo: `ALTER TABLE ${table} DROP COLUMN ${name};`, dropped: (down) => downDropsColumn(down, table, name) });
+        });
       },
       'File:exit'() {
         const down = ctx.down;

@@ -1,5 +1,4 @@
-import { rangeVarName } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
+import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -25,8 +24,9 @@ export default defineRule({
       Statement(statement) {
         const nested = statement.nested;
         if (reported || !nested?.inLoop || nested.loopSleeps) return;
-        if (statement.type !== 'UpdateStmt' && statement.type !== 'DeleteStmt') return;
-        const table = rangeVarName(statement.node.relation as AstNode);
+        const write = statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt');
+        if (!write) return;
+        const table = rangeVarName(write.relation);
         if (!table || ctx.isNew(table)) return;
         reported = true;
         ctx.report({ messageId: 'noPause', status: 'FLAG', table, data: { container: nested.container, table, commits: nested.loopCommits ? '' : ', and every batch stays in one transaction until the block ends' } });

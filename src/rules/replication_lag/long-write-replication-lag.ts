@@ -1,10 +1,9 @@
-import { as, rangeVarName, typeRef } from '../../sql/ast.js';
-import type { AstNode } from '../../sql/parse.js';
-import { classifyTypeChange, formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
+import { rangeVarName, statementNode } from '../../sql/ast.js';
+import { formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
 import { backfillShape } from '../backfill.js';
-import { tableStats } from '../engine.js';
+import { tableStats } from '../../core/impact.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable } from '../helpers.js';
+import { alterCommands, alteredTable, columnTypeChange } from '../helpers.js';
 
 export default defineRule({
   id: 'long-write-replication-lag',
@@ -43,18 +42,14 @@ export default defineRule({
     return {
       Statement(statement) {
         const { estimates } = ctx.config;
-        if ((statement.type === 'UpdateStmt' || statement.type === 'DeleteStmt') && backfillShape(statement) === 'whole-table') {
+        const write = statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt');
+        if (write && backfillShape(statement) === 'whole-table') {
           // An UPDATE writes a new row version plus index entries: about twice the row size.
-          judge(rangeVarName(statement.node.relation as AstNode), statement.type === 'UpdateStmt' ? 'UPDATE' : 'DELETE', estimates.updateRowsPerSecond, statement.type === 'UpdateStmt' ? 2 : 0.3);
+          judge(rangeVarName(write.relation), statement.type === 'UpdateStmt' ? 'UPDATE' : 'DELETE', estimates.updateRowsPerSecond, statement.type === 'UpdateStmt' ? 2 : 0.3);
         }
         const table = alteredTable(statement);
         // Only a type change that rewrites produces the WAL burst; binary-coercible ones are catalog-only.
-        const rewrites = alterCommands(statement).some((cmd) => {
-          if (cmd.subtype !== 'AT_AlterColumnType') return false;
-          const def = as(cmd.def, 'ColumnDef');
-          const from = ctx.catalog.column(table, cmd.name as string)?.type;
-          return !!def && !!from && classifyTypeChange(from, typeRef(def.typeName as AstNode), !!def.raw_default).kind === 'rewrite';
-        });
+        const rewrites = alterCommands(statement).some((cmd) => columnTypeChange(ctx.catalog, table, cmd)?.change.kind === 'rewrite');
         if (table && rewrites) judge(table, 'ALTER COLUMN TYPE', estimates.rewriteRowsPerSecond, 1.2);
       },
     };
