@@ -134,7 +134,10 @@ export function parseSql(text: string, firstLine = 1, chunks?: { start: number; 
   // PostgreSQL refuses ("invalid byte sequence for encoding UTF8").
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) {
-    out.problems.push({ line: lineOfOffset(text, bad, firstLine), message: 'invalid UTF-8 byte sequence — PostgreSQL rejects the file ("invalid byte sequence for encoding UTF8"); save it as UTF-8' });
+    out.problems.push({
+      line: lineOfOffset(text, bad, firstLine),
+      message: 'invalid UTF-8 byte sequence — PostgreSQL rejects the file ("invalid byte sequence for encoding UTF8"); save it as UTF-8',
+    });
   }
   out.problems.sort((a, b) => a.line - b.line);
   return out;

@@ -38,7 +38,14 @@ describe('a NUL byte in a migration', () => {
       'migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, amount numeric);\n',
       'migrations/000002_nul.up.sql': `SELECT 2;\n${HIDDEN_INDEX}`,
     });
-    const { review } = await runCheck({ paths: ['migrations/000002_nul.up.sql'].map((p) => `${root}/${p}`), root, format: 'json', failOn: 'block', color: false, trace: false });
+    const { review } = await runCheck({
+      paths: ['migrations/000002_nul.up.sql'].map((p) => `${root}/${p}`),
+      root,
+      format: 'json',
+      failOn: 'block',
+      color: false,
+      trace: false,
+    });
     expect(review.verdict).not.toBe('SAFE_TO_SHIP');
     expect(review.findings.find((f) => f.rule === 'syntax-error')).toMatchObject({ line: 2, message: expect.stringContaining('NUL byte') });
     expect(review.findings.find((f) => f.rule === 'create-index-non-concurrently')).toMatchObject({ line: 3 });
