@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CATEGORY_NAMES, type Finding } from '../core/types.js';
+import { visibleControls } from '../render/escape.js';
 import { COMMENT_LIMIT, renderMarkdown } from '../render/markdown.js';
-import { buildView, VERDICT_LABELS } from '../render/view.js';
+import { buildMarkdownView } from '../render/markdown-view.js';
+import { VERDICT_LABELS } from '../render/view.js';
 import type { TracedReview } from '../trace/index.js';
 import type { Octokit } from './source.js';
 
@@ -33,7 +35,7 @@ type Annotation = { path: string; start_line: number; end_line: number; annotati
 
 function clip(text: string, limit = OUTPUT_LIMIT): string {
   if (text.length <= limit) return text;
-  const note = '\n\n… cut to fit GitHub\'s 65,535-character limit: run `npx migration-review check` for the full report.';
+  const note = "\n\n… cut to fit GitHub's 65,535-character limit: run `npx migration-review check` for the full report.";
   return `${text.slice(0, limit - note.length)}${note}`;
 }
 
@@ -43,31 +45,35 @@ export function conclusionOf(review: TracedReview | null, config: ResolvedConfig
 }
 
 export function checkOutput(review: TracedReview | null, headSha: string): { title: string; summary: string; text?: string; annotations: Annotation[] } {
-  if (!review) return { title: 'No migration changes', summary: `This pull request changes no migration files (as of ${headSha.slice(0, 7)}).`, annotations: [] };
-  const view = buildView(review);
+  if (!review)
+    return { title: 'No migration changes', summary: `This pull request changes no migration files (as of ${headSha.slice(0, 7)}).`, annotations: [] };
+  // The summary and text are Markdown: every PR-derived field comes escaped from the view model.
+  const view = buildMarkdownView(review);
   const open = review.findings.filter((f) => !f.acknowledged);
   const blocks = open.filter((f) => f.status === 'BLOCK').length;
   const flags = open.length - blocks;
   const title = `${VERDICT_LABELS[review.verdict]}${open.length ? ` — ${[blocks && `${blocks} blocking`, flags && `${flags} to verify`].filter(Boolean).join(', ')}` : ''}`;
-  const rows = view.rows.map((r) => `| ${r.name} | ${r.status} | ${cell(r.issue)} | ${cell(r.action)} |`);
-  const summary = `**${VERDICT_LABELS[review.verdict]}** — ${review.justification}\n\n| Category | Status | Issue | Recommended Action |\n|---|---|---|---|\n${rows.join('\n')}\n`;
-  const text = open.length
-    ? open.map((f) => `### ${f.status} \`${f.file}:${f.line}\` — ${f.rule}\n\n${f.message}\n\n**Do instead:** ${f.recommendation}${f.evidence ? `\n\n_Trace: ${f.evidence}_` : ''}`).join('\n\n')
+  const rows = view.rows.map((r) => `| ${r.name} | ${r.status} | ${r.issue} | ${r.action} |`);
+  const summary = `**${view.verdictLabel}** — ${view.justification}\n\n| Category | Status | Issue | Recommended Action |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+  const text = view.open.length
+    ? view.open
+        .map(
+          (f) =>
+            `### ${f.status} ${f.locationCode} — ${f.rule}\n\n${f.message}\n\n**Do instead:** ${f.recommendation}${f.evidence ? `\n\n_Trace: ${f.evidence}_` : ''}`,
+        )
+        .join('\n\n')
     : undefined;
-  const annotations = review.findings.map(
-    (f: Finding): Annotation => ({
-      path: f.file,
-      start_line: f.line,
-      end_line: f.line,
-      annotation_level: f.acknowledged ? 'notice' : f.status === 'BLOCK' ? 'failure' : 'warning',
-      title: `${f.acknowledged ? 'acknowledged: ' : ''}${f.rule} (${CATEGORY_NAMES[f.category]})`,
-      message: clip(`${f.message}\n\nDo instead: ${f.recommendation}`, 64_000),
-    }),
-  );
+  const annotations = review.findings.map((f: Finding): Annotation => ({
+    path: f.file,
+    start_line: f.line,
+    end_line: f.line,
+    annotation_level: f.acknowledged ? 'notice' : f.status === 'BLOCK' ? 'failure' : 'warning',
+    title: `${f.acknowledged ? 'acknowledged: ' : ''}${f.rule} (${CATEGORY_NAMES[f.category]})`,
+    // Annotations are plain text: only line breaks and control characters in the PR's names matter.
+    message: clip(`${visibleControls(f.message)}\n\nDo instead: ${visibleControls(f.recommendation)}`, 64_000),
+  }));
   return { title, summary: clip(summary), text: text === undefined ? undefined : clip(text), annotations };
 }
-
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 /** Creates the check run for a head SHA (in progress); its id is used to complete it. */
 export async function startCheck(octokit: Octokit, repo: Repo, headSha: string, pr: number): Promise<number> {
@@ -84,7 +90,14 @@ export async function startCheck(octokit: Octokit, repo: Repo, headSha: string, 
 }
 
 /** Completes a check run, sending annotations 50 per request. */
-export async function completeCheck(octokit: Octokit, repo: Repo, checkRunId: number, review: TracedReview | null, headSha: string, config: ResolvedConfig): Promise<void> {
+export async function completeCheck(
+  octokit: Octokit,
+  repo: Repo,
+  checkRunId: number,
+  review: TracedReview | null,
+  headSha: string,
+  config: ResolvedConfig,
+): Promise<void> {
   const output = checkOutput(review, headSha);
   const chunks: Annotation[][] = [];
   for (let i = 0; i < output.annotations.length; i += ANNOTATIONS_PER_REQUEST) chunks.push(output.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
@@ -117,7 +130,8 @@ export async function failCheck(octokit: Octokit, repo: Repo, checkRunId: number
 
 export function commentBody(review: (TracedReview & { runbook?: string }) | null, headSha: string, config: ResolvedConfig): string {
   const footer = `\n\n<sub>migration-review ${VERSION} · reviewed ${headSha.slice(0, 7)} · comment <code>/rereview</code> to run it again</sub>\n`;
-  if (!review) return `${MARKER}\n## ✅ Migration review\n\nThis pull request no longer changes any migration files (as of ${headSha.slice(0, 7)}); the earlier review no longer applies.${footer}`;
+  if (!review)
+    return `${MARKER}\n## ✅ Migration review\n\nThis pull request no longer changes any migration files (as of ${headSha.slice(0, 7)}); the earlier review no longer applies.${footer}`;
   const body = renderMarkdown(review, { docsBaseUrl: docsBase(config) });
   return body.length + footer.length > COMMENT_LIMIT + 500 ? body : `${body}${footer}`;
 }
@@ -132,7 +146,14 @@ export async function findComment(octokit: Octokit, repo: Repo, pr: number, appI
 }
 
 /** Updates our comment in place, or creates it; with no migrations and no comment yet, says nothing. */
-export async function upsertComment(octokit: Octokit, repo: Repo, pr: number, appId: number, body: string, createIfMissing: boolean): Promise<'created' | 'updated' | 'none'> {
+export async function upsertComment(
+  octokit: Octokit,
+  repo: Repo,
+  pr: number,
+  appId: number,
+  body: string,
+  createIfMissing: boolean,
+): Promise<'created' | 'updated' | 'none'> {
   const existing = await findComment(octokit, repo, pr, appId);
   if (existing) {
     await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Review } from '../core/types.js';
-import { patternPath } from '../patterns/library.js';
-import { docsPath } from '../rules/define.js';
+import { buildMarkdownView } from './markdown-view.js';
 import { traceMarkdown, type TraceReport } from './trace.js';
-import { buildView } from './view.js';
 
 /** GitHub comment bodies are limited to 65,536 characters; stay clear of it. */
 export const COMMENT_LIMIT = 65_000;
 
+// No escaping here: every field of the view model is already escaped for where it lands
+// (src/render/markdown-view.ts), and HTML-escaping it again would show entities as text.
 const hbs = Handlebars.create();
-// Table cells: no pipes or newlines, which would break the markdown table.
-hbs.registerHelper('cell', (text: string) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
 const template = hbs.compile(readFileSync(new URL('./templates/comment.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
 
 const ICONS = { PASS: '✅', FLAG: '⚠️', BLOCK: '⛔' } as const;
@@ -19,21 +17,11 @@ const VERDICT_ICONS = { SAFE_TO_SHIP: '✅', SAFE_WITH_MODIFICATIONS: '⚠️', 
 
 /** The PR comment body the app posts (and `check --format markdown` prints). */
 export function renderMarkdown(review: Review & { trace?: TraceReport; runbook?: string }, options: { docsBaseUrl?: string } = {}): string {
-  const view = buildView(review);
-  const base = options.docsBaseUrl ?? '';
-  const finding = <T extends { status: string; rule: string; pattern?: string | null }>(f: T) => ({
-    ...f,
-    isBlock: f.status === 'BLOCK',
-    docs: `${base}${docsPath(f.rule)}`,
-    patternLink: f.pattern ? `${base}${patternPath(f.pattern)}` : null,
-    // A fence inside the SQL would end ours early.
-    excerpt: (f as { excerpt?: string }).excerpt?.replace(/```/g, '``\u200b`'),
-  });
+  const view = buildMarkdownView(review, options.docsBaseUrl ?? '');
   const model = {
     ...view,
     verdictIcon: VERDICT_ICONS[review.verdict],
     rows: view.rows.map((r) => ({ ...r, statusIcon: ICONS[r.status] })),
-    open: view.open.map(finding),
   };
   const trace = review.trace ? traceMarkdown(review.trace) : '';
   const runbook = review.runbook ?? '';
@@ -44,7 +32,7 @@ export function renderMarkdown(review: Review & { trace?: TraceReport; runbook?:
   if (body.length > COMMENT_LIMIT) {
     // Too long for one comment: keep the table and verdict, list findings one line each.
     body = template({ ...model, open: [], acknowledged: [] });
-    const lines = view.open.map((f) => `- **${f.status}** \`${f.location}\` ${f.rule}`);
+    const lines = view.open.map((f) => `- **${f.status}** ${f.locationCode} ${f.rule}`);
     let list = '';
     for (const line of lines) {
       if (body.length + list.length + line.length + 200 > COMMENT_LIMIT) {

@@ -1,6 +1,7 @@
 import type { Disproved } from '../trace/reconcile.js';
 import { LOCK_STRENGTH } from '../trace/lock-modes.js';
 import type { FileTrace, StatementTrace, TraceResult } from '../trace/trace.js';
+import { codeSpan, inlineMarkdown, markdownText, mermaidLabel, tableCell, visibleControls } from './escape.js';
 
 /** The trace in the shapes people read: a compact terminal table and a Mermaid lock timeline. */
 
@@ -60,7 +61,8 @@ export function traceText(trace: TraceReport): string {
   }
   for (const d of trace.disproved) out.push(`  dropped ${d.rule} at ${d.file}:${d.line} — ${d.evidence}`);
   if (trace.stopped) out.push(`  ${trace.stopped}`);
-  return out.join('\n');
+  // Each entry is one line: a line break or escape sequence in a name from the PR is shown, not obeyed.
+  return out.map((line) => visibleControls(line)).join('\n');
 }
 
 function rollbackSummary(file: FileTrace): string {
@@ -72,8 +74,8 @@ function rollbackSummary(file: FileTrace): string {
   return 'not run';
 }
 
-/** Mermaid task names cannot hold `:` or `#`; keep them short. */
-const task = (text: string): string => clip(text.replace(/[:#;]/g, ' '), 60);
+/** Mermaid labels hold table names from the PR: only safe characters, kept short. */
+const task = (text: string): string => clip(mermaidLabel(text), 60);
 
 /**
  * One Gantt chart per traced file: a bar per table lock, from the statement that takes it to the
@@ -99,7 +101,9 @@ export function traceMermaid(trace: TraceReport, maxBars = 40): string {
     }
     if (!rows.size) continue;
     const sections = [...rows].map(([relation, list]) => `    section ${task(relation)}\n${list.join('\n')}`).join('\n');
-    charts.push(`\`${file.path}\` (${TX_LABEL[file.txMode] ?? file.txMode})\n\n\`\`\`mermaid\ngantt\n    dateFormat X\n    axisFormat %s\n${sections}\n\`\`\``);
+    charts.push(
+      `${codeSpan(file.path)} (${TX_LABEL[file.txMode] ?? file.txMode})\n\n\`\`\`mermaid\ngantt\n    dateFormat X\n    axisFormat %s\n${sections}\n\`\`\``,
+    );
   }
   return charts.join('\n\n');
 }
@@ -112,12 +116,12 @@ export function traceMarkdown(trace: TraceReport): string {
   const rows = trace.files.flatMap((f) =>
     f.statements
       .filter((s) => s.status !== 'ok' || s.rewrites.length)
-      .map((s) => `| \`${s.file}:${s.line}\` | ${clip(s.sql, 60).replace(/\|/g, '\\|')} | ${statementSummary(s).replace(/\|/g, '\\|')} |`),
+      .map((s) => `| ${[codeSpan(`${s.file}:${s.line}`), codeSpan(clip(s.sql, 60)), markdownText(statementSummary(s))].map(tableCell).join(' | ')} |`),
   );
   if (rows.length) parts.push(`| Statement | SQL | Trace |\n|---|---|---|\n${rows.join('\n')}\n`);
-  for (const file of trace.files.filter((f) => f.rollback)) parts.push(`- Rollback \`${file.rollback!.down}\`: ${rollbackSummary(file)}`);
-  for (const d of trace.disproved) parts.push(`- Dropped \`${d.rule}\` at \`${d.file}:${d.line}\`: ${d.evidence}`);
-  if (trace.stopped) parts.push(`- ${trace.stopped}`);
+  for (const file of trace.files.filter((f) => f.rollback)) parts.push(`- Rollback ${codeSpan(file.rollback!.down)}: ${markdownText(rollbackSummary(file))}`);
+  for (const d of trace.disproved) parts.push(`- Dropped ${codeSpan(d.rule)} at ${codeSpan(`${d.file}:${d.line}`)}: ${inlineMarkdown(d.evidence)}`);
+  if (trace.stopped) parts.push(`- ${inlineMarkdown(trace.stopped)}`);
   parts.push('\n</details>');
   return parts.join('\n');
 }

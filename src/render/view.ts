@@ -11,6 +11,9 @@ export interface CategoryRow {
   status: Status;
   issue: string;
   action: string;
+  /** The finding the row leads with (a BLOCK before a FLAG), and how many more it stands for. */
+  lead: Finding | null;
+  more: number;
 }
 
 export interface FindingView extends Finding {
@@ -30,12 +33,15 @@ export interface ReviewView {
 
 export const VERDICT_LABELS = { SAFE_TO_SHIP: 'SAFE TO SHIP', SAFE_WITH_MODIFICATIONS: 'SAFE WITH MODIFICATIONS', BLOCK: 'BLOCK' } as const;
 
-function summarize(findings: Finding[]): { issue: string; action: string } {
-  if (findings.length === 0) return { issue: '—', action: '—' };
+/** ` (+2 more)` when a row stands for more findings than its lead. */
+export const moreNote = (more: number): string => (more > 0 ? ` (+${more} more)` : '');
+
+function summarize(findings: Finding[]): Pick<CategoryRow, 'issue' | 'action' | 'lead' | 'more'> {
+  if (findings.length === 0) return { issue: '—', action: '—', lead: null, more: 0 };
   const first = findings[0]!;
-  const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
-  const sentence = (text: string): string => (text.match(/^(.+?[.!?])(\s|$)/)?.[1] ?? text);
-  return { issue: `${first.file}:${first.line} ${sentence(first.message)}${more}`, action: sentence(first.recommendation) };
+  const more = findings.length - 1;
+  const sentence = (text: string): string => text.match(/^(.+?[.!?])(\s|$)/)?.[1] ?? text;
+  return { issue: `${first.file}:${first.line} ${sentence(first.message)}${moreNote(more)}`, action: sentence(first.recommendation), lead: first, more };
 }
 
 export function buildView(review: Review): ReviewView {

@@ -120,19 +120,35 @@ interface RawStmt {
  * one, for runners that split statements themselves (goose StatementBegin/End).
  */
 export function parseSql(text: string, firstLine = 1, chunks?: { start: number; end: number }[]): ParsedSql {
-  const map = new SourceMap(text, firstLine);
+  // libpg-query takes a C string, so a NUL would end the file there and hide every later
+  // statement; PostgreSQL rejects a query string that holds one. Report it, and parse the text
+  // with the NULs as spaces (one byte for one, so offsets and lines stay true) so the statements
+  // after it are still checked.
+  const nul = text.indexOf('\0');
+  const map = new SourceMap(nul >= 0 ? text.replace(/\0/g, ' ') : text, firstLine);
   const out: ParsedSql = { statements: [], problems: [] };
+  if (nul >= 0) out.problems.push({ line: lineOfOffset(text, nul, firstLine), message: NUL_PROBLEM });
   const ranges = chunks?.length ? chunks : [{ start: 0, end: map.bytes.length }];
   for (const range of ranges) parseRange(map, range.start, range.end, out);
   // Files are read as UTF-8 with replacement: U+FFFD marks bytes that were not UTF-8, which
   // PostgreSQL refuses ("invalid byte sequence for encoding UTF8").
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) {
-    const line = firstLine + (text.slice(0, bad).match(/\n/g)?.length ?? 0);
-    out.problems.push({ line, message: 'invalid UTF-8 byte sequence — PostgreSQL rejects the file ("invalid byte sequence for encoding UTF8"); save it as UTF-8' });
-    out.problems.sort((a, b) => a.line - b.line);
+    out.problems.push({
+      line: lineOfOffset(text, bad, firstLine),
+      message: 'invalid UTF-8 byte sequence — PostgreSQL rejects the file ("invalid byte sequence for encoding UTF8"); save it as UTF-8',
+    });
   }
+  out.problems.sort((a, b) => a.line - b.line);
   return out;
+}
+
+const NUL_PROBLEM =
+  'NUL byte (\\0) in the file — PostgreSQL rejects a query string that contains one ("invalid message format"), and a client that passes the file on as a C string silently drops everything after it; remove it';
+
+/** The file line of a character offset in `text`, which starts at `firstLine`. */
+function lineOfOffset(text: string, offset: number, firstLine: number): number {
+  return firstLine + (text.slice(0, offset).match(/\n/g)?.length ?? 0);
 }
 
 function parseRange(map: SourceMap, start: number, end: number, out: ParsedSql): void {
