@@ -138,7 +138,8 @@ function syntaxFindings(file: string, parsed: ParsedSql, script: 'up' | 'down' |
       data: { error: problem.message, script },
       file,
       line: problem.line,
-      status: 'FLAG',
+      // A file that hides part of itself (a NUL byte) is a BLOCK: nobody can say what it runs.
+      status: problem.invalidFile ? 'BLOCK' : 'FLAG',
       source: 'rule',
       category: script === 'down' ? 'missing_rollback' : 'lock_contention',
     }),

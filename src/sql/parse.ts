@@ -50,6 +50,8 @@ export interface NestedInfo {
 export interface ParseProblem {
   line: number;
   message: string;
+  /** The file cannot be what it seems (a NUL byte): no reading of it is trustworthy. */
+  invalidFile?: boolean;
 }
 
 export interface ParsedSql {
@@ -127,7 +129,7 @@ export function parseSql(text: string, firstLine = 1, chunks?: { start: number; 
   const nul = text.indexOf('\0');
   const map = new SourceMap(nul >= 0 ? text.replace(/\0/g, ' ') : text, firstLine);
   const out: ParsedSql = { statements: [], problems: [] };
-  if (nul >= 0) out.problems.push({ line: lineOfOffset(text, nul, firstLine), message: NUL_PROBLEM });
+  if (nul >= 0) out.problems.push({ line: lineOfOffset(text, nul, firstLine), message: NUL_PROBLEM, invalidFile: true });
   const ranges = chunks?.length ? chunks : [{ start: 0, end: map.bytes.length }];
   for (const range of ranges) parseRange(map, range.start, range.end, out);
   // Files are read as UTF-8 with replacement: U+FFFD marks bytes that were not UTF-8, which

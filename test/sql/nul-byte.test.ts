@@ -46,8 +46,8 @@ describe('a NUL byte in a migration', () => {
       color: false,
       trace: false,
     });
-    expect(review.verdict).not.toBe('SAFE_TO_SHIP');
-    expect(review.findings.find((f) => f.rule === 'syntax-error')).toMatchObject({ line: 2, message: expect.stringContaining('NUL byte') });
+    expect(review.verdict).toBe('BLOCK');
+    expect(review.findings.find((f) => f.rule === 'syntax-error')).toMatchObject({ line: 2, status: 'BLOCK', message: expect.stringContaining('NUL byte') });
     expect(review.findings.find((f) => f.rule === 'create-index-non-concurrently')).toMatchObject({ line: 3 });
   });
 });
