@@ -14,7 +14,7 @@ describe('a NUL byte in a migration', () => {
   it('is a parse problem at its line, and the statements after it are still parsed', async () => {
     await loadParser();
     const parsed = parseSql(`-- header\n${HIDDEN_INDEX}`, 10);
-    expect(parsed.problems).toEqual([{ line: 11, message: expect.stringMatching(/^NUL byte/) }]);
+    expect(parsed.problems).toEqual([{ line: 11, message: expect.stringMatching(/^NUL byte/), invalidFile: true }]);
     expect(parsed.statements.map((s) => [s.type, s.line])).toEqual([
       ['SelectStmt', 11],
       ['IndexStmt', 12],
