@@ -7,9 +7,10 @@
  *   npm run conformance -- --filter goose   # cases whose id contains "goose"
  *   npm run conformance -- --json           # the numbers as JSON
  *   CONFORMANCE_TRACE=0 npm run conformance # static rules only (--no-trace)
+ *   npm run conformance -- --write-baseline # record today's numbers for the ratchet test
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +18,7 @@ import { z } from 'zod';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CASES_DIR = join(REPO_ROOT, 'test', 'conformance', 'cases');
+export const BASELINE_PATH = join(REPO_ROOT, 'test', 'conformance', 'baseline.json');
 const CLI = join(REPO_ROOT, 'bin', 'migration-review.js');
 
 export const CATEGORY_KEYS = [
@@ -205,6 +207,32 @@ export function score(results: CaseResult[]): Metrics {
   };
 }
 
+/** test/conformance/baseline.json: the numbers the ratchet test may not fall below, per mode. */
+export type Baseline = Partial<Record<'static' | 'trace', Metrics>>;
+
+/**
+ * The numbers that got worse than the baseline (higher is better except the false-alarm rates).
+ * Rates are compared, so adding cases does not trip it by itself; a tiny tolerance absorbs rounding.
+ */
+export function regressions(now: Metrics, before: Metrics): string[] {
+  const out: string[] = [];
+  const worse = (name: string, a: Ratio, b: Ratio, higherIsBetter: boolean): void => {
+    if (a.rate === null || b.rate === null) return;
+    const delta = higherIsBetter ? b.rate - a.rate : a.rate - b.rate;
+    if (delta > 1e-9) out.push(`${name}: ${pct(a).trim()} (baseline ${pct(b).trim()})`);
+  };
+  if (now.errors > before.errors) out.push(`errors: ${now.errors} (baseline ${before.errors})`);
+  worse('verdict accuracy', now.verdictAccuracy, before.verdictAccuracy, true);
+  worse('case pass rate', now.casePassRate, before.casePassRate, true);
+  worse('false positives on safe PRs', now.safeFalsePositiveRate, before.safeFalsePositiveRate, false);
+  for (const k of CATEGORY_KEYS) {
+    worse(`${k} BLOCK recall`, now.categories[k].blockRecall, before.categories[k].blockRecall, true);
+    worse(`${k} FLAG-or-worse recall`, now.categories[k].flagOrWorseRecall, before.categories[k].flagOrWorseRecall, true);
+    worse(`${k} PASS false alarms`, now.categories[k].passFalseAlarms, before.categories[k].passFalseAlarms, false);
+  }
+  return out;
+}
+
 const pct = (r: Ratio): string => (r.rate === null ? '   n/a' : `${(r.rate * 100).toFixed(1).padStart(5)}%`) + ` (${r.hit}/${r.of})`;
 const SHORT: Record<Status, string> = { PASS: 'P', FLAG: 'F', BLOCK: 'B' };
 const ABBR: Record<CategoryKey, string> = {
@@ -256,6 +284,11 @@ async function main(argv: string[]): Promise<number> {
   const filterAt = argv.indexOf('--filter');
   const filter = filterAt >= 0 ? argv[filterAt + 1] : undefined;
   const asJson = argv.includes('--json');
+  const writeBaseline = argv.includes('--write-baseline');
+  if (writeBaseline && filter) {
+    process.stderr.write('--write-baseline needs the whole suite (no --filter)\n');
+    return 2;
+  }
   const cases = loadCases(filter);
   if (!cases.length) {
     process.stderr.write(`no case matches ${filter ?? ''}\n`);
@@ -270,6 +303,13 @@ async function main(argv: string[]): Promise<number> {
   });
   if (!asJson && process.stderr.isTTY) process.stderr.write('\n');
   const metrics = score(results);
+  if (writeBaseline) {
+    const mode = process.env.CONFORMANCE_TRACE === '0' ? 'static' : 'trace';
+    const baseline = (existsSync(BASELINE_PATH) ? JSON.parse(readFileSync(BASELINE_PATH, 'utf8')) : {}) as Baseline;
+    baseline[mode] = metrics;
+    writeFileSync(BASELINE_PATH, `${JSON.stringify(baseline, null, 2)}\n`);
+    process.stderr.write(`wrote ${mode} baseline to ${relative(REPO_ROOT, BASELINE_PATH)}\n`);
+  }
   if (asJson) {
     const failing = results.filter((r) => !casePassed(r)).map((r) => ({ id: r.case.id, line: failureLine(r) }));
     process.stdout.write(`${JSON.stringify({ ...metrics, failing }, null, 2)}\n`);
