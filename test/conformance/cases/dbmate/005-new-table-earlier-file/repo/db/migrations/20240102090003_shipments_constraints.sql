@@ -1,0 +1,9 @@
+-- migrate:up
+CREATE INDEX shipments_carrier_idx ON shipments (carrier);
+ALTER TABLE shipments ADD CONSTRAINT shipments_carrier_check CHECK (carrier <> '');
+ALTER TABLE shipments ALTER COLUMN shipped_at SET NOT NULL;
+
+-- migrate:down
+ALTER TABLE shipments ALTER COLUMN shipped_at DROP NOT NULL;
+ALTER TABLE shipments DROP CONSTRAINT shipments_carrier_check;
+DROP INDEX shipments_carrier_idx;

@@ -1,0 +1,11 @@
+-- migrate:up
+CREATE TABLE shipments (
+  id bigint PRIMARY KEY,
+  order_id bigint NOT NULL REFERENCES orders (id),
+  carrier text NOT NULL,
+  shipped_at timestamptz
+);
+CREATE INDEX shipments_order_id_idx ON shipments (order_id);
+
+-- migrate:down
+DROP TABLE shipments;

@@ -1,0 +1,6 @@
+-- migrate:up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0) NOT VALID;
+
+-- migrate:down
+ALTER TABLE orders DROP CONSTRAINT orders_quantity_positive;

@@ -1,0 +1,6 @@
+-- migrate:up
+SET lock_timeout = '3s';
+ALTER TABLE order_items ADD CONSTRAINT order_items_order_fk FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
+
+-- migrate:down
+ALTER TABLE order_items DROP CONSTRAINT order_items_order_fk;

@@ -1,0 +1,5 @@
+-- migrate:up
+ALTER TABLE order_items VALIDATE CONSTRAINT order_items_order_fk;
+
+-- migrate:down
+-- nothing to undo

@@ -1,0 +1,5 @@
+-- migrate:up
+ALTER TABLE orders ALTER COLUMN note SET NOT NULL;
+
+-- migrate:down
+ALTER TABLE orders ALTER COLUMN note DROP NOT NULL;

@@ -1,0 +1,5 @@
+-- migrate:up
+UPDATE events SET kind = lower(kind) WHERE kind <> lower(kind);
+
+-- migrate:down
+-- data-only backfill: nothing to undo

@@ -1,0 +1,6 @@
+-- migrate:up
+SET lock_timeout = '3s';
+ALTER TABLE accounts ADD COLUMN display_name text;
+
+-- migrate:down
+ALTER TABLE accounts DROP COLUMN display_name;

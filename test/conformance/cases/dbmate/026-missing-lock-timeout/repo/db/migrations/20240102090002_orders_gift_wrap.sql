@@ -1,0 +1,7 @@
+-- migrate:up
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;
+ALTER TABLE customers ADD COLUMN locale text;
+
+-- migrate:down
+ALTER TABLE customers DROP COLUMN locale;
+ALTER TABLE orders DROP COLUMN gift_wrap;

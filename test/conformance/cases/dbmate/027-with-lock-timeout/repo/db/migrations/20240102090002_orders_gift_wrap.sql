@@ -1,0 +1,8 @@
+-- migrate:up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;
+ALTER TABLE customers ADD COLUMN locale text;
+
+-- migrate:down
+ALTER TABLE customers DROP COLUMN locale;
+ALTER TABLE orders DROP COLUMN gift_wrap;

@@ -1,0 +1,6 @@
+-- migrate:up
+ALTER TYPE payment_method ADD VALUE 'wallet';
+UPDATE checkout_settings SET default_method = 'wallet' WHERE id = 1;
+
+-- migrate:down
+UPDATE checkout_settings SET default_method = 'card' WHERE id = 1;

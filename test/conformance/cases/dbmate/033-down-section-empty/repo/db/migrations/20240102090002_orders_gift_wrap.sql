@@ -1,0 +1,5 @@
+-- migrate:up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;
+
+-- migrate:down

@@ -1,0 +1,4 @@
+-- migrate:up
+ANALYZE orders;
+
+-- migrate:down

@@ -1,0 +1,5 @@
+-- migrate:up
+DELETE FROM feature_flags;
+
+-- migrate:down
+-- deleted flags cannot be restored

@@ -1,0 +1,1 @@
+Q0 = """SELECT name, enabled FROM feature_flags"""

@@ -1,0 +1,3 @@
+ALTER TABLE shipments ALTER COLUMN shipped_at DROP NOT NULL;
+ALTER TABLE shipments DROP CONSTRAINT shipments_carrier_check;
+DROP INDEX shipments_carrier_idx;

@@ -1,0 +1,1 @@
+-- VALIDATE has no inverse; nothing to undo.

@@ -1,0 +1,1 @@
+CREATE TABLE customer_flags (id bigint PRIMARY KEY, score integer NOT NULL);

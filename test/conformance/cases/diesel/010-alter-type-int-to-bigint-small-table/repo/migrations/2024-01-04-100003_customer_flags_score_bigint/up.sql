@@ -1,0 +1,1 @@
+ALTER TABLE customer_flags ALTER COLUMN score TYPE bigint;

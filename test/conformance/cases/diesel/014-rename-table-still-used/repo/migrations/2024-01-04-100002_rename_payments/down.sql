@@ -1,0 +1,1 @@
+ALTER TABLE invoice_payments RENAME TO payments;

@@ -1,0 +1,1 @@
+CREATE TABLE price_rules (id bigint PRIMARY KEY, discount integer NOT NULL);

@@ -1,0 +1,3 @@
+COMMIT;
+--> statement-breakpoint
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);

@@ -1,0 +1,1 @@
+CREATE TABLE "import_staging" ("id" bigint PRIMARY KEY, "raw" text);

@@ -1,0 +1,3 @@
+COMMIT;
+--> statement-breakpoint
+CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);

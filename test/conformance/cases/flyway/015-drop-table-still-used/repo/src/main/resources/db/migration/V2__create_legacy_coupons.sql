@@ -1,0 +1,1 @@
+CREATE TABLE legacy_coupons (code text PRIMARY KEY, percent integer NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE order_archive ALTER COLUMN id TYPE integer;

@@ -1,0 +1,2 @@
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);
+ANALYZE orders;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY measurements_sensor_idx ON measurements (sensor_id);

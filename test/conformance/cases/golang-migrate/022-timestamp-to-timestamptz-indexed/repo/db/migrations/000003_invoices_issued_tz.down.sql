@@ -1,0 +1,2 @@
+SET TIME ZONE 'UTC';
+ALTER TABLE invoices ALTER COLUMN issued_on TYPE timestamp;

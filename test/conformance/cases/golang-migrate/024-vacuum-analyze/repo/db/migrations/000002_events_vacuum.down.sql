@@ -1,0 +1,1 @@
+-- VACUUM has no inverse: nothing to undo.

@@ -1,0 +1,1 @@
+-- purged rows are archived in the data lake; nothing to restore here

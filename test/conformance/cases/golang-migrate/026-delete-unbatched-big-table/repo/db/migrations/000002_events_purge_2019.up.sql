@@ -1,0 +1,1 @@
+DELETE FROM events WHERE occurred_at < '2020-01-01';

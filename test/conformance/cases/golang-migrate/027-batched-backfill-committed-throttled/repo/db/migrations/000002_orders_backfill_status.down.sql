@@ -1,0 +1,1 @@
+-- data-only backfill: the old value 'new' is not restored

@@ -1,0 +1,1 @@
+-- data-only backfill: nothing to undo

@@ -1,0 +1,2 @@
+DROP TABLE checkout_settings;
+DROP TYPE payment_method;

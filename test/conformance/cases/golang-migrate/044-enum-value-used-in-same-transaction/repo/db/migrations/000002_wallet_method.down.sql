@@ -1,0 +1,1 @@
+UPDATE checkout_settings SET default_method = 'card' WHERE id = 1;

@@ -1,0 +1,2 @@
+ALTER TYPE payment_method ADD VALUE 'wallet';
+UPDATE checkout_settings SET default_method = 'wallet' WHERE id = 1;

@@ -1,0 +1,1 @@
+-- enum values cannot be removed; wallet stays unused after rollback

@@ -1,0 +1,1 @@
+UPDATE checkout_settings SET default_method = 'wallet' WHERE id = 1;

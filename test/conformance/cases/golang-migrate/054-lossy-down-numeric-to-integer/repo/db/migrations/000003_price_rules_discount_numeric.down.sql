@@ -1,0 +1,1 @@
+ALTER TABLE price_rules ALTER COLUMN discount TYPE integer;

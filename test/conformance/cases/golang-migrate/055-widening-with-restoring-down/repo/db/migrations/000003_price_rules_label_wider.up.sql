@@ -1,0 +1,1 @@
+ALTER TABLE price_rules ALTER COLUMN label TYPE varchar(80);

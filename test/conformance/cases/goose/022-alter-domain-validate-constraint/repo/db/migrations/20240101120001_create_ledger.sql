@@ -1,0 +1,9 @@
+-- +goose Up
+CREATE DOMAIN positive_cents AS bigint;
+CREATE TABLE ledger_entries (id bigint PRIMARY KEY, amount positive_cents NOT NULL, memo text);
+CREATE TABLE refunds (id bigint PRIMARY KEY, amount positive_cents NOT NULL);
+
+-- +goose Down
+DROP TABLE refunds;
+DROP TABLE ledger_entries;
+DROP DOMAIN positive_cents;

@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER DOMAIN positive_cents ADD CONSTRAINT positive_cents_check CHECK (VALUE > 0) NOT VALID;
+
+-- +goose Down
+ALTER DOMAIN positive_cents DROP CONSTRAINT positive_cents_check;

@@ -1,0 +1,6 @@
+-- +goose Up
+SET lock_timeout = '3s';
+DROP TABLE legacy_coupons;
+
+-- +goose Down
+CREATE TABLE legacy_coupons (code text PRIMARY KEY, percent integer NOT NULL);

@@ -1,0 +1,5 @@
+package store
+
+const (
+	q0 = `UPDATE shipments SET state = 'shipped' WHERE id = $1`
+)

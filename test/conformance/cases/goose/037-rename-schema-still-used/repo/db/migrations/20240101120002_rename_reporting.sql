@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER SCHEMA reporting RENAME TO analytics;
+
+-- +goose Down
+ALTER SCHEMA analytics RENAME TO reporting;

@@ -1,0 +1,6 @@
+-- +goose Up
+ALTER TYPE payment_method ADD VALUE 'wallet';
+UPDATE checkout_settings SET default_method = 'wallet' WHERE id = 1;
+
+-- +goose Down
+UPDATE checkout_settings SET default_method = 'card' WHERE id = 1;

@@ -1,0 +1,6 @@
+-- +goose NO TRANSACTION
+-- +goose Up
+ALTER TABLE audit_log DETACH PARTITION audit_log_2023 CONCURRENTLY;
+
+-- +goose Down
+ALTER TABLE audit_log ATTACH PARTITION audit_log_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');

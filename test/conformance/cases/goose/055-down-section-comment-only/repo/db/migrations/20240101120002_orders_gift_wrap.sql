@@ -1,0 +1,6 @@
+-- +goose Up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;
+
+-- +goose Down
+-- TODO

@@ -1,0 +1,3 @@
+-- +goose Up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;

@@ -1,0 +1,5 @@
+-- +goose NO TRANSACTION
+-- +goose Up
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);
+
+-- +goose Down

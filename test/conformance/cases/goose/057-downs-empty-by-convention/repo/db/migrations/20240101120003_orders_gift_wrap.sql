@@ -1,0 +1,5 @@
+-- +goose Up
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD COLUMN gift_wrap boolean;
+
+-- +goose Down

@@ -1,0 +1,5 @@
+-- +goose Up
+CREATE TABLE sessions (token text PRIMARY KEY, user_id bigint NOT NULL, expires_at timestamptz NOT NULL);
+
+-- +goose Down
+DROP TABLE sessions;

@@ -1,0 +1,5 @@
+-- +goose Up
+TRUNCATE sessions;
+
+-- +goose Down
+-- cannot restore truncated rows

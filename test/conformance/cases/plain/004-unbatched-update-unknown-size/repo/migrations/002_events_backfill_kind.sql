@@ -1,0 +1,1 @@
+UPDATE events SET kind = lower(kind) WHERE kind <> lower(kind);

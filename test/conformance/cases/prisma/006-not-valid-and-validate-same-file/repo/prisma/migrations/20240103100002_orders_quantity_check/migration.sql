@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_quantity_positive;

@@ -1,0 +1,1 @@
+CREATE TABLE events_archive (id bigint NOT NULL, account_id bigint NOT NULL, kind text NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE events_archive ADD PRIMARY KEY (id);

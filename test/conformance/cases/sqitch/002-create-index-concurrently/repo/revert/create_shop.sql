@@ -1,0 +1,8 @@
+-- Revert app:create_shop from pg
+
+BEGIN;
+
+DROP TABLE orders;
+DROP TABLE customers;
+
+COMMIT;

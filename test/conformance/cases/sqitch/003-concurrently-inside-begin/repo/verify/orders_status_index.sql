@@ -1,0 +1,5 @@
+-- Verify app:orders_status_index on pg
+
+BEGIN;
+
+ROLLBACK;

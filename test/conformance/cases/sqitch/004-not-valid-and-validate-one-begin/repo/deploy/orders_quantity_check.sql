@@ -1,0 +1,9 @@
+-- Deploy app:orders_quantity_check to pg
+
+BEGIN;
+
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_quantity_positive;
+
+COMMIT;

@@ -1,0 +1,5 @@
+-- Verify app:orders_quantity_check on pg
+
+BEGIN;
+
+ROLLBACK;

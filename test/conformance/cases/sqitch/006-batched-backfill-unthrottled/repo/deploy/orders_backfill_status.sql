@@ -1,0 +1,15 @@
+-- Deploy app:orders_backfill_status to pg
+
+DO $$
+DECLARE
+  done integer;
+BEGIN
+  LOOP
+    UPDATE orders SET status = 'open'
+     WHERE id IN (SELECT id FROM orders WHERE status = 'new' LIMIT 5000);
+    GET DIAGNOSTICS done = ROW_COUNT;
+    EXIT WHEN done = 0;
+    COMMIT;
+  END LOOP;
+END
+$$;

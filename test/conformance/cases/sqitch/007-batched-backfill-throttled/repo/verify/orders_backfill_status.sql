@@ -1,0 +1,5 @@
+-- Verify app:orders_backfill_status on pg
+
+BEGIN;
+
+ROLLBACK;

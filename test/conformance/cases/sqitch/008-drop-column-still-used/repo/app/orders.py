@@ -1,0 +1,3 @@
+Q0 = """SELECT id, status, total FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC"""
+Q1 = """SELECT id, note FROM orders WHERE customer_id = $1"""
+Q2 = """UPDATE orders SET note = $2 WHERE id = $1"""

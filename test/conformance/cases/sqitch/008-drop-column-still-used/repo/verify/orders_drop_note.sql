@@ -1,0 +1,5 @@
+-- Verify app:orders_drop_note on pg
+
+BEGIN;
+
+ROLLBACK;

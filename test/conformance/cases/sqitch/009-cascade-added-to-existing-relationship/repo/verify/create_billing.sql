@@ -1,0 +1,5 @@
+-- Verify app:create_billing on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,5 @@
+-- Verify app:payments_invoice_cascade on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,5 @@
+-- Verify app:create_shop on pg
+
+BEGIN;
+
+ROLLBACK;

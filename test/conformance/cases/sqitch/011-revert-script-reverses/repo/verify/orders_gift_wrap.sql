@@ -1,0 +1,5 @@
+-- Verify app:orders_gift_wrap on pg
+
+BEGIN;
+
+ROLLBACK;

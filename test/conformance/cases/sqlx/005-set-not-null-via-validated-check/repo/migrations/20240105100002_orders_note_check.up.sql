@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+ALTER TABLE orders ADD CONSTRAINT orders_note_not_null CHECK (note IS NOT NULL) NOT VALID;

@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+ALTER TABLE orders ALTER COLUMN note TYPE varchar(500);
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(16,2);

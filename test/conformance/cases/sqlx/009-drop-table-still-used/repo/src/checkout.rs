@@ -1,0 +1,1 @@
+pub const Q0: &str = "SELECT percent FROM legacy_coupons WHERE code = $1";

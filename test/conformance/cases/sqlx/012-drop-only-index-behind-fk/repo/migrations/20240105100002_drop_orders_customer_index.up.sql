@@ -1,0 +1,2 @@
+-- no-transaction
+DROP INDEX CONCURRENTLY orders_customer_id_idx;

@@ -1,0 +1,2 @@
+SET TIME ZONE 'UTC';
+ALTER TABLE order_archive ALTER COLUMN note TYPE varchar(400);

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY order_archive_note_idx;
