@@ -9,7 +9,8 @@
  *   CONFORMANCE_TRACE=0 npm run conformance # static rules only (--no-trace)
  *   npm run conformance -- --write-baseline # record today's numbers for the ratchet test
  */
-import { execFile } from 'node:child_process';
+import { runCheck } from '../src/cli/check.js';
+import { MigrationReviewError } from '../src/core/errors.js';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,6 @@ import { z } from 'zod';
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CASES_DIR = join(REPO_ROOT, 'test', 'conformance', 'cases');
 export const BASELINE_PATH = join(REPO_ROOT, 'test', 'conformance', 'baseline.json');
-const CLI = join(REPO_ROOT, 'bin', 'migration-review.js');
 
 export const CATEGORY_KEYS = [
   'lock_contention',
@@ -118,27 +118,21 @@ export interface CaseResult {
   ms: number;
 }
 
-/** Reviews one case through the CLI as a subprocess: exit 0 and 1 are answers, anything else an error. */
-export function reviewCase(caseDir: string, options: { trace?: boolean } = {}): Promise<{ review: ReviewJson | null; error: string | null }> {
+/**
+ * Reviews one case the way `migration-review check --root <repo> <change…> --format json` does —
+ * the CLI's own entry (`runCheck`), in this process so the parser loads once. A usage or config
+ * error is the case's error; the JSON output is its answer.
+ */
+export async function reviewCase(caseDir: string, options: { trace?: boolean } = {}): Promise<{ review: ReviewJson | null; error: string | null }> {
   const spec = loadCase(resolve(caseDir)).spec;
   const repo = join(resolve(caseDir), 'repo');
   const trace = options.trace ?? process.env.CONFORMANCE_TRACE !== '0';
-  const args = [CLI, 'check', '--root', repo, ...spec.change.map((p) => join(repo, p)), '--format', 'json'];
-  if (!trace) args.push('--no-trace');
-  return new Promise((done) => {
-    execFile(process.execPath, args, { cwd: repo, maxBuffer: 64 * 1024 * 1024, timeout: 180_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: unknown }).code ?? 'signal') : 0;
-      if (code !== 0 && code !== 1) {
-        done({ review: null, error: `exit ${String(code)}: ${(stderr || String(error)).trim().split('\n').slice(0, 3).join(' | ')}` });
-        return;
-      }
-      try {
-        done({ review: JSON.parse(stdout) as ReviewJson, error: null });
-      } catch (parseError) {
-        done({ review: null, error: `unparsable JSON output: ${String(parseError)}` });
-      }
-    });
-  });
+  try {
+    const { output } = await runCheck({ paths: spec.change.map((p) => join(repo, p)), root: repo, format: 'json', failOn: 'block', color: false, trace });
+    return { review: JSON.parse(output) as ReviewJson, error: null };
+  } catch (error) {
+    return { review: null, error: error instanceof MigrationReviewError ? error.describe() : String((error as Error).stack ?? error) };
+  }
 }
 
 /** Runs cases `concurrency` at a time (2 by default: the machine is shared). */
