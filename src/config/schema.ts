@@ -107,6 +107,14 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** How the deploy runs the migrations, where the files do not say. */
+    runner: z
+      .object({
+        /** The deploy sets lock_timeout on every migration's connection (a connection option, a wrapper): no per-file FLAG. Default false. */
+        setsLockTimeout: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /** The GitHub check run. */
     checks: z
       .object({
@@ -151,6 +159,7 @@ export interface ResolvedConfig {
   code: { include: string[] | null; exclude: string[]; maxFiles: number };
   docsUrl: string | null;
   checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
+  runner: { setsLockTimeout: boolean };
   llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
   runbook: { contacts: string[]; lockAlertSeconds: number; replicationLagAlertSeconds: number };
 }
@@ -183,6 +192,7 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [], maxFiles: config.code?.maxFiles ?? 2000 },
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
     checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
+    runner: { setsLockTimeout: config.runner?.setsLockTimeout ?? false },
     llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },
     runbook: { contacts: config.runbook?.contacts ?? [], lockAlertSeconds: config.runbook?.lockAlertSeconds ?? 30, replicationLagAlertSeconds: config.runbook?.replicationLagAlertSeconds ?? 60 },
   };

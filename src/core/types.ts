@@ -49,7 +49,10 @@ export interface Acknowledgement {
 
 export interface Finding {
   rule: string;
+  /** The primary category. */
   category: Category;
+  /** Every category the risk affects, the primary first (JUDGMENT.md principle 3); each counts it. */
+  categories: Category[];
   status: Exclude<Status, 'PASS'>;
   file: string;
   line: number;
@@ -113,6 +116,11 @@ export interface MigrationFile {
   txMode: TxMode;
   /** Explanation of txMode for messages, e.g. "goose -- +goose NO TRANSACTION". */
   txReason: string;
+  /**
+   * SQL the runner runs on every connection before the migrations (Flyway's `initSql`): settings
+   * such as lock_timeout that hold for every file.
+   */
+  sessionSetup?: string;
   /**
    * Statement boundaries the runner imposes (goose StatementBegin/End): byte ranges of upSql that
    * must each be parsed as a unit. Absent means the whole text is parsed at once.

@@ -5,7 +5,7 @@ export function categoryStatuses(findings: Finding[]): Record<Category, Status> 
   const statuses = Object.fromEntries(CATEGORIES.map((c) => [c, 'PASS'])) as Record<Category, Status>;
   for (const finding of findings) {
     if (finding.acknowledged) continue;
-    statuses[finding.category] = worstStatus(statuses[finding.category], finding.status);
+    for (const category of finding.categories) statuses[category] = worstStatus(statuses[category], finding.status);
   }
   return statuses;
 }

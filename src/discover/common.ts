@@ -93,6 +93,7 @@ export interface FileInit {
   txMode: TxMode;
   txReason: string;
   chunks?: MigrationFile['chunks'];
+  sessionSetup?: string;
 }
 
 export function migration(init: FileInit): MigrationFile {

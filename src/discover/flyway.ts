@@ -1,4 +1,4 @@
-import { basename, dirname, migration, type Detector } from './common.js';
+import { ancestorWith, basename, dirname, migration, type Detector, type RepoFiles } from './common.js';
 import type { MigrationFile } from '../core/types.js';
 
 /**
@@ -31,6 +31,7 @@ export const flyway: Detector = {
         if (undo) down = { path: undo, sql: await repo.read(undo), startLine: 1 };
       }
       const conf = repo.has(`${path}.conf`) ? await repo.read(`${path}.conf`) : '';
+      const sessionSetup = await initSql(repo, path);
       const noTx = /executeInTransaction\s*=\s*false/i.test(conf);
       out.push(
         migration({
@@ -46,12 +47,24 @@ export const flyway: Detector = {
           txReason: noTx
             ? 'Flyway: executeInTransaction=false'
             : 'Flyway runs each script in a transaction, or alone outside one when it only holds CONCURRENTLY statements',
+          ...(sessionSetup ? { sessionSetup } : {}),
         }),
       );
     }
     return out;
   },
 };
+
+/**
+ * `flyway.initSql` from the nearest flyway.conf above the script: SQL Flyway runs to initialize
+ * each connection right after opening it, so what it sets holds for every migration.
+ */
+async function initSql(repo: RepoFiles, path: string): Promise<string | undefined> {
+  const dir = ancestorWith(repo, path, 'flyway.conf');
+  if (dir === null) return undefined;
+  const conf = await repo.read(dir === '.' ? 'flyway.conf' : `${dir}/flyway.conf`);
+  return conf.match(/^\s*flyway\.initSql\s*=\s*(.+)$/m)?.[1]?.trim();
+}
 
 export function isFlywayUndo(path: string): boolean {
   return UNDO.test(basename(path));

@@ -68,7 +68,7 @@ export function checkOutput(review: TracedReview | null, headSha: string): { tit
     start_line: f.line,
     end_line: f.line,
     annotation_level: f.acknowledged ? 'notice' : f.status === 'BLOCK' ? 'failure' : 'warning',
-    title: `${f.acknowledged ? 'acknowledged: ' : ''}${f.rule} (${CATEGORY_NAMES[f.category]})`,
+    title: `${f.acknowledged ? 'acknowledged: ' : ''}${f.rule} (${f.categories.map((c) => CATEGORY_NAMES[c]).join(', ')})`,
     // Annotations are plain text: only line breaks and control characters in the PR's names matter.
     message: clip(`${visibleControls(f.message)}\n\nDo instead: ${visibleControls(f.recommendation)}`, 64_000),
   }));

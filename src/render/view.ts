@@ -47,7 +47,7 @@ function summarize(findings: Finding[]): Pick<CategoryRow, 'issue' | 'action' | 
 export function buildView(review: Review): ReviewView {
   const open = review.findings.filter((f) => !f.acknowledged);
   const rows = CATEGORIES.map((key) => {
-    const inCategory = open.filter((f) => f.category === key).sort((a, b) => (a.status === b.status ? 0 : a.status === 'BLOCK' ? -1 : 1));
+    const inCategory = open.filter((f) => f.categories.includes(key)).sort((a, b) => (a.status === b.status ? 0 : a.status === 'BLOCK' ? -1 : 1));
     return { key, name: CATEGORY_NAMES[key], status: review.categories[key], ...summarize(inCategory) };
   });
   const view = (f: Finding): FindingView => ({ ...f, location: `${f.file}:${f.line}` });

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { TableImpact, WorkKind } from '../core/impact.js';
-import type { Category, MigrationFile } from '../core/types.js';
+import type { Category, Finding, MigrationFile } from '../core/types.js';
 import type { NodeFields, NodeType } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { AstNode, ParsedSql, Statement } from '../sql/parse.js';
@@ -53,6 +53,8 @@ export interface Report<M extends string> {
   verify?: string;
   /** A more specific pattern than the rule's own for this case (one of `alsoPatterns`). */
   pattern?: string;
+  /** Every category this finding affects, primary first, when it differs from the rule's. */
+  categories?: Category[];
 }
 
 export interface RuleContext<M extends string = string> {
@@ -75,6 +77,8 @@ export interface RuleContext<M extends string = string> {
   /** Application code lines that query the table (and columns), outside the migrations. */
   codeRefs(table: string, columns: string[]): { file: string; line: number; text: string }[];
   report(report: Report<M>): void;
+  /** Findings reported so far in this file on the statement starting at `line` (by every rule). */
+  findingsAt(line: number): readonly Finding[];
   /**
    * Reports work whose cost is `impact`: nothing when it is PASS (a small or new table);
    * otherwise with the impact's status and table, `table`, `size`, `duration` and `queued` in the
@@ -101,6 +105,8 @@ export type Handlers = NodeHandlers & {
 export interface RuleDefinition<M extends string> {
   id: string;
   category: Category;
+  /** Other categories every finding of this rule affects (JUDGMENT.md principle 3). */
+  alsoCategories?: Category[];
   /** Id of the safe pattern in patterns/ that the fix follows (every rule has one; a test checks it exists). */
   pattern: string;
   /** Patterns a report may name instead, for cases the main one does not cover. */

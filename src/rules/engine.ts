@@ -101,6 +101,9 @@ class FileContext implements RuleContext {
   codeRefs(table: string, columns: string[]): CodeRef[] {
     return this.state.run.codeRefs?.(table, columns) ?? [];
   }
+  findingsAt(line: number): readonly Finding[] {
+    return this.state.findings.filter((f) => f.line === line && f.file === this.state.run.file.path);
+  }
   report(report: Report<string>): void {
     this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current));
   }
@@ -183,6 +186,7 @@ function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: 
     source: 'rule',
     verify: report.verify,
     pattern: report.pattern,
+    categories: report.categories,
     table: report.table,
     excerpt: !onDown && statement.text ? excerptOf(statement.text) : undefined,
   });

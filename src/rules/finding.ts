@@ -17,6 +17,8 @@ export interface FindingSpec {
   source: FindingSource;
   /** Default: the rule's category. */
   category?: Category;
+  /** Every category the risk affects, primary first. Default: the primary plus the rule's `alsoCategories`. */
+  categories?: Category[];
   /** What the author must check; the message is then prefixed `Verify: <this> — `. */
   verify?: string;
   table?: string;
@@ -28,12 +30,14 @@ export interface FindingSpec {
   pattern?: string;
 }
 
-export function createFinding(rule: RuleMeta, spec: FindingSpec): Finding {
+export function createFinding(rule: RuleMeta & { alsoCategories?: Category[] }, spec: FindingSpec): Finding {
   const rendered = rule.render(spec.messageId, spec.data);
+  const category = spec.category ?? spec.categories?.[0] ?? rule.category;
   // Key order is the JSON contract's field order: keep it stable.
   return {
     rule: rule.id,
-    category: spec.category ?? rule.category,
+    category,
+    categories: [...new Set([category, ...(spec.categories ?? rule.alsoCategories ?? [])])],
     status: spec.status,
     file: spec.file,
     line: spec.line,

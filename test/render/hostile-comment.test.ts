@@ -66,6 +66,7 @@ function hostileReview(name: string): Review & { trace: TraceReport } {
   const hostile: Finding = {
     rule: 'create-index-non-concurrently',
     category: 'lock_contention',
+    categories: ['lock_contention'],
     status: 'BLOCK',
     file,
     line: 1,

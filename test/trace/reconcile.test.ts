@@ -8,6 +8,7 @@ import type { StatementTrace, TraceResult } from '../../src/trace/trace.js';
 const finding = (rule: string, status: 'FLAG' | 'BLOCK', extra: Partial<Finding> = {}): Finding => ({
   rule,
   category: 'lock_contention',
+  categories: ['lock_contention'],
   status,
   file: 'm/2.up.sql',
   line: 1,

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../config/schema.js';
 import { finalize } from '../../review/finalize.js';
 
 // The case table of a rule raised by Claude: what its merge keeps and drops.
-const rule: Finding = { rule: 'create-index-non-concurrently', category: 'lock_contention', status: 'BLOCK', file: 'm/2.up.sql', line: 1, message: 'CREATE INDEX …', recommendation: '…', pattern: 'create-index-concurrently', source: 'rule', acknowledged: null };
+const rule: Finding = { rule: 'create-index-non-concurrently', category: 'lock_contention', categories: ['lock_contention'], status: 'BLOCK', file: 'm/2.up.sql', line: 1, message: 'CREATE INDEX …', recommendation: '…', pattern: 'create-index-concurrently', source: 'rule', acknowledged: null };
 const files = [{ path: 'm/2.up.sql', framework: 'golang-migrate', inTransaction: true, reviewed: true }];
 const context = { lines: new Map([['m/2.up.sql', 3]]), allowedLinks: ['https://github.com/acme/shop/'] };
 const llm = (extra: Record<string, unknown>) => ({ category: 'foreign_keys' as const, status: 'FLAG' as const, file: 'm/2.up.sql', line: 2, title: 'Cascade may be unintended', message: 'Verify: deleting an order deletes its items.', recommendation: 'Use ON DELETE RESTRICT.', pattern: 'explicit-delete-behaviour', ...extra });
