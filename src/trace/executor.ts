@@ -28,6 +28,20 @@ export class SqlError extends Error {
   }
 }
 
+/**
+ * The engine itself broke (a JavaScript error inside PGlite, a lost connection, a read-back that
+ * came back empty): not an SQL error with a SQLSTATE, so it says nothing about the migration. The
+ * executor is gone and must not be used again.
+ */
+export class TraceEngineFailed extends Error {
+  constructor(engine: 'pglite' | 'postgres', detail: string) {
+    super(`the trace engine (${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}) failed: ${detail}`);
+  }
+}
+
+/** PostgreSQL's error codes are five digits or upper-case letters; anything else did not come from the server. */
+const isSqlState = (code: unknown): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+
 /** A statement the sandbox stopped: the executor is gone and must not be used again. */
 export abstract class TraceKilled extends Error {
   /** The limit it hit, as said to the reader: "1500 ms", "1024 MB". */
@@ -143,6 +157,13 @@ export async function openPglite(dump: ArrayBuffer | null, options: PgliteOption
         void worker.terminate();
         throw error;
       }
+      if (!response.ok && !isSqlState(response.error.code)) {
+        // A JavaScript error inside PGlite: its state is unknown from here on.
+        const error = new TraceEngineFailed('pglite', response.error.message);
+        failAll(error);
+        void worker.terminate();
+        throw error;
+      }
       if (!response.ok) throw new SqlError(response.error.message, response.error.code, response.error.position);
       return response;
     });
@@ -204,6 +225,7 @@ export async function openPostgres(url: string): Promise<Executor> {
     } catch (error) {
       const e = error as { message: string; code?: string; position?: string };
       if (e.code === '57014') throw new TraceTimeout(timeoutMs);
+      if (!isSqlState(e.code)) throw new TraceEngineFailed('postgres', e.message);
       throw new SqlError(e.message, e.code, e.position === undefined ? undefined : Number(e.position));
     } finally {
       clearTimeout(timer);

@@ -1,11 +1,20 @@
 import type { MigrationFile } from '../core/types.js';
-import { TraceKilled, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
+import { Clock, endsTheTrace, execWithinBudget } from './runner.js';
 import { refusal, ROLE_STATEMENTS } from './sandbox.js';
 import { topLevel } from './statements.js';
 import type { ReplayNote, TraceLimits, TraceResult } from './trace.js';
 
-/** Replays history into a fresh database: statement by statement, skipping what fails (with a note). */
-export async function replayHistory(executor: Executor, history: MigrationFile[], limits: TraceLimits): Promise<TraceResult['base']> {
+/**
+ * Replays history into a fresh database: statement by statement, skipping what fails (with a
+ * note). Within the trace's budget when given its clock (drift has none).
+ */
+export async function replayHistory(
+  executor: Executor,
+  history: MigrationFile[],
+  limits: TraceLimits,
+  clock = new Clock(Number.POSITIVE_INFINITY),
+): Promise<TraceResult['base']> {
   const started = Date.now();
   const skipped: ReplayNote[] = [];
   let statements = 0;
@@ -34,9 +43,9 @@ export async function replayHistory(executor: Executor, history: MigrationFile[]
         continue;
       }
       try {
-        await executor.exec(statement.text, limits.statementMs);
+        await execWithinBudget(executor, statement.text, limits.statementMs, clock);
       } catch (error) {
-        if (error instanceof TraceKilled) throw error;
+        if (endsTheTrace(error)) throw error;
         // Extensions PGlite lacks, roles, grants to roles that do not exist: noted, not fatal.
         skipped.push({ file: file.path, line: statement.line, message: (error as Error).message });
       }

@@ -1,10 +1,12 @@
 import type { MigrationFile } from '../core/types.js';
 import type { Statement } from '../sql/parse.js';
-import { SqlError, TraceKilled, TraceTimeout, type Executor } from './executor.js';
+import { rangeVarName } from '../sql/ast.js';
+import { SqlError, TraceEngineFailed, TraceKilled, TraceTimeout, type Executor } from './executor.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
 import { refusal, ROLE_STATEMENTS } from './sandbox.js';
-import { mayDropPrepared, readState, relfilenodes } from './state.js';
+import { distrust, readState, relfilenodes, untrustedReasons } from './state.js';
 import { mustRunAlone, runnerWraps, topLevel, type TopLevelStatement } from './statements.js';
+import { steeringAttempts } from './tampering.js';
 import type { FileTrace, LockTrace, StatementTrace, TraceLimits } from './trace.js';
 
 /**
@@ -35,12 +37,39 @@ const isMissingRole = (error: unknown): boolean => error instanceof SqlError && 
 /** The trace's time budget, from its start. */
 export class Clock {
   private readonly started = Date.now();
-  constructor(private readonly totalMs: number) {}
+  constructor(readonly totalMs: number) {}
   left(): number {
     return this.totalMs - (Date.now() - this.started);
   }
   elapsed(): number {
     return Date.now() - this.started;
+  }
+}
+
+/** The trace's own total budget ran out: what was not traced says nothing about the migration. */
+export class BudgetSpent extends Error {
+  constructor(readonly totalMs: number) {
+    super(`the trace's total budget (${totalMs} ms) ran out`);
+  }
+}
+
+/** Errors after which the executor cannot go on: the trace ends there. */
+export const endsTheTrace = (error: unknown): boolean => error instanceof TraceKilled || error instanceof BudgetSpent || error instanceof TraceEngineFailed;
+
+/**
+ * Runs a migration statement under the limit per statement, or under what is left of the budget
+ * when that is less. A statement stopped at that remainder was stopped by the budget, not by its
+ * own limit; with nothing left it does not run at all. Either way: BudgetSpent.
+ */
+export async function execWithinBudget(executor: Executor, sql: string, statementMs: number, clock: Clock): Promise<void> {
+  const left = clock.left();
+  if (left <= 0) throw new BudgetSpent(clock.totalMs);
+  const limit = Math.min(statementMs, left);
+  try {
+    await executor.exec(sql, limit);
+  } catch (error) {
+    if (error instanceof TraceTimeout && limit < statementMs) throw new BudgetSpent(clock.totalMs);
+    throw error;
   }
 }
 
@@ -95,11 +124,11 @@ export async function runQuietly(
   for (const { statement, nested } of statements) {
     const refused = [statement, ...nested].map(refusal).find(Boolean);
     if (refused || ROLE_STATEMENTS.has(statement.type)) continue;
-    mayDropPrepared(executor, statement);
+    distrust(executor, steeringAttempts(statement, nested));
     try {
-      await executor.exec(statement.text, Math.min(limits.statementMs, clock.left()));
+      await execWithinBudget(executor, statement.text, limits.statementMs, clock);
     } catch (error) {
-      if (error instanceof TraceKilled) throw error;
+      if (endsTheTrace(error)) throw error;
       if (wraps) await executor.exec('ROLLBACK', limits.statementMs).catch(() => undefined);
       return { error: (error as Error).message, line: statement.line };
     }
@@ -141,6 +170,8 @@ export async function traceFile(
   // A transaction the trace opened around all pending files is already open; else the runner's.
   if (!tx.spansFiles && runnerWraps(file, statements.length)) await run.begin();
   for (const sent of statements) await run.statement(sent);
+  const untrusted = untrustedReasons(executor);
+  if (untrusted.length) out.untrusted = untrusted;
   if (run.stopped) return { file: out, stopped: run.stopped };
   const last = statements[statements.length - 1]?.statement.endLine ?? file.upStartLine;
   await run.finish(last);
@@ -152,7 +183,10 @@ class FileRun {
   inTx: boolean;
   /** Storage of every table as of the last statement: a change is a rewrite. */
   private nodes: Map<string, string>;
+  /** Why the whole trace stops here; with `stoppedBy` and `notTraced` when the rest of the file is not traced because of the trace itself. */
   stopped: string | undefined;
+  private stoppedBy: 'budget' | 'engine' | undefined;
+  private notTraced: { reason: string; limit?: string } | undefined;
   failed = false;
 
   constructor(
@@ -200,13 +234,20 @@ class FileRun {
       traceMs: 0,
     };
     this.out.statements.push(entry);
-    if (this.notRun(entry, statement, nested)) return;
-    if (statement.type === 'TransactionStmt') await this.transactionControl(entry, statement);
-    else await this.traced(entry, statement);
+    if (!this.notRun(entry, statement, nested)) {
+      if (statement.type === 'TransactionStmt') await this.transactionControl(entry, statement);
+      else await this.traced(entry, statement, nested);
+    }
+    const untrusted = untrustedReasons(this.executor);
+    if (untrusted.length) entry.untrusted = untrusted;
   }
 
   /** Marks a statement the trace does not run, and why; false when it runs. */
   private notRun(entry: StatementTrace, statement: Statement, nested: Statement[]): boolean {
+    if (this.stopped && this.stoppedBy) {
+      Object.assign(entry, { status: 'skipped', stoppedBy: this.stoppedBy, ...this.notTraced });
+      return true;
+    }
     if (this.failed || this.stopped) {
       entry.status = 'skipped';
       entry.reason = this.stopped ?? 'not run: an earlier statement failed, so the runner stops here';
@@ -244,8 +285,9 @@ class FileRun {
   }
 
   /** Runs a statement and reads back what it locked and rewrote. */
-  private async traced(entry: StatementTrace, statement: Statement): Promise<void> {
+  private async traced(entry: StatementTrace, statement: Statement, nested: Statement[]): Promise<void> {
     const traceStarted = Date.now();
+    distrust(this.executor, steeringAttempts(statement, nested));
     // Outside a transaction the locks are gone when the statement ends: run it in its own
     // transaction (same locks, same effect) so pg_locks can be read before the COMMIT.
     const ownTx = !this.inTx && !mustRunAlone(statement);
@@ -256,7 +298,7 @@ class FileRun {
       entry.ms = Date.now() - started;
       if (!ran) return;
       // SET / RESET / SHOW touch no table: nothing to read back.
-      if (statement.type !== 'VariableSetStmt' && statement.type !== 'VariableShowStmt') await this.readBack(entry, statement, ownTx);
+      if (statement.type !== 'VariableSetStmt' && statement.type !== 'VariableShowStmt') await this.readBack(entry, statement, nested, ownTx);
       else if (ownTx) await this.commitOwn(statement);
       entry.traceMs = Date.now() - traceStarted;
     } catch (error) {
@@ -271,14 +313,16 @@ class FileRun {
    */
   private async runGuarded(entry: StatementTrace, statement: Statement, ownTx: boolean): Promise<boolean> {
     const guarded = NEEDS_ROLES.has(statement.type);
-    if (guarded) await this.executor.exec('SAVEPOINT migration_review_roles', this.limits.statementMs);
-    mayDropPrepared(this.executor, statement);
+    // Outside a transaction block (a statement that must run alone) there is no savepoint to take,
+    // and none is needed: the failed statement alone is undone.
+    const savepoint = guarded && (this.inTx || ownTx);
+    if (savepoint) await this.executor.exec('SAVEPOINT migration_review_roles', this.limits.statementMs);
     try {
-      await this.executor.exec(statement.text, Math.max(1, Math.min(this.limits.statementMs, this.clock.left())));
+      await execWithinBudget(this.executor, statement.text, this.limits.statementMs, this.clock);
       return true;
     } catch (error) {
       if (!guarded || !isMissingRole(error)) throw error;
-      await this.executor.exec('ROLLBACK TO SAVEPOINT migration_review_roles', this.limits.statementMs);
+      if (savepoint) await this.executor.exec('ROLLBACK TO SAVEPOINT migration_review_roles', this.limits.statementMs);
       if (ownTx) await this.executor.exec('COMMIT', this.limits.statementMs);
       entry.status = 'skipped';
       entry.reason = `needs a role the trace does not have (${(error as Error).message})`;
@@ -292,14 +336,18 @@ class FileRun {
   }
 
   /** After the statement: the locks it took (while its transaction is open) and the tables it rewrote. */
-  private async readBack(entry: StatementTrace, statement: Statement, ownTx: boolean): Promise<void> {
+  private async readBack(entry: StatementTrace, statement: Statement, nested: Statement[], ownTx: boolean): Promise<void> {
     const state = await readState(this.executor);
     if (this.inTx || ownTx) {
       this.tx.count();
       this.recordLocks(entry, statement, state.locks);
     }
     if (ownTx) await this.commitOwn(statement);
-    for (const [relation, node] of this.nodes) if (state.nodes.has(relation) && state.nodes.get(relation) !== node) entry.rewrites.push(relation);
+    const truncated = truncatedBy(statement, nested);
+    for (const [relation, node] of this.nodes) {
+      const renewed = state.nodes.has(relation) && state.nodes.get(relation) !== node;
+      if (renewed && truncated !== 'all' && !truncated.has(relation.replace(/"/g, ''))) entry.rewrites.push(relation);
+    }
     this.nodes = state.nodes;
   }
 
@@ -321,6 +369,14 @@ class FileRun {
 
   /** A statement that was stopped (the trace ends) or failed (the runner stops, its transaction rolls back). */
   private async failedWith(entry: StatementTrace, statement: Statement, ownTx: boolean, error: unknown): Promise<void> {
+    if (error instanceof BudgetSpent || error instanceof TraceEngineFailed) {
+      // The trace's own failure, not the statement's: it and the rest are not traced, and the trace ends.
+      this.stoppedBy = error instanceof BudgetSpent ? 'budget' : 'engine';
+      this.notTraced = { reason: `not traced: ${error.message}`, ...(error instanceof BudgetSpent ? { limit: `${error.totalMs} ms` } : {}) };
+      this.stopped = `the trace stopped at ${this.file.path}:${statement.line}: ${error.message}`;
+      Object.assign(entry, { status: 'skipped', stoppedBy: this.stoppedBy, ...this.notTraced });
+      return;
+    }
     if (error instanceof TraceKilled) {
       entry.status = 'killed';
       entry.stoppedBy = error instanceof TraceTimeout ? 'time' : 'memory';
@@ -339,4 +395,17 @@ class FileRun {
     this.inTx = false;
     this.nodes = await relfilenodes(this.executor);
   }
+}
+
+/**
+ * Tables a TRUNCATE empties: they get a new relfilenode, but nothing is copied, so it is no
+ * rewrite. A TRUNCATE statement renews only tables it empties (those named, their partitions and,
+ * with CASCADE, the tables referencing them); one inside a DO block, only those it names.
+ */
+function truncatedBy(statement: Statement, nested: Statement[]): Set<string> | 'all' {
+  if (statement.type === 'TruncateStmt') return 'all';
+  const names = nested
+    .filter((s) => s.type === 'TruncateStmt')
+    .flatMap((s) => ((s.node.relations as Record<string, unknown>[] | undefined) ?? []).map((r) => rangeVarName(r)));
+  return new Set(names);
 }

@@ -1,10 +1,9 @@
 import type { MigrationFile } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
-import { readCatalog } from './catalog-snapshot.js';
-import { DEFAULT_MEMORY_MB, TraceKilled, type Executor } from './executor.js';
+import { DEFAULT_MEMORY_MB, TraceEngineFailed, TraceKilled, type Executor } from './executor.js';
 import { replayHistory } from './replay.js';
-import { checkRollback } from './rollback.js';
-import { Clock, runQuietly, traceFile, Transaction } from './runner.js';
+import { checkRollback, readSchema } from './rollback.js';
+import { BudgetSpent, Clock, runQuietly, traceFile, Transaction } from './runner.js';
 
 /**
  * The lock trace: the change's up migrations really run, statement by statement, with the
@@ -56,8 +55,14 @@ export interface StatementTrace {
   status: StatementStatus;
   /** For error / refused / killed / skipped: what happened. */
   reason?: string;
-  /** For killed: the sandbox's limit it hit ("5000 ms", "1024 MB"). */
-  stoppedBy?: 'time' | 'memory';
+  /**
+   * For killed: the sandbox's limit it hit, time or memory ("5000 ms", "1024 MB" in `limit`) — a
+   * fact about the statement. For skipped: what stopped the trace before it could trace this
+   * statement, which says nothing about the migration: `budget`, the trace's total time ran out
+   * (`limit` holds the total, "60000 ms"); `engine`, the trace engine itself broke (a JavaScript
+   * error in PGlite, a lost connection, a read-back that came back empty).
+   */
+  stoppedBy?: 'time' | 'memory' | 'budget' | 'engine';
   limit?: string;
   code?: string;
   locks: LockTrace[];
@@ -67,6 +72,13 @@ export interface StatementTrace {
   ms: number;
   /** Time the trace spent on it: the statement plus reading locks and storage before and after. */
   traceMs: number;
+  /**
+   * Why what the trace read after this statement cannot be trusted to lower a finding: this
+   * statement or an earlier one in the same session tried to steer the read-back (changed
+   * search_path, ran PREPARE / DEALLOCATE / DISCARD, created an object named like a system catalog,
+   * replaced the trace's prepared read-back). Absent when nothing was seen.
+   */
+  untrusted?: string[];
 }
 
 export interface FileTrace {
@@ -75,6 +87,8 @@ export interface FileTrace {
   statements: StatementTrace[];
   /** Why the file was not traced at all (too large, does not parse, the trace stopped earlier). */
   skipped?: string;
+  /** Every reason its statements' read-back cannot be trusted to lower a finding (see StatementTrace.untrusted). */
+  untrusted?: string[];
   rollback?: {
     status: 'restored' | 'differs' | 'failed' | 'not-run';
     down: string;
@@ -174,17 +188,18 @@ async function traceSet(run: TraceRun, list: MigrationFile[], changed: Migration
   const history = list.filter((f) => f.order < firstChanged);
   let executor: Executor | null = null;
   try {
-    const opened = await run.engine.open(
-      history,
-      (e) => replayHistory(e, history, { ...run.limits, statementMs: Math.min(run.limits.statementMs, run.clock.left()) }),
-      list,
-    );
+    const opened = await run.engine.open(history, (e) => replayHistory(e, history, run.limits, run.clock), list);
     executor = opened.executor;
     run.result.engine = executor.engine;
     run.result.base = mergeBase(run.result.base, opened.base);
     await traceFrom(run, executor, list.filter((f) => f.order >= firstChanged), changed);
   } catch (error) {
-    const reason = error instanceof TraceKilled ? `the trace stopped: a statement ${error.overran}` : `the trace could not run: ${(error as Error).message}`;
+    const reason =
+      error instanceof TraceKilled
+        ? `the trace stopped: a statement ${error.overran}`
+        : error instanceof BudgetSpent || error instanceof TraceEngineFailed
+          ? `not traced: ${error.message}`
+          : `the trace could not run: ${(error as Error).message}`;
     run.result.stopped = reason;
     skipFiles(run.result, changed, reason);
   } finally {
@@ -226,7 +241,7 @@ async function traceInSet(run: TraceRun, executor: Executor, file: MigrationFile
     return null;
   }
   // Inside a transaction around all pending files, the down cannot be checked apart from the rest.
-  const catalogBefore = file.down && !tx.spansFiles ? await readCatalog(executor) : null;
+  const catalogBefore = file.down && !tx.spansFiles ? await readSchema(executor) : null;
   const traced = await traceFile(executor, file, run.limits, run.clock, tx);
   const ran = traced.last !== undefined && !traced.failed;
   if (catalogBefore && ran) traced.file.rollback = await checkRollback(executor, file, catalogBefore, run.limits, run.clock);
