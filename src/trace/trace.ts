@@ -244,10 +244,22 @@ async function traceInSet(run: TraceRun, executor: Executor, file: MigrationFile
   const catalogBefore = file.down && !tx.spansFiles ? await readSchema(executor) : null;
   const traced = await traceFile(executor, file, run.limits, run.clock, tx);
   const ran = traced.last !== undefined && !traced.failed;
-  if (catalogBefore && ran) traced.file.rollback = await checkRollback(executor, file, catalogBefore, run.limits, run.clock);
   run.result.files.push(traced.file);
   if (traced.stopped) run.result.stopped = traced.stopped;
+  if (catalogBefore && ran) traced.file.rollback = await rollbackWithinBudget(run, executor, file, catalogBefore);
   return ran ? { path: file.path, line: traced.last! } : null;
+}
+
+/** The down, as far as the budget goes: one the budget cuts short is not run, and the trace ends there. */
+async function rollbackWithinBudget(run: TraceRun, executor: Executor, file: MigrationFile, catalogBefore: string[]): Promise<FileTrace['rollback']> {
+  try {
+    return await checkRollback(executor, file, catalogBefore, run.limits, run.clock);
+  } catch (error) {
+    if (!(error instanceof BudgetSpent)) throw error;
+    // The up may not have been applied again: nothing after this can run on the schema it expects.
+    run.result.stopped = `the trace stopped in the down of ${file.path}: ${error.message}`;
+    return { status: 'not-run', down: file.down!.path, differences: [], reason: `not run: ${error.message}` };
+  }
 }
 
 const SNAPSHOT_COST = ['built', 'cached', 'warm'] as const;

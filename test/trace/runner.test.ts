@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { emptyClusterDump } from '../../src/trace/engines.js';
-import { openPglite } from '../../src/trace/executor.js';
+import { openPglite, TraceTimeout, type Executor } from '../../src/trace/executor.js';
 import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { BudgetSpent, Clock, execWithinBudget } from '../../src/trace/runner.js';
 import { reviewWithTrace, trace } from './helpers.js';
 
 /**
@@ -24,6 +25,30 @@ describe("the trace's total budget", () => {
     ]);
     expect(statements[0]!.reason).toMatch(/^not traced: the trace's total budget \(1 ms\) ran out/);
     expect(result.stopped).toMatch(/budget/);
+  });
+  it('a statement stopped at what was left of the budget was stopped by the budget, not by its own limit', async () => {
+    // Times out the way the PGlite executor does: at the limit it was given, with that limit in the error.
+    const endless: Executor = {
+      engine: 'pglite',
+      exec: (_sql, timeoutMs) => new Promise((_resolve, reject) => setTimeout(() => reject(new TraceTimeout(timeoutMs)), timeoutMs)),
+      query: async () => [],
+      close: async () => undefined,
+    };
+    await expect(execWithinBudget(endless, 'DO $$ BEGIN LOOP END LOOP; END $$', 5_000, new Clock(100))).rejects.toBeInstanceOf(BudgetSpent);
+    // With budget to spare, its own limit stops it: a fact about the statement.
+    await expect(execWithinBudget(endless, 'DO $$ BEGIN LOOP END LOOP; END $$', 50, new Clock(60_000))).rejects.toBeInstanceOf(TraceTimeout);
+  });
+  it('running out in the down: the up stays traced, the down is not run, and nothing is a finding about the migration', async () => {
+    const files = {
+      'migrations/000001_change.up.sql': 'CREATE TABLE a (id int);',
+      'migrations/000001_change.down.sql': `${'SELECT pg_sleep(1);\n'.repeat(15)}DROP TABLE a;`,
+    };
+    const result = await reviewWithTrace(files, ['migrations/000001_change.up.sql'], {}, { limits: { totalMs: 8_000 } });
+    const file = result.trace!.files[0]!;
+    expect(file.statements.map((s) => s.status)).toEqual(['ok']);
+    expect(file.rollback).toMatchObject({ status: 'not-run', reason: "not run: the trace's total budget (8000 ms) ran out" });
+    expect(result.trace!.stopped).toMatch(/in the down of migrations\/000001_change\.up\.sql/);
+    expect(result.findings.filter((f) => f.source === 'trace')).toEqual([]);
   });
   it('is one FLAG for the file, not a BLOCK', async () => {
     const result = await reviewWithTrace({ 'migrations/000001_change.up.sql': benign }, ['migrations/000001_change.up.sql'], {}, { limits: { totalMs: 1 } });
