@@ -3,7 +3,8 @@ import type { Discovery } from '../discover/index.js';
 import { readCatalog } from './catalog-snapshot.js';
 import type { Executor } from './executor.js';
 import { pgliteEngine } from './engines.js';
-import { DEFAULT_LIMITS, replayHistory, type ReplayNote } from './trace.js';
+import { replayHistory } from './replay.js';
+import { DEFAULT_LIMITS, type ReplayNote } from './trace.js';
 
 /**
  * Schema drift: the schema the repository's migrations describe (replayed in PGlite, cached like

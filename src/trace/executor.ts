@@ -28,6 +28,20 @@ export class SqlError extends Error {
   }
 }
 
+/**
+ * The engine itself broke (a JavaScript error inside PGlite, a lost connection, a read-back that
+ * came back empty): not an SQL error with a SQLSTATE, so it says nothing about the migration. The
+ * executor is gone and must not be used again.
+ */
+export class TraceEngineFailed extends Error {
+  constructor(engine: 'pglite' | 'postgres', detail: string) {
+    super(`the trace engine (${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}) failed: ${detail}`);
+  }
+}
+
+/** PostgreSQL's error codes are five digits or upper-case letters; anything else did not come from the server. */
+const isSqlState = (code: unknown): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+
 /** A statement the sandbox stopped: the executor is gone and must not be used again. */
 export abstract class TraceKilled extends Error {
   /** The limit it hit, as said to the reader: "1500 ms", "1024 MB". */
@@ -94,62 +108,9 @@ export async function openPglite(dump: ArrayBuffer | null, options: PgliteOption
   // memory is outside it and is bounded in the worker (see pglite-worker.ts).
   const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { memoryMb } satisfies WorkerLimits });
   worker.unref();
-  let nextId = 1;
-  let dead: Error | null = null;
-  const pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
-  const failAll = (error: Error): void => {
-    dead ??= error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  worker.on('message', (response: WorkerResponse) => {
-    const waiting = pending.get(response.id);
-    pending.delete(response.id);
-    waiting?.resolve(response);
-  });
-  worker.on('error', (error) => {
-    // The JavaScript heap limit (rows a statement returned, say): the same limit, as far as the trace goes.
-    if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') failAll(new TraceOutOfMemory(memoryMb, "its results outgrew the worker's heap"));
-    else failAll(error);
-  });
-  worker.on('exit', (code) => failAll(new Error(`the embedded database stopped (worker exit ${code})`)));
-
-  const call = (request: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> => {
-    if (dead) return Promise.reject(dead);
-    const id = nextId++;
-    return new Promise<WorkerResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        const error = new TraceTimeout(timeoutMs);
-        failAll(error);
-        void worker.terminate();
-        reject(error);
-      }, timeoutMs);
-      pending.set(id, {
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      worker.postMessage({ ...request, id } as WorkerRequest, transfer);
-    }).then((response) => {
-      if (!response.ok && (response.overMemory || MEMORY_SQLSTATES.has(response.error.code ?? ''))) {
-        const error = new TraceOutOfMemory(memoryMb, response.overMemory ? 'the database grew past it' : response.error.message);
-        failAll(error);
-        void worker.terminate();
-        throw error;
-      }
-      if (!response.ok) throw new SqlError(response.error.message, response.error.code, response.error.position);
-      return response;
-    });
-  };
-
+  const channel = new WorkerChannel(worker, memoryMb);
   try {
-    await call({ op: 'open', dump, extensions: options.extensions ?? [] }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
+    await channel.call({ op: 'open', dump, extensions: options.extensions ?? [] }, options.openTimeoutMs ?? 60_000, dump ? [dump] : []);
   } catch (error) {
     // A start that failed (a damaged dump, say) must not leave its thread behind.
     void worker.terminate();
@@ -157,19 +118,94 @@ export async function openPglite(dump: ArrayBuffer | null, options: PgliteOption
   }
   return {
     engine: 'pglite',
-    exec: async (sql, timeoutMs) => void (await call({ op: 'exec', sql }, timeoutMs)),
+    exec: async (sql, timeoutMs) => void (await channel.call({ op: 'exec', sql }, timeoutMs)),
     query: async <T extends Record<string, unknown>>(sql: string, timeoutMs = QUERY_TIMEOUT_MS) =>
-      (((await call({ op: 'query', sql }, timeoutMs)) as { rows?: T[] }).rows ?? []) as T[],
+      (((await channel.call({ op: 'query', sql }, timeoutMs)) as { rows?: T[] }).rows ?? []) as T[],
     dump: async () => {
-      const response = await call({ op: 'dump' }, 60_000);
+      const response = await channel.call({ op: 'dump' }, 60_000);
       return (response as { dump: ArrayBuffer }).dump;
     },
     // The database lives in the worker's memory: ending the thread is the whole clean-up.
     close: async () => {
-      failAll(new Error('closed'));
+      channel.failAll(new Error('closed'));
       void worker.terminate();
     },
   };
+}
+
+/**
+ * Requests to the PGlite worker, each under a time limit. A request that overruns, runs out of
+ * memory or breaks PGlite itself ends the worker: every request after it fails the same way.
+ */
+class WorkerChannel {
+  private nextId = 1;
+  private dead: Error | null = null;
+  private readonly pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly memoryMb: number,
+  ) {
+    worker.on('message', (response: WorkerResponse) => {
+      const waiting = this.pending.get(response.id);
+      this.pending.delete(response.id);
+      waiting?.resolve(response);
+    });
+    worker.on('error', (error) => {
+      // The JavaScript heap limit (rows a statement returned, say): the same limit, as far as the trace goes.
+      if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') this.failAll(new TraceOutOfMemory(memoryMb, "its results outgrew the worker's heap"));
+      else this.failAll(error);
+    });
+    worker.on('exit', (code) => this.failAll(new Error(`the embedded database stopped (worker exit ${code})`)));
+  }
+
+  failAll(error: Error): void {
+    this.dead ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  /** Ends the worker for good: what follows fails with `error`. */
+  private kill(error: Error): void {
+    this.failAll(error);
+    void this.worker.terminate();
+  }
+
+  async call(request: DistributiveOmit<WorkerRequest, 'id'>, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
+    if (this.dead) throw this.dead;
+    const id = this.nextId++;
+    const response = await new Promise<WorkerResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        const error = new TraceTimeout(timeoutMs);
+        this.kill(error);
+        reject(error);
+      }, timeoutMs);
+      const settle = <A>(then: (a: A) => void) => (a: A): void => {
+        clearTimeout(timer);
+        then(a);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      this.worker.postMessage({ ...request, id } as WorkerRequest, transfer);
+    });
+    const failure = failureOf(response, this.memoryMb);
+    if (failure?.fatal) this.kill(failure.error);
+    if (failure) throw failure.error;
+    return response;
+  }
+}
+
+/**
+ * A worker's error as the trace sees it: an SQL error (the worker goes on), or the end of the
+ * worker — the sandbox's memory limit, or a JavaScript error inside PGlite (no SQLSTATE), after
+ * which its state is unknown.
+ */
+function failureOf(response: WorkerResponse, memoryMb: number): { error: Error; fatal: boolean } | null {
+  if (response.ok) return null;
+  if (response.overMemory || MEMORY_SQLSTATES.has(response.error.code ?? ''))
+    return { fatal: true, error: new TraceOutOfMemory(memoryMb, response.overMemory ? 'the database grew past it' : response.error.message) };
+  if (!isSqlState(response.error.code)) return { fatal: true, error: new TraceEngineFailed('pglite', response.error.message) };
+  return { fatal: false, error: new SqlError(response.error.message, response.error.code, response.error.position) };
 }
 
 /**
@@ -204,6 +240,7 @@ export async function openPostgres(url: string): Promise<Executor> {
     } catch (error) {
       const e = error as { message: string; code?: string; position?: string };
       if (e.code === '57014') throw new TraceTimeout(timeoutMs);
+      if (!isSqlState(e.code)) throw new TraceEngineFailed('postgres', e.message);
       throw new SqlError(e.message, e.code, e.position === undefined ? undefined : Number(e.position));
     } finally {
       clearTimeout(timer);

@@ -99,6 +99,9 @@ export function reconcile(findings: Finding[], trace: TraceResult, config: Resol
         // The lock rules own the rewrite; the replication-lag rule only adds the WAL view of it.
         if (REWRITE_CLAIMS.has(finding.rule)) explainedRewrites.add(`${key}|${table}`);
         out.push({ ...finding, evidence: `${table} was rewritten (pg_class.relfilenode changed)` });
+      } else if (statement.untrusted?.length) {
+        // The migration tried to steer the read-back: what it shows cannot lower a finding.
+        out.push(finding);
       } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message)) {
         // Since PostgreSQL 12 this conversion skips the rewrite only when the session TimeZone is
         // UTC: true in the trace, not necessarily where the migration runs. Lower, do not drop.
@@ -150,6 +153,12 @@ export function reconcile(findings: Finding[], trace: TraceResult, config: Resol
       if (statement.status === 'killed') {
         const limit = statement.limit ?? 'the limit';
         out.push(traceFinding('not-traced', statement.stoppedBy === 'memory' ? 'outOfMemory' : 'stopped', statement.file, statement.line, { limit }, 'BLOCK'));
+      }
+      // Cut short by the trace's own budget or a broken engine: one FLAG, at the first statement it left untraced.
+      const cutShort = (s: StatementTrace): boolean => s.status === 'skipped' && (s.stoppedBy === 'budget' || s.stoppedBy === 'engine');
+      if (cutShort(statement) && file.statements.find(cutShort) === statement) {
+        const cause = statement.stoppedBy === 'budget' ? `the trace was cut short by its own time budget (${statement.limit ?? 'its total limit'})` : statement.reason!.replace(/^not traced: /, '');
+        out.push(traceFinding('not-traced', 'skipped', statement.file, statement.line, { reason: `from line ${statement.line} on, ${cause}, which says nothing about the migration` }, 'FLAG'));
       }
       if (statement.status === 'error' && !explainedErrors.has(key) && MISSING_OBJECT.has(statement.code ?? '')) {
         out.push(traceFinding('not-traced', 'missing', statement.file, statement.line, { reason: statement.reason ?? 'an object is missing' }, 'FLAG'));

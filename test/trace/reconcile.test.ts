@@ -67,6 +67,24 @@ describe('reconcile', () => {
   });
 });
 
+describe('reconcile with a trace that could not finish or cannot be trusted', () => {
+  it('statements left untraced by the budget: one FLAG for the file, at the first, not a BLOCK', () => {
+    const cut = (line: number): StatementTrace =>
+      statement({ line, status: 'skipped', stoppedBy: 'budget', limit: '60000 ms', reason: "not traced: the trace's total budget (60000 ms) ran out" });
+    const result = reconcile([finding('alter-column-type-rewrite', 'BLOCK', { line: 2 })], traceOf(statement({}), cut(2), cut(3)), config);
+    expect(result.findings.map((f) => `${f.rule}:${f.status}:${f.line}`)).toEqual(['alter-column-type-rewrite:BLOCK:2', 'not-traced:FLAG:2']);
+    expect(result.findings[1]!.message).toMatch(/from line 2 on, the trace was cut short by its own time budget \(60000 ms\)/);
+  });
+  it('an untrusted read-back disproves nothing and lowers nothing', () => {
+    const untrusted = { untrusted: ['it changes search_path'] };
+    const rewrite = reconcile([finding('alter-column-type-rewrite', 'BLOCK')], traceOf(statement(untrusted)), config);
+    expect(rewrite.findings.map((f) => `${f.rule}:${f.status}`)).toEqual(['alter-column-type-rewrite:BLOCK']);
+    expect(rewrite.disproved).toEqual([]);
+    const utc = finding('alter-column-type-rewrite', 'BLOCK', { message: 'ALTER COLUMN at TYPE (timestamp → timestamptz) rewrites all of orders' });
+    expect(reconcile([utc], traceOf(statement(untrusted)), config).findings[0]!.status).toBe('BLOCK');
+  });
+});
+
 describe('reconcile with an imperfect replay', () => {
   it('a failure is a Verify FLAG, not a BLOCK, when earlier statements could not be replayed', () => {
     const trace = traceOf(statement({ status: 'error', code: '2BP01', reason: 'cannot drop table traces because other objects depend on it' }));
