@@ -3,7 +3,7 @@ import type { Category, Finding } from '../core/types.js';
 import { computeImpact, excerptOf } from '../core/impact.js';
 import { findingOf as createFindingOf } from '../rules/finding.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
-import type { StatementTrace, TraceResult } from './trace.js';
+import type { FileTrace, StatementTrace, TraceResult } from './trace.js';
 
 /**
  * Static rules guess; the trace knows. A rule's finding the trace confirms carries the evidence;
@@ -65,187 +65,192 @@ const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
 /** Levels, `off` and acks are not applied here: the policy pass does that for every source. */
 export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  const traceFinding = findingOf;
-  const byLine = new Map<string, StatementTrace>();
-  for (const file of trace.files) for (const s of file.statements) byLine.set(`${s.file}:${s.line}`, s);
-  const out: Finding[] = [];
-  const disproved: Disproved[] = [];
-  const explainedErrors = new Set<string>();
-  const explainedRewrites = new Set<string>();
+  return new Reconciliation(trace, config).run(findings);
+}
 
-  for (const finding of findings) {
-    const statement = finding.source === 'rule' ? byLine.get(`${finding.file}:${finding.line}`) : undefined;
-    if (!statement) {
-      out.push(finding);
-      continue;
-    }
-    const key = `${statement.file}:${statement.line}`;
-    const table = finding.table ? bare(finding.table) : null;
-    if (statement.status === 'error') {
-      if (FAILURE_CLAIMS[finding.rule]?.includes(statement.code ?? '')) {
-        explainedErrors.add(key);
-        out.push({ ...finding, evidence: `PostgreSQL rejected it — ${statement.reason}${statement.code ? ` (SQLSTATE ${statement.code})` : ''}` });
-      } else out.push(finding);
-      continue;
-    }
-    if (statement.status !== 'ok') {
-      out.push(finding);
-      continue;
-    }
-    const rewritten = statement.rewrites.map(bare);
-    const rewriteClaim = REWRITE_CLAIMS.has(finding.rule) || (finding.rule === 'long-write-replication-lag' && statement.type === 'AlterTableStmt');
-    if (rewriteClaim && table) {
-      if (rewritten.includes(table)) {
-        // The lock rules own the rewrite; the replication-lag rule only adds the WAL view of it.
-        if (REWRITE_CLAIMS.has(finding.rule)) explainedRewrites.add(`${key}|${table}`);
-        out.push({ ...finding, evidence: `${table} was rewritten (pg_class.relfilenode changed)` });
-      } else if (statement.untrusted?.length) {
-        // The migration tried to steer the read-back: what it shows cannot lower a finding.
-        out.push(finding);
-      } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message)) {
-        // Since PostgreSQL 12 this conversion skips the rewrite only when the session TimeZone is
-        // UTC: true in the trace, not necessarily where the migration runs. Lower, do not drop.
-        out.push({
-          ...finding,
-          status: 'FLAG',
-          message: `Verify: the session TimeZone is UTC when this runs — ${finding.message}`,
-          evidence: `no rewrite with TimeZone UTC (PostgreSQL 12+ skips it only then)`,
-        });
-      } else {
-        disproved.push({ rule: finding.rule, file: finding.file, line: finding.line, evidence: `${table} kept its storage (same relfilenode) — no rewrite` });
+const keyOf = (s: { file: string; line: number }): string => `${s.file}:${s.line}`;
+
+/** One reconciliation: rule findings checked against what ran, then what only the trace saw. */
+class Reconciliation {
+  private readonly byLine = new Map<string, StatementTrace>();
+  private readonly out: Finding[] = [];
+  private readonly disproved: Disproved[] = [];
+  private readonly explainedErrors = new Set<string>();
+  private readonly explainedRewrites = new Set<string>();
+
+  constructor(
+    private readonly trace: TraceResult,
+    private readonly config: ResolvedConfig,
+  ) {
+    for (const file of trace.files) for (const s of file.statements) this.byLine.set(keyOf(s), s);
+  }
+
+  run(findings: Finding[]): Reconciled {
+    for (const finding of findings) this.checkRuleFinding(finding);
+    for (const file of this.trace.files) {
+      if (file.skipped) this.skippedFile(file, findings);
+      else {
+        for (const statement of file.statements) this.traceOnly(file, statement);
+        this.rollback(file);
       }
-      continue;
     }
+    for (const f of this.out) {
+      const statement = f.source === 'trace' && !f.excerpt ? this.byLine.get(keyOf(f)) : undefined;
+      if (statement) f.excerpt = excerptOf(statement.sql);
+    }
+    return { findings: this.out, disproved: this.disproved };
+  }
+
+  /** A rule's claim against what the statement really did: confirmed, disproved or left alone. */
+  private checkRuleFinding(finding: Finding): void {
+    const statement = finding.source === 'rule' ? this.byLine.get(keyOf(finding)) : undefined;
+    const table = finding.table ? bare(finding.table) : null;
+    if (statement?.status === 'error') return this.checkFailureClaim(finding, statement);
+    if (!statement || statement.status !== 'ok') return void this.out.push(finding);
+    const rewriteClaim = REWRITE_CLAIMS.has(finding.rule) || (finding.rule === 'long-write-replication-lag' && statement.type === 'AlterTableStmt');
+    if (rewriteClaim && table) return this.checkRewriteClaim(finding, statement, table);
+    this.out.push(this.withLockEvidence(finding, statement, table));
+  }
+
+  private checkFailureClaim(finding: Finding, statement: StatementTrace): void {
+    if (!FAILURE_CLAIMS[finding.rule]?.includes(statement.code ?? '')) return void this.out.push(finding);
+    this.explainedErrors.add(keyOf(statement));
+    this.out.push({ ...finding, evidence: `PostgreSQL rejected it — ${statement.reason}${statement.code ? ` (SQLSTATE ${statement.code})` : ''}` });
+  }
+
+  private checkRewriteClaim(finding: Finding, statement: StatementTrace, table: string): void {
+    if (statement.rewrites.map(bare).includes(table)) {
+      // The lock rules own the rewrite; the replication-lag rule only adds the WAL view of it.
+      if (REWRITE_CLAIMS.has(finding.rule)) this.explainedRewrites.add(`${keyOf(statement)}|${table}`);
+      this.out.push({ ...finding, evidence: `${table} was rewritten (pg_class.relfilenode changed)` });
+    } else if (statement.untrusted?.length) {
+      // The migration tried to steer the read-back: what it shows cannot lower a finding.
+      this.out.push(finding);
+    } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message)) {
+      // Since PostgreSQL 12 this conversion skips the rewrite only when the session TimeZone is
+      // UTC: true in the trace, not necessarily where the migration runs. Lower, do not drop.
+      this.out.push({
+        ...finding,
+        status: 'FLAG',
+        message: `Verify: the session TimeZone is UTC when this runs — ${finding.message}`,
+        evidence: `no rewrite with TimeZone UTC (PostgreSQL 12+ skips it only then)`,
+      });
+    } else {
+      this.disproved.push({ rule: finding.rule, file: finding.file, line: finding.line, evidence: `${table} kept its storage (same relfilenode) — no rewrite` });
+    }
+  }
+
+  /** The lock the rule claims, as the trace saw it, with how long it was held. */
+  private withLockEvidence(finding: Finding, statement: StatementTrace, table: string | null): Finding {
     const claimed = LOCK_CLAIMS[finding.rule];
     const lock = claimed && table ? statement.locks.find((l) => bare(l.relation) === table && strength(l.mode) >= strength(claimed)) : undefined;
-    if (lock) {
-      // Every table the statement locked that hard (a foreign key locks both of its tables).
-      const others = statement.locks.filter((l) => l !== lock && !l.isNew && l.mode === lock.mode).map((l) => bare(l.relation));
-      const span = lock.heldUntilFile
-        ? `, held until ${lock.heldUntilFile}:${lock.heldUntilLine} commits (${lock.heldForStatements} statements: one transaction for all pending migrations)`
-        : lock.heldUntilLine > statement.line
-          ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)`
-          : '';
-      out.push({ ...finding, evidence: `${lock.mode} on ${[table, ...others].join(' and ')}${span}` });
-      continue;
-    }
-    out.push(finding);
+    if (!lock) return finding;
+    // Every table the statement locked that hard (a foreign key locks both of its tables).
+    const others = statement.locks.filter((l) => l !== lock && !l.isNew && l.mode === lock.mode).map((l) => bare(l.relation));
+    const span = lock.heldUntilFile
+      ? `, held until ${lock.heldUntilFile}:${lock.heldUntilLine} commits (${lock.heldForStatements} statements: one transaction for all pending migrations)`
+      : lock.heldUntilLine > statement.line
+        ? `, held until line ${lock.heldUntilLine} (${lock.heldForStatements} statements)`
+        : '';
+    return { ...finding, evidence: `${lock.mode} on ${[table, ...others].join(' and ')}${span}` };
   }
 
-  for (const file of trace.files) {
-    if (file.skipped) {
-      // A file the review could not parse already carries its FLAG, and files after a failure in
-      // one transaction around all pending migrations share that failure's finding: one is enough.
-      const explained =
-        file.skipped.startsWith('not run: an earlier migration failed') ||
-        findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'));
-      if (!explained) {
-        out.push(traceFinding('not-traced', 'skipped', file.path, 1, { reason: file.skipped }, 'FLAG'));
-      }
-      continue;
+  /** A file the trace did not run at all. */
+  private skippedFile(file: FileTrace, findings: Finding[]): void {
+    // A file the review could not parse already carries its FLAG, and files after a failure in
+    // one transaction around all pending migrations share that failure's finding: one is enough.
+    const explained =
+      file.skipped!.startsWith('not run: an earlier migration failed') ||
+      findings.some((f) => f.file === file.path && (f.rule === 'too-large-to-review' || f.rule === 'syntax-error'));
+    if (!explained) this.out.push(findingOf('not-traced', 'skipped', file.path, 1, { reason: file.skipped! }, 'FLAG'));
+  }
+
+  /** What only the trace saw on one statement: refused, stopped, cut short, failed, rewrote. */
+  private traceOnly(file: FileTrace, statement: StatementTrace): void {
+    if (statement.status === 'refused') {
+      this.out.push(findingOf('not-traced', 'refused', statement.file, statement.line, { reason: statement.reason!.replace(/^not run in the trace: /, '') }, 'FLAG'));
     }
-    for (const statement of file.statements) {
-      const key = `${statement.file}:${statement.line}`;
-      if (statement.status === 'refused')
-        out.push(
-          traceFinding('not-traced', 'refused', statement.file, statement.line, { reason: statement.reason!.replace(/^not run in the trace: /, '') }, 'FLAG'),
-        );
-      if (statement.status === 'killed') {
-        const limit = statement.limit ?? 'the limit';
-        out.push(traceFinding('not-traced', statement.stoppedBy === 'memory' ? 'outOfMemory' : 'stopped', statement.file, statement.line, { limit }, 'BLOCK'));
-      }
-      // Cut short by the trace's own budget or a broken engine: one FLAG, at the first statement it left untraced.
-      const cutShort = (s: StatementTrace): boolean => s.status === 'skipped' && (s.stoppedBy === 'budget' || s.stoppedBy === 'engine');
-      if (cutShort(statement) && file.statements.find(cutShort) === statement) {
-        const cause = statement.stoppedBy === 'budget' ? `the trace was cut short by its own time budget (${statement.limit ?? 'its total limit'})` : statement.reason!.replace(/^not traced: /, '');
-        out.push(traceFinding('not-traced', 'skipped', statement.file, statement.line, { reason: `from line ${statement.line} on, ${cause}, which says nothing about the migration` }, 'FLAG'));
-      }
-      if (statement.status === 'error' && !explainedErrors.has(key) && MISSING_OBJECT.has(statement.code ?? '')) {
-        out.push(traceFinding('not-traced', 'missing', statement.file, statement.line, { reason: statement.reason ?? 'an object is missing' }, 'FLAG'));
-        continue;
-      }
-      if (statement.status === 'error' && !explainedErrors.has(key)) {
-        const category: Category = statement.code?.startsWith('23') ? 'constraint_validation' : 'lock_contention';
-        const first = file.statements.find((s) => s.status !== 'refused') === statement;
-        const effect =
-          statement.inTransaction || file.txMode === 'per-file' || file.txMode === 'all-pending'
-            ? ' and the whole migration rolls back'
-            : first
-              ? ''
-              : ', with the statements before it already applied';
-        const failure = traceFinding(
-          'migration-fails-traced',
-          'fails',
-          statement.file,
-          statement.line,
-          { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect },
-          'BLOCK',
-          category,
-        );
-        // Some earlier statements could not be replayed here: the embedded schema may differ from
-        // production's, so the failure is a question, not a verdict.
-        const skipped = trace.base.skipped.length;
-        out.push(
-          skipped
-            ? {
-                ...failure,
-                status: 'FLAG',
-                message: `Verify: it runs against the production schema (${skipped} earlier statement${skipped === 1 ? '' : 's'} could not be replayed in the trace) — ${failure.message}`,
-              }
-            : failure,
-        );
-      }
-      for (const relation of statement.status === 'ok' ? statement.rewrites : []) {
-        const table = bare(relation);
-        if (explainedRewrites.has(`${key}|${table}`)) continue;
-        const impact = computeImpact(config, table, 'rewrite', false);
-        if (impact.status === 'PASS') continue;
-        const finding = traceFinding(
-          'table-rewrite-traced',
-          'rewrite',
-          statement.file,
-          statement.line,
-          { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites },
-          impact.status,
-        );
-        out.push({ ...finding, table, message: impact.rows === null ? `Verify: size of ${table} — ${finding.message}` : finding.message });
-      }
+    if (statement.status === 'killed') {
+      const limit = statement.limit ?? 'the limit';
+      this.out.push(findingOf('not-traced', statement.stoppedBy === 'memory' ? 'outOfMemory' : 'stopped', statement.file, statement.line, { limit }, 'BLOCK'));
     }
+    // Cut short by the trace's own budget or a broken engine: one FLAG, at the first statement it left untraced.
+    const cutShort = (s: StatementTrace): boolean => s.status === 'skipped' && (s.stoppedBy === 'budget' || s.stoppedBy === 'engine');
+    if (cutShort(statement) && file.statements.find(cutShort) === statement) {
+      const cause = statement.stoppedBy === 'budget' ? `the trace was cut short by its own time budget (${statement.limit ?? 'its total limit'})` : statement.reason!.replace(/^not traced: /, '');
+      this.out.push(findingOf('not-traced', 'skipped', statement.file, statement.line, { reason: `from line ${statement.line} on, ${cause}, which says nothing about the migration` }, 'FLAG'));
+    }
+    if (statement.status === 'error' && !this.explainedErrors.has(keyOf(statement))) this.failure(file, statement);
+    if (statement.status === 'ok') this.unexpectedRewrites(statement);
+  }
+
+  /** PostgreSQL rejected a statement no rule predicted would fail. */
+  private failure(file: FileTrace, statement: StatementTrace): void {
+    if (MISSING_OBJECT.has(statement.code ?? '')) {
+      this.out.push(findingOf('not-traced', 'missing', statement.file, statement.line, { reason: statement.reason ?? 'an object is missing' }, 'FLAG'));
+      return;
+    }
+    const category: Category = statement.code?.startsWith('23') ? 'constraint_validation' : 'lock_contention';
+    const first = file.statements.find((s) => s.status !== 'refused') === statement;
+    const effect =
+      statement.inTransaction || file.txMode === 'per-file' || file.txMode === 'all-pending' ? ' and the whole migration rolls back' : first ? '' : ', with the statements before it already applied';
+    const failure = findingOf('migration-fails-traced', 'fails', statement.file, statement.line, { reason: statement.reason ?? 'error', code: statement.code ?? '?', effect }, 'BLOCK', category);
+    // Some earlier statements could not be replayed here: the embedded schema may differ from
+    // production's, so the failure is a question, not a verdict.
+    const skipped = this.trace.base.skipped.length;
+    this.out.push(
+      skipped
+        ? {
+            ...failure,
+            status: 'FLAG',
+            message: `Verify: it runs against the production schema (${skipped} earlier statement${skipped === 1 ? '' : 's'} could not be replayed in the trace) — ${failure.message}`,
+          }
+        : failure,
+    );
+  }
+
+  /** Tables a statement rewrote where no rule said it would. */
+  private unexpectedRewrites(statement: StatementTrace): void {
+    for (const relation of statement.rewrites) {
+      const table = bare(relation);
+      if (this.explainedRewrites.has(`${keyOf(statement)}|${table}`)) continue;
+      const impact = computeImpact(this.config, table, 'rewrite', false);
+      if (impact.status === 'PASS') continue;
+      const verify = impact.rows === null ? `size of ${table}` : undefined;
+      this.out.push(
+        createFindingOf('table-rewrite-traced', {
+          messageId: 'rewrite',
+          data: { table, size: impact.size, duration: impact.duration, queued: impact.queuedWrites },
+          file: statement.file,
+          line: statement.line,
+          status: impact.status,
+          source: 'trace',
+          table,
+          verify,
+        }),
+      );
+    }
+  }
+
+  /** The down, run after the up: evidence for a rule's finding, or a finding of its own. */
+  private rollback(file: FileTrace): void {
     const rollback = file.rollback;
+    if (!rollback) return;
     // A down the rules already called empty or lossy: the trace's diff is their evidence, not a
     // second finding.
-    const known = rollback
-      ? out.find(
-          (f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path),
-        )
-      : undefined;
-    if (known && rollback && rollback.status !== 'restored') {
-      known.evidence =
-        rollback.status === 'failed'
-          ? `the down fails: ${rollback.reason ?? ''}`
-          : `the down leaves ${rollback.differences.slice(0, 3).join('; ')}${rollback.differences.length > 3 ? ` (and ${rollback.differences.length - 3} more)` : ''}`;
-    } else if (rollback?.status === 'differs') {
+    const known = this.out.find((f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path));
+    if (known && rollback.status !== 'restored') {
+      const more = rollback.differences.length > 3 ? ` (and ${rollback.differences.length - 3} more)` : '';
+      known.evidence = rollback.status === 'failed' ? `the down fails: ${rollback.reason ?? ''}` : `the down leaves ${rollback.differences.slice(0, 3).join('; ')}${more}`;
+    } else if (rollback.status === 'differs') {
       const shown = rollback.differences.slice(0, 5).join('; ');
       const more = rollback.differences.length > 5 ? ` (and ${rollback.differences.length - 5} more)` : '';
-      out.push(traceFinding('rollback-does-not-restore', 'differs', rollback.down, 1, { down: rollback.down, differences: `${shown}${more}` }, 'FLAG'));
+      this.out.push(findingOf('rollback-does-not-restore', 'differs', rollback.down, 1, { down: rollback.down, differences: `${shown}${more}` }, 'FLAG'));
     }
-    if (rollback?.status === 'failed' && !known)
-      out.push(
-        traceFinding(
-          'rollback-does-not-restore',
-          'fails',
-          rollback.down,
-          rollback.line ?? 1,
-          { down: rollback.down, reason: rollback.reason ?? 'error' },
-          'FLAG',
-        ),
-      );
+    if (rollback.status === 'failed' && !known) {
+      this.out.push(findingOf('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
+    }
   }
-  for (const f of out) {
-    const statement = f.source === 'trace' && !f.excerpt ? byLine.get(`${f.file}:${f.line}`) : undefined;
-    if (statement) f.excerpt = excerptOf(statement.sql);
-  }
-  return { findings: out, disproved };
 }
 
 /** What a `Verify:` finding asks the author to check, per message. */
