@@ -113,6 +113,11 @@ export interface MigrationFile {
   down: { path: string; sql: string; startLine: number } | null;
   /** Whether the framework expects a down script for this file. */
   expectsDown: boolean;
+  /**
+   * The other migrations of its set leave their downs empty (a repository that rolls forward):
+   * an empty or missing down here follows the convention.
+   */
+  downsEmptyByConvention?: boolean;
   txMode: TxMode;
   /** Explanation of txMode for messages, e.g. "goose -- +goose NO TRANSACTION". */
   txReason: string;

@@ -17,6 +17,8 @@ export const flyway: Detector = {
   framework: 'flyway',
   async detect(repo, unclaimed) {
     const out: MigrationFile[] = [];
+    // A folder that has undo scripts writes them: each versioned script there is expected to have one.
+    const undoDirs = new Set([...unclaimed].filter((p) => UNDO.test(basename(p))).map(dirname));
     for (const path of unclaimed) {
       const file = basename(path);
       const versioned = file.match(VERSIONED);
@@ -42,7 +44,7 @@ export const flyway: Detector = {
           set: dir,
           upSql: await repo.read(path),
           down,
-          expectsDown: false,
+          expectsDown: !!versioned && undoDirs.has(dir),
           txMode: noTx ? 'none' : 'implicit',
           txReason: noTx
             ? 'Flyway: executeInTransaction=false'

@@ -102,5 +102,29 @@ export async function discover(repo: RepoFiles, options: { globs?: string[] | nu
       migrations.push(plainFile(path, await repo.read(path)));
     }
   }
+  markDownConventions(migrations);
   return { migrations: ordered(migrations), extras };
+}
+
+/** A down with nothing but comments, whitespace and semicolons (a template left as it was). */
+export function isEmptyScript(sql: string): boolean {
+  return sql.replace(/\/\*[\s\S]*?\*\//g, '').replace(/--.*$/gm, '').replace(/[\s;]/g, '') === '';
+}
+
+/**
+ * Repositories that roll forward leave their downs empty on purpose: when at least two other
+ * migrations of a set have downs and four in five of them are empty, that is the convention.
+ */
+function markDownConventions(migrations: MigrationFile[]): void {
+  const bySet = new Map<string, MigrationFile[]>();
+  for (const m of migrations) bySet.set(m.set, [...(bySet.get(m.set) ?? []), m]);
+  for (const list of bySet.values()) {
+    const withDown = list.filter((m) => m.down);
+    const empty = withDown.filter((m) => isEmptyScript(m.down!.sql)).length;
+    for (const m of list) {
+      const own = m.down && isEmptyScript(m.down.sql) ? 1 : 0;
+      const others = withDown.length - (m.down ? 1 : 0);
+      if (others >= 2 && (empty - own) / others >= 0.8) m.downsEmptyByConvention = true;
+    }
+  }
 }

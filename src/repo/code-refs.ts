@@ -14,6 +14,8 @@ const MIGRATION_DIR = /(^|\/)(migrations?|migrate)\//i;
 
 export interface CodeIndex {
   search(table: string, columns: string[]): CodeRef[];
+  /** How many application code files it searches (0: the repository has none to search). */
+  fileCount: number;
 }
 
 export interface CodeFile {
@@ -63,6 +65,7 @@ export async function readAll(repo: RepoFiles, paths: string[], concurrency = 8)
 
 export function codeIndexOf(files: CodeFile[]): CodeIndex {
   return {
+    fileCount: files.length,
     search(table, columns) {
       const bare = table.split('.').pop()!;
       const tableRe = new RegExp(`\\b${escape(bare)}\\b`, 'i');

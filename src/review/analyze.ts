@@ -23,6 +23,8 @@ export interface AnalysisInput {
   modified?: Set<string>;
   /** Lines of application code that mention a table and columns (index dependencies, renames). */
   codeRefs?: (table: string, columns: string[]) => CodeRef[];
+  /** Whether `codeRefs` searches any application code at all. */
+  codeAvailable?: boolean;
   /** Rules to run; default: all. */
   rules?: readonly Rule[];
   /** Called after each reviewed file, for progress on long runs. */
@@ -46,6 +48,7 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
     const lastChanged = Math.max(-1, ...list.filter((f) => inChange(f.path)).map((f) => f.order));
     const catalog = new Catalog();
     let newTables = new Set<string>();
+    let newColumns = new Set<string>();
     for (const file of list) {
       if (file.order > lastChanged) break;
       if (!inChange(file.path)) {
@@ -56,8 +59,11 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
         continue;
       }
       // Auditing the whole history, each file is its own change: only tables it creates are new.
-      if (input.change === null) newTables = new Set();
-      analyzeFile(file, { ...input, catalog, newTables }, out);
+      if (input.change === null) {
+        newTables = new Set();
+        newColumns = new Set();
+      }
+      analyzeFile(file, { ...input, catalog, newTables, newColumns }, out);
       input.onFile?.(++done, total, file.path);
     }
     if (input.change !== null) out.createdTables.push(...newTables);
@@ -87,7 +93,7 @@ function migrationSets(discovery: Discovery): MigrationFile[][] {
 }
 
 /** One file of the change: its rule findings, syntax problems, acks and summary. */
-function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Catalog; newTables: Set<string> }, out: Analysis): void {
+function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Catalog; newTables: Set<string>; newColumns: Set<string> }, out: Analysis): void {
   // A data dump posing as a migration: parsing tens of MB costs seconds and gigabytes, and a
   // human has to look at it anyway. It still counts as reviewed, with one FLAG.
   if (file.upSql.length > input.config.thresholds.maxFileBytes) {
@@ -109,7 +115,7 @@ function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Cata
   const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
   const down = file.down ? parseSql(file.down.sql, file.down.startLine) : null;
   out.findings.push(
-    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs }),
+    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable }),
     ...syntaxFindings(file.path, up, 'up'),
   );
   if (down && file.down) out.findings.push(...syntaxFindings(file.down.path, down, 'down'));

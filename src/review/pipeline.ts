@@ -142,7 +142,7 @@ export async function reviewDeterministic(prepared: Prepared, options: Determini
   const tracing = traceModule?.startTrace({ discovery, change }, options.traceOptions ?? {});
   const needsCode = discovery.migrations.some((m) => (change === null || change.has(m.path)) && NEEDS_CODE.test(m.upSql));
   const code = needsCode ? await prepared.code() : null;
-  const analysis = await analyze({ discovery, change, config, modified: prepared.modified, codeRefs: code ? (t, c) => code.search(t, c) : undefined, onFile: options.onFile });
+  const analysis = await analyze({ discovery, change, config, modified: prepared.modified, codeRefs: code ? (t, c) => code.search(t, c) : undefined, codeAvailable: !!code && code.fileCount > 0, onFile: options.onFile });
   const draft: Draft = { ...analysis, skipped: [], postgres: config.postgres };
   if (tracing && traceModule) {
     const traced = traceModule.withTrace(draft.findings, await tracing, config);

@@ -72,6 +72,10 @@ export interface RuleContext<M extends string = string> {
   readonly inTransaction: boolean | null;
   /** Whether the table was created earlier in the change under review (so it is empty). */
   isNew(table: string): boolean;
+  /** Whether the column was added earlier in the change (or its table is new): it holds no data anyone relies on. */
+  isNewColumn(table: string, column: string): boolean;
+  /** Whether the repository has application code to search: an empty `codeRefs` then means "not used here". */
+  readonly codeAvailable: boolean;
   /** Size, estimated duration and status for work of `kind` over the whole table. */
   impact(table: string, kind: WorkKind): TableImpact;
   /** Application code lines that query the table (and columns), outside the migrations. */

@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { CodeRef, Finding, MigrationFile } from '../core/types.js';
 import type { Catalog } from '../sql/catalog.js';
-import { walk } from '../sql/ast.js';
+import { as, walk } from '../sql/ast.js';
+import { forEachAlterCommand } from './helpers.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
 import { computeImpact, excerptOf, type TableImpact, type WorkKind } from '../core/impact.js';
 import type { Handler, Handlers, ImpactReport, Report, Rule, RuleContext } from './define.js';
@@ -18,6 +19,10 @@ export interface FileRun {
   catalog: Catalog;
   /** Tables created in the change so far; the engine adds the ones this file creates. */
   newTables: Set<string>;
+  /** Columns (`table.column`) added to existing tables earlier in the change; the engine adds this file's. */
+  newColumns?: Set<string>;
+  /** Whether the repository has application code to search (codeRefs finding nothing then means unused). */
+  codeAvailable?: boolean;
   config: ResolvedConfig;
   rules: readonly Rule[];
   codeRefs?: (table: string, columns: string[]) => CodeRef[];
@@ -95,6 +100,12 @@ class FileContext implements RuleContext {
   isNew(table: string): boolean {
     return this.state.run.newTables.has(table);
   }
+  isNewColumn(table: string, column: string): boolean {
+    return this.isNew(table) || !!this.state.run.newColumns?.has(`${table}.${column}`);
+  }
+  get codeAvailable(): boolean {
+    return !!this.state.run.codeAvailable;
+  }
   impact(table: string, kind: WorkKind): TableImpact {
     return computeImpact(this.state.run.config, table, kind, this.isNew(table));
   }
@@ -170,9 +181,20 @@ export function runRules(run: FileRun): Finding[] {
     // A created table is a new key, and a Map keeps new keys last (creating never removes one).
     const added = creates ? run.catalog.tables.size - countBefore : 0;
     if (added > 0) for (const table of [...run.catalog.tables.keys()].slice(-added)) run.newTables.add(table);
+    if (run.newColumns) for (const column of addedColumns(statement)) run.newColumns.add(column);
   });
   for (const { handlers } of handlerSets) handlers['File:exit']?.();
   return state.findings;
+}
+
+/** `table.column` of each column an ALTER TABLE adds. */
+function addedColumns(statement: Statement): string[] {
+  const out: string[] = [];
+  forEachAlterCommand(statement, (cmd, table) => {
+    const name = as(cmd.def, 'ColumnDef')?.colname;
+    if (cmd.subtype === 'AT_AddColumn' && name) out.push(`${table}.${name}`);
+  });
+  return out;
 }
 
 function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement): Finding {

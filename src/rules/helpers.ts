@@ -1,5 +1,5 @@
 import type { AlterTableCmd } from '@pgsql/types';
-import type { MigrationFile } from '../core/types.js';
+import type { Category, CodeRef, MigrationFile } from '../core/types.js';
 import { as, rangeVarName, statementNode, typeRef, type TypeRef } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { Statement } from '../sql/parse.js';
@@ -103,4 +103,30 @@ const LABELS: Record<string, string> = {
 /** "CREATE INDEX", "ALTER TABLE": the statement's kind for messages. */
 export function statementLabel(statement: Statement): string {
   return LABELS[statement.type] ?? statement.type.replace(/Stmt$/, '').toUpperCase();
+}
+
+/** What the application code says about dropping or renaming an object (JUDGMENT.md principle 4). */
+export interface CodeDecision {
+  status: 'FLAG' | 'BLOCK';
+  referenced: boolean;
+  /** `; the repository still uses it at a.ts:3, b.ts:9` when referenced. */
+  refs: string;
+  /** What the author must check when nothing here references it. */
+  verify?: string;
+}
+
+/**
+ * Principle 4: still referenced by the application code → BLOCK (the running code breaks the
+ * moment the migration commits); not referenced → FLAG, a deliberate contract step that still
+ * needs a backup and a look at readers outside the repository; no code to search → FLAG too.
+ */
+export function decideByCode(ctx: Pick<RuleContext, 'codeAvailable'>, refs: CodeRef[], unused: string): CodeDecision {
+  if (refs.length) return { status: 'BLOCK', referenced: true, refs: `; the repository still uses it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` };
+  const verify = ctx.codeAvailable ? `${unused} outside this repository, and a backup exists` : `${unused} (this repository has no application code to search)`;
+  return { status: 'FLAG', referenced: false, refs: '', verify };
+}
+
+/** Categories of dropping data the code still uses: data loss, broken writers, and (where downs are expected) a rollback that brings back an empty shell. */
+export function droppedInUseCategories(file: MigrationFile): Category[] {
+  return ['data_loss', 'concurrent_write_hazards', ...(file.expectsDown || file.down ? (['missing_rollback'] as const) : [])];
 }

@@ -1,5 +1,6 @@
 import { expect, it, describe } from '@jest/globals';
 import { resolveConfig, type RepoConfig } from '../config/schema.js';
+import { codeIndexOf } from '../repo/code-refs.js';
 import { preparedOf, reviewDeterministic } from '../review/pipeline.js';
 import type { Finding, MigrationFile, TxMode } from '../core/types.js';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,8 @@ export interface RuleCase {
   name?: string;
   /** Run the lock trace too (always on for rules raised by the trace). */
   trace?: boolean;
+  /** Application code of the repository, path → text (absent: the repository has none to search). */
+  code?: Record<string, string>;
 }
 
 /** Tests share one snapshot cache, outside the home directory. */
@@ -44,7 +47,9 @@ export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Prom
   const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
   const discovery = { migrations: [...history, change], extras: [] };
   const traced = !!input.trace || rule?.source === 'trace';
-  const { review: result } = await reviewDeterministic(preparedOf({ discovery, change: new Set([change.path]), config }), { trace: traced, traceOptions: { cacheDir: TEST_CACHE_DIR } });
+  const code = input.code ? codeIndexOf(Object.entries(input.code).map(([path, text]) => ({ path, lines: text.split('\n') }))) : undefined;
+  const prepared = preparedOf({ discovery, change: new Set([change.path]), config, code });
+  const { review: result } = await reviewDeterministic(prepared, { trace: traced, traceOptions: { cacheDir: TEST_CACHE_DIR } });
   return result.findings.filter((f) => !rule || f.rule === rule.id);
 }
 

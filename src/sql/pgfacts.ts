@@ -117,6 +117,10 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
   }
   if (a === b && JSON.stringify(from.mods) === JSON.stringify(to.mods)) return { kind: 'binary-coercible' };
   if (a === 'cidr' && b === 'inet') return { kind: 'binary-coercible' };
+  // numeric and floating point to an integer type round every fraction away.
+  if ((a === 'numeric' || a === 'float4' || a === 'float8') && b in INT_WIDTH) {
+    return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText} rounds every fraction` };
+  }
   if (a in INT_WIDTH && b in INT_WIDTH) {
     return { kind: 'rewrite', narrowing: INT_WIDTH[b]! < INT_WIDTH[a]!, why: `${fromText} → ${toText}` };
   }

@@ -50,7 +50,7 @@ async function deterministic(): Promise<{ result: Review; run: ReviewRun; reques
 
 /** The pipeline's Claude step over a deterministic run, with the test's code search when given. */
 async function withClaude(run: ReviewRun, request: Request, env: { apiKey?: string }): Promise<Review> {
-  const prepared = request.searchCode ? { ...run.prepared, code: () => Promise.resolve({ search: request.searchCode! }) } : run.prepared;
+  const prepared = request.searchCode ? { ...run.prepared, code: () => Promise.resolve({ search: request.searchCode!, fileCount: 1 }) } : run.prepared;
   return (await addClaude({ ...run, prepared }, { env, pr: request.pr, allowedLinks: request.allowedLinks })).review;
 }
 

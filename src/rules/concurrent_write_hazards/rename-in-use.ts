@@ -1,5 +1,6 @@
 import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
+import { decideByCode } from '../helpers.js';
 
 export default defineRule({
   id: 'rename-in-use',
@@ -45,8 +46,14 @@ export default defineRule({
           old = `${table}.${node.subname}`;
           refs = ctx.codeRefs(table, [node.subname]);
         } else return;
-        const refText = refs.length ? `; the repository still uses it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
-        ctx.report({ messageId: 'rename', status: 'FLAG', table, data: { what, old, new: node.newname ?? '', refs: refText } });
+        const decision = decideByCode(ctx, refs, `nothing reads or writes ${old} by that name`);
+        ctx.report({
+          messageId: 'rename',
+          status: decision.status,
+          table,
+          verify: decision.verify,
+          data: { what, old, new: node.newname ?? '', refs: decision.refs },
+        });
       },
     };
   },

@@ -7,6 +7,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'unbatched-backfill',
   category: 'concurrent_write_hazards',
+  alsoCategories: ['replication_lag'],
   pattern: 'batched-backfill',
   docs: {
     summary: 'An UPDATE or DELETE over a whole existing table in one statement locks every row it touches until COMMIT.',

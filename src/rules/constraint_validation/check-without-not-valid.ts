@@ -5,6 +5,7 @@ import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 export default defineRule({
   id: 'check-without-not-valid',
   category: 'constraint_validation',
+  alsoCategories: ['lock_contention'],
   pattern: 'add-check-not-valid',
   docs: {
     summary: 'ADD CONSTRAINT … CHECK without NOT VALID scans the whole table under ACCESS EXCLUSIVE, and fails on the first bad row.',

@@ -5,6 +5,7 @@ import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 export default defineRule({
   id: 'validate-in-same-transaction',
   category: 'constraint_validation',
+  alsoCategories: ['lock_contention'],
   pattern: 'add-check-not-valid',
   docs: {
     summary: 'VALIDATE CONSTRAINT in the same transaction as the NOT VALID that added it keeps the ACCESS EXCLUSIVE lock through the scan.',

@@ -1,7 +1,23 @@
 import { testRule } from '../tester.js';
 import rule from './drop-column.js';
 
+const schema = 'CREATE TABLE users (id bigint PRIMARY KEY, email text, deprecated_field text);';
+const code = { 'src/users.ts': "export const find = (db: Db) => db.query('SELECT id, deprecated_field FROM users');" };
+
 testRule(rule, {
-  valid: ['CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;', 'ALTER TABLE users ADD COLUMN note text;'],
-  invalid: [{ sql: 'ALTER TABLE users DROP COLUMN deprecated_field;', errors: [{ messageId: 'drop', message: /users.deprecated_field/ }] }],
+  valid: [
+    'CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;',
+    'ALTER TABLE users ADD COLUMN note text;',
+    { sql: 'ALTER TABLE users ADD COLUMN note text;\nALTER TABLE users DROP COLUMN note;', schema, name: 'a column added earlier in the change holds nothing: PASS (principle 2)' },
+  ],
+  invalid: [
+    { sql: 'ALTER TABLE users DROP COLUMN deprecated_field;', errors: [{ messageId: 'drop', status: 'FLAG', message: /users.deprecated_field/ }] },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN deprecated_field;',
+      schema,
+      code,
+      errors: [{ messageId: 'drop', status: 'BLOCK', message: /still uses it at src\/users.ts:1/ }],
+      name: 'still read by the application code: BLOCK (principle 4)',
+    },
+  ],
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { forEachAlterCommandOnExistingTable } from '../helpers.js';
+import { decideByCode, droppedInUseCategories, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-column',
@@ -15,7 +15,8 @@ export default defineRule({
   },
   messages: {
     drop: {
-      message: 'DROP COLUMN {{table}}.{{column}} deletes every value in it, and running code that still reads or writes {{column}} fails until it is redeployed{{refs}}.',
+      message:
+        'DROP COLUMN {{table}}.{{column}} deletes every value in it, and running code that still reads or writes {{column}} fails until it is redeployed{{refs}}.',
       recommendation:
         'Stop writing {{column}} in one release, stop reading it (and remove it from the ORM model) in the next, keep a copy if the data may be needed, then drop it in its own migration.',
     },
@@ -24,11 +25,18 @@ export default defineRule({
     return {
       Statement(statement) {
         forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
-          if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) return;
+          // A column added earlier in this change holds nothing anyone relies on.
+          if (cmd.subtype !== 'AT_DropColumn' || !cmd.name || ctx.isNewColumn(table, cmd.name)) return;
           const column = cmd.name;
-          const refs = ctx.codeRefs(table, [column]);
-          const refText = refs.length ? `; the repository still mentions it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
-          ctx.report({ messageId: 'drop', status: 'FLAG', table, verify: `no code reads or writes ${table}.${column} any more`, data: { table, column, refs: refText } });
+          const decision = decideByCode(ctx, ctx.codeRefs(table, [column]), `nothing reads or writes ${table}.${column}`);
+          ctx.report({
+            messageId: 'drop',
+            status: decision.status,
+            table,
+            verify: decision.verify,
+            categories: decision.referenced ? droppedInUseCategories(ctx.file) : undefined,
+            data: { table, column, refs: decision.refs },
+          });
         });
       },
     };

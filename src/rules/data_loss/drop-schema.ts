@@ -25,7 +25,12 @@ export default defineRule({
         if (createdHere) return;
         for (const object of node.objects ?? []) {
           const schema = str(object);
-          ctx.report({ messageId: 'drop', status: 'FLAG', verify: `nothing uses schema ${schema} and a backup exists`, data: { schema, cascade: node.behavior === 'DROP_CASCADE' ? ' CASCADE' : '' } });
+          ctx.report({
+            messageId: 'drop',
+            status: 'FLAG',
+            verify: `nothing uses schema ${schema} and a backup exists`,
+            data: { schema, cascade: node.behavior === 'DROP_CASCADE' ? ' CASCADE' : '' },
+          });
         }
       },
     };

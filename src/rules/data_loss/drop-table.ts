@@ -1,5 +1,6 @@
 import { qualifiedName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
+import { decideByCode, droppedInUseCategories } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-table',
@@ -14,7 +15,8 @@ export default defineRule({
   },
   messages: {
     drop: {
-      message: 'DROP TABLE {{table}} deletes the table and all its rows; it cannot be undone by a rollback, and any code still using {{table}} fails immediately{{refs}}.',
+      message:
+        'DROP TABLE {{table}} deletes the table and all its rows; it cannot be undone by a rollback, and any code still using {{table}} fails immediately{{refs}}.',
       recommendation:
         'Stop reading and writing {{table}} in a release first, take a backup (or rename the table and drop it a release later), then drop it in its own migration.',
     },
@@ -26,9 +28,15 @@ export default defineRule({
         for (const object of node.objects ?? []) {
           const table = qualifiedName(object);
           if (ctx.isNew(table)) continue;
-          const refs = ctx.codeRefs(table, []);
-          const refText = refs.length ? `; the repository still uses it at ${refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ')}` : '';
-          ctx.report({ messageId: 'drop', status: 'FLAG', table, verify: 'nothing reads or writes it any more, and a backup exists', data: { table, refs: refText } });
+          const decision = decideByCode(ctx, ctx.codeRefs(table, []), `nothing reads or writes ${table}`);
+          ctx.report({
+            messageId: 'drop',
+            status: decision.status,
+            table,
+            verify: decision.verify,
+            categories: decision.referenced ? droppedInUseCategories(ctx.file) : undefined,
+            data: { table, refs: decision.refs },
+          });
         }
       },
     };

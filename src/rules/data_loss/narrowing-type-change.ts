@@ -17,7 +17,8 @@ export default defineRule({
   messages: {
     narrowing: {
       message: 'ALTER COLUMN {{table}}.{{column}} TYPE {{to}} narrows {{from}}: existing values that do not fit make the migration fail, or lose information.',
-      recommendation: 'Check the data first (e.g. `SELECT count(*) FROM {{table}} WHERE length({{column}}) > …`), fix the outliers in a separate migration, or keep the wider type and enforce the limit with a CHECK … NOT VALID.',
+      recommendation:
+        'Check the data first (e.g. `SELECT count(*) FROM {{table}} WHERE length({{column}}) > …`), fix the outliers in a separate migration, or keep the wider type and enforce the limit with a CHECK … NOT VALID.',
     },
   },
   create(ctx) {
@@ -28,7 +29,13 @@ export default defineRule({
           if (!typeChange) return;
           const { column, from, to, change } = typeChange;
           if (change.kind !== 'rewrite' || !change.narrowing || !from) return;
-          ctx.report({ messageId: 'narrowing', status: 'FLAG', table, verify: `every value in ${table}.${column} fits ${formatType(to)}`, data: { table, column, to: formatType(to), from: formatType(from) } });
+          ctx.report({
+            messageId: 'narrowing',
+            status: 'FLAG',
+            table,
+            verify: `every value in ${table}.${column} fits ${formatType(to)}`,
+            data: { table, column, to: formatType(to), from: formatType(from) },
+          });
         });
       },
     };

@@ -4,6 +4,7 @@ import { foreignKeysAdded } from './fk.js';
 export default defineRule({
   id: 'foreign-key-locks-both-tables',
   category: 'foreign_keys',
+  alsoCategories: ['lock_contention', 'constraint_validation'],
   pattern: 'add-foreign-key-not-valid',
   docs: {
     summary: 'Adding a validated foreign key to an existing table blocks writes on both tables while it checks every row.',

@@ -7,6 +7,7 @@ import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 export default defineRule({
   id: 'add-column-volatile-default',
   category: 'lock_contention',
+  alsoCategories: ['replication_lag'],
   pattern: 'volatile-default',
   docs: {
     summary: 'ADD COLUMN whose default differs per row (random(), gen_random_uuid(), serial, identity, stored generated) rewrites the table.',

@@ -9,6 +9,7 @@ const INDEX_BACKED: Partial<Record<ConstrType, string>> = { CONSTR_PRIMARY: 'PRI
 export default defineRule({
   id: 'add-constraint-builds-index',
   category: 'lock_contention',
+  alsoCategories: ['concurrent_write_hazards'],
   pattern: 'add-unique-constraint-using-index',
   alsoPatterns: ['add-primary-key-using-index'],
   docs: {

@@ -4,6 +4,7 @@ import { forEachAlterCommandOnExistingTable } from '../helpers.js';
 export default defineRule({
   id: 'set-not-null-full-scan',
   category: 'lock_contention',
+  alsoCategories: ['constraint_validation'],
   pattern: 'set-not-null-with-check',
   docs: {
     summary: 'SET NOT NULL scans the whole table under ACCESS EXCLUSIVE unless a validated CHECK already proves it (PG 12+).',

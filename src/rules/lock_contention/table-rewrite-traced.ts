@@ -7,6 +7,7 @@ import { defineFinding } from '../define.js';
 export default defineFinding({
   id: 'table-rewrite-traced',
   category: 'lock_contention',
+  alsoCategories: ['replication_lag'],
   source: 'trace',
   pattern: 'change-column-type',
   alsoPatterns: ['volatile-default', 'repack-online'],

@@ -4,6 +4,7 @@ import { defineRule } from '../define.js';
 export default defineRule({
   id: 'vacuum-full-or-cluster',
   category: 'lock_contention',
+  alsoCategories: ['replication_lag'],
   pattern: 'repack-online',
   docs: {
     summary: 'VACUUM FULL and CLUSTER rewrite the table under ACCESS EXCLUSIVE.',

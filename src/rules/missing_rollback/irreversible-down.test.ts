@@ -7,6 +7,17 @@ testRule(rule, {
     { sql: 'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);', down: 'DROP TABLE t;', name: 'dropping the table undoes its index' },
     { sql: 'ALTER TABLE users DROP COLUMN legacy_id;', name: 'no down at all is missing-down, not this rule' },
     {
+      sql: 'ALTER TABLE users DROP COLUMN legacy_id;',
+      down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;',
+      name: 'a plain drop is judged by drop-column (by the application code), not here',
+    },
+    {
+      schema: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount integer);',
+      sql: 'ALTER TABLE invoices ALTER COLUMN amount TYPE bigint;',
+      down: 'ALTER TABLE invoices ALTER COLUMN amount TYPE bigint;',
+      name: 'a down that keeps the wider type loses nothing',
+    },
+    {
       name: 'values saved by the up and written back by the down',
       schema: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_id bigint);',
       sql: 'CREATE TABLE users_legacy_id_archive AS SELECT id, legacy_id FROM users WHERE legacy_id IS NOT NULL;\nALTER TABLE users DROP COLUMN legacy_id;',
@@ -14,7 +25,13 @@ testRule(rule, {
     },
   ],
   invalid: [
-    { sql: 'ALTER TABLE users DROP COLUMN legacy_id;', down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;', errors: [{ messageId: 'dataLost', message: /drops column users.legacy_id/ }] },
+    {
+      schema: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount integer);',
+      sql: 'ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(12,2);',
+      down: 'ALTER TABLE invoices ALTER COLUMN amount TYPE integer;',
+      errors: [{ messageId: 'lossyDown', status: 'BLOCK', message: /invoices.amount back from numeric\(12,2\) to integer/ }],
+      name: 'a down that casts numeric back to integer rounds every value written since',
+    },
     { sql: 'CREATE TABLE audit (id int);', down: 'SELECT 1;', errors: [{ messageId: 'leftBehind', message: /table audit/ }] },
     {
       name: 'saved, but the down never writes the values back',

@@ -1,21 +1,27 @@
 import type { ObjectType } from '@pgsql/types';
-import { as, qualifiedName, rangeVarName, statementNode, strings } from '../../sql/ast.js';
+import { as, formatType, qualifiedName, rangeVarName, statementNode, strings } from '../../sql/ast.js';
 import type { AstNode, Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable, forEachAlterCommand, forEachAlterCommandOnExistingTable } from '../helpers.js';
+import { alterCommands, alteredTable, columnTypeChange, forEachAlterCommand, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'irreversible-down',
   category: 'missing_rollback',
   pattern: 'write-the-rollback',
   docs: {
-    summary: 'The down script cannot restore what the up changed: dropped data comes back empty, or created objects are left behind.',
+    summary: 'The down script cannot restore what the up changed: it narrows a type back and loses values, fails to write saved data back, or leaves created objects behind.',
     problem:
-      'A down that re-adds a dropped column restores the shape, not the data: a rollback after the drop loses every value. A down that forgets to drop what the up created leaves the schema half rolled back, and the next up fails on "already exists".',
-    instead: '-- up: ALTER TABLE users DROP COLUMN legacy_id;   down: ALTER TABLE users ADD COLUMN legacy_id bigint;\nALTER TABLE users DROP COLUMN legacy_id;',
-    use: '-- up: ALTER TABLE users ADD COLUMN note text;   down: ALTER TABLE users DROP COLUMN note;\nALTER TABLE users ADD COLUMN note text;',
+      'A rollback runs in the middle of an incident, on data written since the deploy. A down that casts a widened column back (numeric → integer, text → varchar(20)) rounds or rejects every value the new code wrote. A down that forgets to drop what the up created leaves the schema half rolled back, and the next up fails on "already exists". (Dropping data the code still uses is reported by drop-column and drop-table, with this category.)',
+    schema: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount integer);',
+    instead: '-- up: ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(12,2);   down: ALTER TABLE invoices ALTER COLUMN amount TYPE integer;\nALTER TABLE invoices ALTER COLUMN amount TYPE numeric(12,2);',
+    use: '-- up: ALTER TABLE invoices ADD COLUMN note text;   down: ALTER TABLE invoices DROP COLUMN note;\nALTER TABLE invoices ADD COLUMN note text;',
   },
   messages: {
+    lossyDown: {
+      message:
+        'The down script changes {{column}} back from {{from}} to {{to}}: a rollback after this deploy {{loss}} every value written since, so the rollback itself destroys data.',
+      recommendation: 'Make the down keep every value (leave the wider type in place and only revert what is safe), or state in the file that this step is rolled forward, not back, and how.',
+    },
     dataLost: {
       message: 'The up script {{what}}; the down script can only bring back the structure, not the data, so a rollback after this deploy loses it.',
       recommendation: 'Keep the data recoverable: copy it to a backup table (or keep the column unused for a release) before dropping, and have the down restore from that copy.',
@@ -46,20 +52,16 @@ export default defineRule({
     return {
       Statement(statement) {
         if (statement.nested || !ctx.file.down) return;
-        const drop = statementNode(statement, 'DropStmt');
-        if (drop?.removeType === 'OBJECT_TABLE' && !ctx.isNew(qualifiedName(drop.objects?.[0]))) {
-          destroyed.push({ line: statement.line, what: `drops table ${(drop.objects ?? []).map(qualifiedName).join(', ')} with its rows` });
-        }
-        if (statement.type === 'TruncateStmt') destroyed.push({ line: statement.line, what: 'truncates its tables' });
         if (statement.type === 'CreateTableAsStmt' || statement.type === 'InsertStmt') for (const key of copiedColumns(statement)) saved.add(key);
         forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const column = cmd.name;
-          if (cmd.subtype !== 'AT_DropColumn' || !column) return;
+          // Only values the up saved to bring back: a plain drop is drop-column's finding.
+          if (cmd.subtype !== 'AT_DropColumn' || !column || !saved.has(`${table}.${column}`)) return;
           destroyed.push({
             line: statement.line,
             what: `drops column ${table}.${column} with its values`,
             // Kept: the up saved the values and the down writes them back.
-            restoredBy: saved.has(`${table}.${column}`) ? (down) => restores(down, table, column) : undefined,
+            restoredBy: (down) => restores(down, table, column),
           });
         });
         const createTable = statementNode(statement, 'CreateStmt');
@@ -83,6 +85,22 @@ export default defineRule({
       'File:exit'() {
         const down = ctx.down;
         if (!down || down.problems.length > 0 || down.statements.length === 0) return;
+        // The catalog now holds the schema after the up: what the down's type changes do to it.
+        for (const statement of down.statements) {
+          forEachAlterCommand(statement, (cmd, table) => {
+            const change = columnTypeChange(ctx.catalog, table, cmd);
+            if (change?.change.kind !== 'rewrite' || !change.change.narrowing || !change.from) return;
+            ctx.report({
+              messageId: 'lossyDown',
+              status: 'BLOCK',
+              script: 'down',
+              line: statement.line,
+              table,
+              categories: ['missing_rollback', 'data_loss'],
+              data: { column: `${table}.${change.column}`, from: formatType(change.from), to: formatType(change.to), loss: 'rounds, truncates or rejects' },
+            });
+          });
+        }
         const first = destroyed.find((d) => !d.restoredBy?.(down.statements));
         if (first) ctx.report({ messageId: 'dataLost', status: 'FLAG', line: first.line, data: { what: first.what } });
         // Whole-schema resets (DROP SCHEMA … CASCADE) undo everything at once.

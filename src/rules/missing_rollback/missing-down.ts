@@ -1,4 +1,6 @@
+import type { Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
+import { alterCommands } from '../helpers.js';
 
 export default defineRule({
   id: 'missing-down',
@@ -26,6 +28,8 @@ export default defineRule({
       'File:exit'() {
         const { file } = ctx;
         if (!file.expectsDown || ctx.statements.length === 0) return;
+        // Nothing to write when the repository rolls forward, or the step has no inverse.
+        if (file.downsEmptyByConvention || ctx.statements.every(hasNoInverse)) return;
         const kind = file.framework === 'sqitch' ? 'revert' : 'down';
         if (!file.down) {
           const convention = ['golang-migrate', 'maragudk-migrate', 'sqlx'].includes(file.framework) ? ' (the other migrations in this folder have one)' : '';
@@ -39,3 +43,21 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * Steps with no meaningful inverse (JUDGMENT.md, missing_rollback): VALIDATE CONSTRAINT, ANALYZE,
+ * VACUUM, REINDEX, CLUSTER, enum values (cannot be removed), data changes (a backfill is undone by
+ * the next backfill, not by a down), and statements that change nothing (SET, transaction control,
+ * SELECT). An empty or missing down is the honest down for them.
+ */
+function hasNoInverse(statement: Statement): boolean {
+  // A DO block is judged by the statements it runs (they follow it in the list).
+  if (statement.type === 'DoStmt') return true;
+  if (NO_INVERSE.has(statement.type)) return true;
+  if (statement.type === 'AlterEnumStmt') return !statement.node.oldVal; // ADD VALUE, not RENAME VALUE
+  if (statement.type === 'UpdateStmt') return true;
+  const cmds = alterCommands(statement);
+  return statement.type === 'AlterTableStmt' && cmds.length > 0 && cmds.every((c) => c.subtype === 'AT_ValidateConstraint');
+}
+
+const NO_INVERSE = new Set(['VacuumStmt', 'ReindexStmt', 'ClusterStmt', 'VariableSetStmt', 'VariableShowStmt', 'TransactionStmt', 'SelectStmt', 'CommentStmt']);
