@@ -40,12 +40,17 @@ interface Request {
   searchCode?: (table: string, columns: string[]) => CodeRef[];
 }
 
-async function deterministic(): Promise<{ result: Review; run: ReviewRun; request: Request }> {
-  const root = await makeRepo(files);
+/** The rules' review of a repository's change (by default the example above, changing FILE). */
+async function deterministic(repo: Record<string, string> = files, changed = [FILE], repoConfig = config): Promise<{ result: Review; run: ReviewRun; request: Request }> {
+  const root = await makeRepo(repo);
   const discovery = await discover(repoFiles(root, await listRepoFiles(root)), {});
-  const change = new Set([FILE]);
-  const run = await reviewDeterministic(preparedOf({ discovery, change, config }), { trace: false });
-  return { result: run.review, run, request: { discovery, change, config, pr: { title: 'Index orders by status', body: 'Speeds up the admin list. @everyone please look' }, allowedLinks: ['https://github.com/acme/shop/'] } };
+  const change = new Set(changed);
+  const run = await reviewDeterministic(preparedOf({ discovery, change, config: repoConfig }), { trace: false });
+  return {
+    result: run.review,
+    run,
+    request: { discovery, change, config: repoConfig, pr: { title: 'Index orders by status', body: 'Speeds up the admin list. @everyone please look' }, allowedLinks: ['https://github.com/acme/shop/'] },
+  };
 }
 
 /** The pipeline's Claude step over a deterministic run, with the test's code search when given. */
@@ -55,15 +60,18 @@ async function withClaude(run: ReviewRun, request: Request, env: { apiKey?: stri
 }
 
 const answer = submitReviewMessage;
+/** A finding no rule reports (index_dependencies on line 2): one the policy lets through as FLAG. */
 const finding = (extra: Record<string, unknown> = {}) => ({
-  category: 'foreign_keys',
+  category: 'index_dependencies',
   status: 'FLAG',
   file: FILE,
-  line: 3,
-  title: 'Cascade on order items',
-  message: 'Verify: deleting an order must delete its items; support tooling deletes orders in bulk.',
-  recommendation: 'Use ON DELETE RESTRICT and delete items explicitly in batches.',
-  pattern: 'explicit-delete-behaviour',
+  line: 2,
+  table: 'orders',
+  policy: 'IX-3',
+  title: 'Admin list sorts by created_at',
+  message: 'Verify: the admin list filters by status and sorts by created_at; an index on status alone leaves the sort to run over every matching order.',
+  recommendation: 'Build the index on (status, created_at) instead, CONCURRENTLY.',
+  pattern: 'create-index-concurrently',
   ...extra,
 });
 const good = { verdict: 'BLOCK', justification: 'The index build blocks writes on 80M orders for about 25 minutes.', findings: [finding()] };
@@ -91,7 +99,7 @@ describe('Claude review merged under our policy', () => {
         return [200, answer(good)];
       });
     const merged = await withClaude(run, { ...request, searchCode: (table) => (table === 'orders' ? [{ file: 'src/admin.ts', line: 3, text: 'SELECT id FROM orders WHERE status = $1' }] : []) }, env);
-    expect(merged.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'foreign_keys', status: 'FLAG', line: 3, pattern: 'explicit-delete-behaviour' });
+    expect(merged.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'index_dependencies', status: 'FLAG', line: 2, table: 'orders', pattern: 'create-index-concurrently' });
     // The application code that queries the changed tables goes with it, as data.
     expect(body.messages[0].content).toContain('<application_code path="src/admin.ts" line="3">\nSELECT id FROM orders WHERE status = $1\n</application_code>');
     expect(merged.verdict).toBe('BLOCK');
@@ -100,8 +108,8 @@ describe('Claude review merged under our policy', () => {
     expect(body.model).toBe(DEFAULT_MODEL);
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'submit_review' });
     expect(body.tools[0]).toMatchObject({ name: 'submit_review', strict: true, input_schema: { type: 'object', additionalProperties: false } });
-    expect(body.system[1].cache_control).toEqual({ type: 'ephemeral' });
-    expect(body.system[1].text).toContain('<pattern id="create-index-concurrently"');
+    expect(body.system[2].cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.system[2].text).toContain('<pattern id="create-index-concurrently"');
   });
 
   it('an answer that tries to downgrade a BLOCK changes nothing', async () => {
@@ -223,7 +231,7 @@ describe('the prompt', () => {
     expect(prompt.system[0]!.text).toMatchSnapshot('rules');
     expect(prompt.user.replace(/"(file|path)": "[^"]*"/g, '"$1": "…"')).toMatchSnapshot('user');
     expect(prompt.estimate.cacheable).toBeGreaterThan(prompt.estimate.user);
-    expect(estimateTokens(prompt.system[1]!.text)).toBeGreaterThan(10_000);
+    expect(estimateTokens(prompt.system[2]!.text)).toBeGreaterThan(10_000);
   });
   it('says what it left out to stay within the input budget', async () => {
     const { result, request } = await deterministic();
