@@ -12,8 +12,8 @@ import { loadPolicy } from './policy.js';
 /**
  * The migration-review prompt (prompts/migration-review.hbs): rules and role, the review policy
  * (docs/judgment.md) and the patterns library (system blocks, cached up to the library), then the
- * pull request as delimited data. Secrets are redacted before
- * anything leaves the process; the input is budgeted and what was cut is said.
+ * pull request as delimited data. Secrets are redacted before anything leaves the process; the
+ * input is budgeted and what was cut is said.
  */
 const hbs = Handlebars.create();
 const template = hbs.compile(readFileSync(new URL('../../prompts/migration-review.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
@@ -46,27 +46,11 @@ export type LlmReview = z.infer<typeof llmReviewSchema>;
 export type LlmFinding = z.infer<typeof llmFindingSchema>;
 
 /** Keywords strict tool schemas do not take; zod checks them after the answer arrives. */
-const UNSUPPORTED = new Set([
-  '$schema',
-  'maxLength',
-  'minLength',
-  'maxItems',
-  'minItems',
-  'maximum',
-  'minimum',
-  'pattern',
-  'format',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-]);
+const UNSUPPORTED = new Set(['$schema', 'maxLength', 'minLength', 'maxItems', 'minItems', 'maximum', 'minimum', 'pattern', 'format', 'exclusiveMinimum', 'exclusiveMaximum']);
 function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([key]) => !UNSUPPORTED.has(key))
-      .map(([key, value]) => [key, key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strip(v)])) : strip(value)]),
-  );
+  return Object.fromEntries(Object.entries(node).filter(([key]) => !UNSUPPORTED.has(key)).map(([key, value]) => [key, key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strip(v)])) : strip(value)]));
 }
 export const SUBMIT_REVIEW_SCHEMA = strip(z.toJSONSchema(llmReviewSchema)) as Record<string, unknown>;
 
@@ -85,13 +69,12 @@ export function redactSecrets(text: string): string {
 }
 
 /** Data may not close its own block: `</migration_file>` inside SQL becomes harmless text. */
-const defuse = (text: string): string =>
-  text.replace(/<\/?(migration_file|pr_description|application_code|deterministic_findings|trace|pattern|review_policy)\b/gi, (m) => m.replace('<', '‹'));
+const defuse = (text: string): string => text.replace(/<\/?(migration_file|pr_description|application_code|deterministic_findings|trace|pattern|review_policy)\b/gi, (m) => m.replace('<', '‹'));
 
 /** Roughly 4 characters per token for code and English; enough to budget. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
-/** The thresholds docs/judgment.md names, with the repository's values in the user turn (the policy block stays the same for every repository). */
+/** The thresholds docs/judgment.md names; their values go in the user turn, so the policy block is the same for every repository. */
 const POLICY_THRESHOLDS = ['lockSeconds', 'smallTableRows', 'batchRows', 'replicationLagSeconds'] as const;
 
 export interface PromptInput {
@@ -118,9 +101,7 @@ export function buildPrompt(input: PromptInput): Prompt {
   const scale = { rows: largest ? largest.toLocaleString('en-US') : 'tens of millions of', writesPerSecond: writes || 'hundreds of' };
   const rules = template({ system: true, scale, postgres: input.config.postgres }).trim();
   const policy = template({ policy: loadPolicy().text.trim() }).trim();
-  const patterns = template({
-    patterns: loadPatterns().map((p) => ({ id: p.id, title: p.title, categories: p.categories.join(', '), body: defuse(p.body.trim()) })),
-  }).trim();
+  const patterns = template({ patterns: loadPatterns().map((p) => ({ id: p.id, title: p.title, categories: p.categories.join(', '), body: defuse(p.body.trim()) })) }).trim();
 
   const budget = input.budgetTokens ?? 60_000;
   const omitted: string[] = [];
@@ -146,29 +127,13 @@ export function buildPrompt(input: PromptInput): Prompt {
       }
       return { ...f, numbered: numbered.join('\n') };
     });
-  const findings = input.review.findings.map((f) => ({
-    rule: f.rule,
-    category: f.category,
-    status: f.status,
-    file: f.file,
-    line: f.line,
-    message: f.message,
-    acknowledged: f.acknowledged?.reason ?? null,
-  }));
-  const trace =
-    'trace' in input.review && input.review.trace
-      ? input.review.trace.files
-          .map(
-            (f) =>
-              `${f.path}: ${f.statements.map((s) => `line ${s.line} ${s.status}${s.locks.length ? ` ${s.locks.map((l) => `${l.mode} ${l.relation}`).join(', ')}` : ''}${s.rewrites.length ? ` rewrote ${s.rewrites.join(', ')}` : ''}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}`,
-          )
-          .join('\n')
-      : 'not run';
+  const findings = input.review.findings.map((f) => ({ rule: f.rule, category: f.category, status: f.status, file: f.file, line: f.line, message: f.message, acknowledged: f.acknowledged?.reason ?? null }));
+  const trace = 'trace' in input.review && input.review.trace
+    ? input.review.trace.files.map((f) => `${f.path}: ${f.statements.map((s) => `line ${s.line} ${s.status}${s.locks.length ? ` ${s.locks.map((l) => `${l.mode} ${l.relation}`).join(', ')}` : ''}${s.rewrites.length ? ` rewrote ${s.rewrites.join(', ')}` : ''}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}`).join('\n')
+    : 'not run';
   const user = template({
     user: true,
-    pr: input.pr
-      ? { title: defuse(redactSecrets(input.pr.title)), body: defuse(redactSecrets(input.pr.body || '(no description)')) }
-      : { title: '(not a pull request: local check)', body: '(none)' },
+    pr: input.pr ? { title: defuse(redactSecrets(input.pr.title)), body: defuse(redactSecrets(input.pr.body || '(no description)')) } : { title: '(not a pull request: local check)', body: '(none)' },
     tables: [...input.config.tables].map(([name, t]) => ({ name, rows: t.rows.toLocaleString('en-US'), writesPerSecond: t.writesPerSecond })),
     thresholds: POLICY_THRESHOLDS.map((key) => ({ key, value: input.config.thresholds[key].toLocaleString('en-US') })),
     files,
