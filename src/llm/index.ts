@@ -70,7 +70,10 @@ export async function askClaudeToReview(review: Review, request: LlmRequest, env
   return { proposals, notes, verdict: outcome.answer.verdict, justification: sanitize(outcome.answer.justification, allowedLinks) };
 }
 
-/** A script under review: a migration's up or its down (goose and dbmate keep both in one file). */
+/**
+ * A script under review as the prompt shows it: a migration's up, and its down when that is a
+ * file of its own (the prompt does not show the down section goose and dbmate keep in the up file).
+ */
 interface ReviewedScript {
   path: string;
   sql: string;
@@ -82,14 +85,14 @@ function* reviewedScripts(discovery: Discovery, change: Set<string> | null): Gen
   for (const m of discovery.migrations) {
     if (change !== null && !change.has(m.path)) continue;
     yield { path: m.path, sql: m.upSql, startLine: m.upStartLine, chunks: m.chunks };
-    if (m.down) yield { path: m.down.path, sql: m.down.sql, startLine: m.down.startLine };
+    if (m.down && m.down.path !== m.path) yield { path: m.down.path, sql: m.down.sql, startLine: m.down.startLine };
   }
 }
 
 /** Line counts of the files under review: a Claude finding must cite a line inside one of them. */
 function reviewedLines(request: LlmRequest): Map<string, number> {
   const lines = new Map<string, number>();
-  for (const s of reviewedScripts(request.discovery, request.change)) lines.set(s.path, Math.max(lines.get(s.path) ?? 0, s.startLine - 1 + s.sql.split('\n').length));
+  for (const s of reviewedScripts(request.discovery, request.change)) lines.set(s.path, s.startLine - 1 + s.sql.split('\n').length);
   return lines;
 }
 
@@ -103,9 +106,7 @@ export async function reviewedStatements(discovery: Discovery, change: Set<strin
   const spans = new Map<string, StatementSpan[]>();
   for (const s of reviewedScripts(discovery, change)) {
     const statements = s.sql.length > config.thresholds.maxFileBytes ? [] : parseSql(s.sql, s.startLine, s.chunks).statements;
-    const list = spans.get(s.path) ?? [];
-    list.push(...statements.map(({ line, endLine }) => ({ line, endLine })));
-    spans.set(s.path, list);
+    spans.set(s.path, statements.map(({ line, endLine }) => ({ line, endLine })));
   }
   return spans;
 }
