@@ -1,12 +1,15 @@
 import type { ResolvedConfig } from '../config/schema.js';
-import type { Finding, Review, Verdict } from '../core/types.js';
+import type { Review, Verdict } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import type { CodeRef } from '../core/types.js';
+import { loadParser, parseSql } from '../sql/parse.js';
 import { askClaude, DEFAULT_MODEL } from './claude.js';
-import { llmFindings, sanitize } from './merge.js';
+import { llmFindings, sanitize, type ClaudeProposal } from './merge.js';
+import type { StatementSpan } from './policy.js';
 import { buildPrompt } from './prompt.js';
 
 export { DEFAULT_MODEL } from './claude.js';
+export { applyClaudePolicy, loadPolicy } from './policy.js';
 
 export interface LlmRequest {
   discovery: Discovery;
@@ -27,9 +30,13 @@ export interface LlmEnv {
   log?: (message: string, data?: Record<string, unknown>) => void;
 }
 
-/** What Claude added: findings for the draft, notes for `skipped`, and its verdict in its words. */
+/**
+ * What Claude added: findings it proposes for the draft (with the policy line each cites; the
+ * policy pass, applyClaudePolicy, decides which join it), notes for `skipped`, and its verdict in
+ * its words.
+ */
 export interface ClaudeContribution {
-  findings: Finding[];
+  proposals: ClaudeProposal[];
   notes: string[];
   /** Claude's verdict and justification (sanitized), used only when the final verdict agrees. */
   verdict?: Verdict;
@@ -41,7 +48,7 @@ export interface ClaudeContribution {
  * disabled, timed out or wrong, it contributes no findings and one note says why.
  */
 export async function askClaudeToReview(review: Review, request: LlmRequest, env: LlmEnv): Promise<ClaudeContribution> {
-  const note = (text: string): ClaudeContribution => ({ findings: [], notes: [`Claude review: ${text}`] });
+  const note = (text: string): ClaudeContribution => ({ proposals: [], notes: [`Claude review: ${text}`] });
   if (!request.config.llm.enabled) return note('turned off in the repository config (llm.enabled: false)');
   if (!env.apiKey) return note('ANTHROPIC_API_KEY is not set — deterministic review only');
   const prompt = buildPrompt({ review, discovery: request.discovery, change: request.change, config: request.config, pr: request.pr, codeRefs: request.codeRefs ?? codeFor(review, request.searchCode) });
@@ -54,24 +61,54 @@ export async function askClaudeToReview(review: Review, request: LlmRequest, env
   });
   if (!outcome.ok) return note(outcome.note);
   const allowedLinks = request.allowedLinks ?? [];
-  const { findings, dropped } = llmFindings(outcome.answer, { lines: reviewedLines(request), allowedLinks });
-  env.log?.('claude review merged', { added: findings.length, dropped: dropped.length, cacheRead: outcome.usage.cacheRead, cacheWrite: outcome.usage.cacheWrite });
+  const { proposals, dropped } = llmFindings(outcome.answer, { lines: reviewedLines(request), allowedLinks });
+  env.log?.('claude review merged', { proposed: proposals.length, dropped: dropped.length, cacheRead: outcome.usage.cacheRead, cacheWrite: outcome.usage.cacheWrite });
   const notes = [
     ...(dropped.length ? [`Claude review: ${dropped.length} finding${dropped.length === 1 ? '' : 's'} dropped for citing a line that does not exist (${dropped.slice(0, 3).join(', ')})`] : []),
     ...(prompt.omitted.length ? [`Claude review: left out to fit the input budget — ${prompt.omitted.join('; ')}`] : []),
   ];
-  return { findings, notes, verdict: outcome.answer.verdict, justification: sanitize(outcome.answer.justification, allowedLinks) };
+  return { proposals, notes, verdict: outcome.answer.verdict, justification: sanitize(outcome.answer.justification, allowedLinks) };
+}
+
+/**
+ * A script under review as the prompt shows it: a migration's up, and its down when that is a
+ * file of its own (the prompt does not show the down section goose and dbmate keep in the up file).
+ */
+interface ReviewedScript {
+  path: string;
+  sql: string;
+  startLine: number;
+  chunks?: { start: number; end: number }[];
+}
+
+function* reviewedScripts(discovery: Discovery, change: Set<string> | null): Generator<ReviewedScript> {
+  for (const m of discovery.migrations) {
+    if (change !== null && !change.has(m.path)) continue;
+    yield { path: m.path, sql: m.upSql, startLine: m.upStartLine, chunks: m.chunks };
+    if (m.down && m.down.path !== m.path) yield { path: m.down.path, sql: m.down.sql, startLine: m.down.startLine };
+  }
 }
 
 /** Line counts of the files under review: a Claude finding must cite a line inside one of them. */
 function reviewedLines(request: LlmRequest): Map<string, number> {
   const lines = new Map<string, number>();
-  for (const m of request.discovery.migrations) {
-    if (request.change !== null && !request.change.has(m.path)) continue;
-    lines.set(m.path, m.upStartLine - 1 + m.upSql.split('\n').length);
-    if (m.down && m.down.path !== m.path) lines.set(m.down.path, m.down.startLine - 1 + m.down.sql.split('\n').length);
-  }
+  for (const s of reviewedScripts(request.discovery, request.change)) lines.set(s.path, s.startLine - 1 + s.sql.split('\n').length);
   return lines;
+}
+
+/**
+ * The top-level statements of the files under review, by file: a Claude BLOCK must cite one, and
+ * a repeat of a rule finding is recognised within one. Files over thresholds.maxFileBytes are not
+ * parsed (the rules did not read them either), so nothing in them counts as a statement.
+ */
+export async function reviewedStatements(discovery: Discovery, change: Set<string> | null, config: ResolvedConfig): Promise<Map<string, StatementSpan[]>> {
+  await loadParser();
+  const spans = new Map<string, StatementSpan[]>();
+  for (const s of reviewedScripts(discovery, change)) {
+    const statements = s.sql.length > config.thresholds.maxFileBytes ? [] : parseSql(s.sql, s.startLine, s.chunks).statements;
+    spans.set(s.path, statements.map(({ line, endLine }) => ({ line, endLine })));
+  }
+  return spans;
 }
 
 /** Application code that queries the tables the change touches (from findings and the trace). */

@@ -7,11 +7,13 @@ import type { Discovery } from '../discover/index.js';
 import { loadPatterns } from '../patterns/library.js';
 import type { CodeRef } from '../core/types.js';
 import type { TracedReview } from '../trace/index.js';
+import { loadPolicy } from './policy.js';
 
 /**
- * The migration-review prompt (prompts/migration-review.hbs): rules and role, the patterns library
- * (a cached system block), then the pull request as delimited data. Secrets are redacted before
- * anything leaves the process; the input is budgeted and what was cut is said.
+ * The migration-review prompt (prompts/migration-review.hbs): rules and role, the review policy
+ * (docs/judgment.md) and the patterns library (system blocks, cached up to the library), then the
+ * pull request as delimited data. Secrets are redacted before anything leaves the process; the
+ * input is budgeted and what was cut is said.
  */
 const hbs = Handlebars.create();
 const template = hbs.compile(readFileSync(new URL('../../prompts/migration-review.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: false });
@@ -19,9 +21,17 @@ const template = hbs.compile(readFileSync(new URL('../../prompts/migration-revie
 /** What Claude must answer, validated again after the API enforced it. */
 export const llmFindingSchema = z.strictObject({
   category: z.enum(CATEGORIES),
-  status: z.enum(['FLAG', 'BLOCK']),
   file: z.string().min(1),
   line: z.number().int().min(1),
+  /** The table the finding is about, as the migration names it; the merge judges new and small tables by it. */
+  table: z.string().min(1).max(128).nullable(),
+  /**
+   * The id of the docs/judgment.md line that decides the status, asked before the status so the
+   * status follows from it. A string, not an enum of ids: an unknown id should cost the finding
+   * its BLOCK (the merge's call, said in a note), not fail the whole answer's validation.
+   */
+  policy: z.string().min(1).max(40).nullable(),
+  status: z.enum(['FLAG', 'BLOCK']),
   title: z.string().min(3).max(120),
   message: z.string().min(10).max(1500),
   recommendation: z.string().min(5).max(1500),
@@ -59,10 +69,13 @@ export function redactSecrets(text: string): string {
 }
 
 /** Data may not close its own block: `</migration_file>` inside SQL becomes harmless text. */
-const defuse = (text: string): string => text.replace(/<\/?(migration_file|pr_description|application_code|deterministic_findings|trace|pattern)\b/gi, (m) => m.replace('<', '‹'));
+const defuse = (text: string): string => text.replace(/<\/?(migration_file|pr_description|application_code|deterministic_findings|trace|pattern|review_policy)\b/gi, (m) => m.replace('<', '‹'));
 
 /** Roughly 4 characters per token for code and English; enough to budget. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+
+/** The thresholds docs/judgment.md names; their values go in the user turn, so the policy block is the same for every repository. */
+const POLICY_THRESHOLDS = ['lockSeconds', 'smallTableRows', 'batchRows', 'replicationLagSeconds'] as const;
 
 export interface PromptInput {
   review: TracedReview | Review;
@@ -87,6 +100,7 @@ export function buildPrompt(input: PromptInput): Prompt {
   const writes = Math.max(0, ...[...input.config.tables.values()].map((t) => t.writesPerSecond ?? 0));
   const scale = { rows: largest ? largest.toLocaleString('en-US') : 'tens of millions of', writesPerSecond: writes || 'hundreds of' };
   const rules = template({ system: true, scale, postgres: input.config.postgres }).trim();
+  const policy = template({ policy: loadPolicy().text.trim() }).trim();
   const patterns = template({ patterns: loadPatterns().map((p) => ({ id: p.id, title: p.title, categories: p.categories.join(', '), body: defuse(p.body.trim()) })) }).trim();
 
   const budget = input.budgetTokens ?? 60_000;
@@ -121,20 +135,27 @@ export function buildPrompt(input: PromptInput): Prompt {
     user: true,
     pr: input.pr ? { title: defuse(redactSecrets(input.pr.title)), body: defuse(redactSecrets(input.pr.body || '(no description)')) } : { title: '(not a pull request: local check)', body: '(none)' },
     tables: [...input.config.tables].map(([name, t]) => ({ name, rows: t.rows.toLocaleString('en-US'), writesPerSecond: t.writesPerSecond })),
+    thresholds: POLICY_THRESHOLDS.map((key) => ({ key, value: input.config.thresholds[key].toLocaleString('en-US') })),
     files,
     findings: defuse(JSON.stringify(findings, null, 1)),
     trace: defuse(redactSecrets(trace)),
     code: (input.codeRefs ?? []).slice(0, 20).map((r) => ({ ...r, text: defuse(redactSecrets(r.text)) })),
     omitted: omitted.join('; '),
   }).trim();
-  return {
-    system: [
-      { type: 'text', text: rules },
-      // The library changes only with a release: cached, the repeated reviews pay for it once.
-      { type: 'text', text: patterns, cache_control: { type: 'ephemeral' } },
-    ],
-    user,
-    omitted,
-    estimate: { system: estimateTokens(rules), cacheable: estimateTokens(rules) + estimateTokens(patterns), user: estimateTokens(user) },
-  };
+  const system: Prompt['system'] = [
+    { type: 'text', text: rules },
+    { type: 'text', text: policy },
+    // The policy and the library change only with a release: cached (the prefix is tools, then
+    // system blocks up to this one), the repeated reviews pay for them once.
+    { type: 'text', text: patterns, cache_control: { type: 'ephemeral' } },
+  ];
+  return { system, user, omitted, estimate: estimateOf(system, user) };
+}
+
+/** Tokens of the system blocks, of the prefix up to the last cache breakpoint, and of the user turn. */
+function estimateOf(system: Prompt['system'], user: string): Prompt['estimate'] {
+  const tokens = system.map((block) => estimateTokens(block.text));
+  const cachedBlocks = system.findLastIndex((block) => block.cache_control) + 1;
+  const sum = (list: number[]): number => list.reduce((a, b) => a + b, 0);
+  return { system: sum(tokens), cacheable: sum(tokens.slice(0, cachedBlocks)), user: estimateTokens(user) };
 }

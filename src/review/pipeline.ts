@@ -165,20 +165,29 @@ export interface ClaudeRequest {
 }
 
 /**
- * Step 3: Claude's review. Its findings join the draft like any other source's and go through
- * the same policy pass, so they can raise a category, be turned off or acknowledged, and never
- * lower what the rules and the trace found.
+ * Step 3: Claude's review. Its proposals first pass the review policy (docs/judgment.md): what it
+ * calls PASS, or a rule or trace finding already says, is dropped, and a BLOCK that cites no
+ * statement and BLOCK policy line counts as FLAG — each said in a note. The rest join the draft
+ * like any other source's findings and go through the same policy pass, so they can raise a
+ * category, be turned off or acknowledged, and never lower what the rules and the trace found.
  */
 export async function addClaude(run: ReviewRun, request: ClaudeRequest): Promise<ReviewRun> {
   const { config, discovery, change } = run.prepared;
   const code = await run.prepared.code();
-  const { askClaudeToReview } = await import('../llm/index.js');
+  const { askClaudeToReview, applyClaudePolicy, loadPolicy, reviewedStatements } = await import('../llm/index.js');
   const contribution = await askClaudeToReview(
     run.review,
     { discovery, change, config, pr: request.pr, allowedLinks: request.allowedLinks, searchCode: (t, c) => code.search(t, c) },
     request.env,
   );
-  const draft: Draft = { ...run.draft, findings: [...run.draft.findings, ...contribution.findings], skipped: [...run.draft.skipped, ...contribution.notes] };
+  const { kept, notes } = applyClaudePolicy(contribution.proposals, {
+    existing: run.draft.findings,
+    createdTables: run.draft.createdTables,
+    config,
+    policy: loadPolicy(),
+    statements: await reviewedStatements(discovery, change, config),
+  });
+  const draft: Draft = { ...run.draft, findings: [...run.draft.findings, ...kept], skipped: [...run.draft.skipped, ...contribution.notes, ...notes] };
   const review = finalize(draft, config);
   // Claude's own sentence stands only when it argues for the verdict the policy reached.
   if (contribution.verdict === review.verdict && contribution.justification) review.justification = contribution.justification;

@@ -40,12 +40,17 @@ interface Request {
   searchCode?: (table: string, columns: string[]) => CodeRef[];
 }
 
-async function deterministic(): Promise<{ result: Review; run: ReviewRun; request: Request }> {
-  const root = await makeRepo(files);
+/** The rules' review of a repository's change (by default the example above, changing FILE). */
+async function deterministic(repo: Record<string, string> = files, changed = [FILE], repoConfig = config): Promise<{ result: Review; run: ReviewRun; request: Request }> {
+  const root = await makeRepo(repo);
   const discovery = await discover(repoFiles(root, await listRepoFiles(root)), {});
-  const change = new Set([FILE]);
-  const run = await reviewDeterministic(preparedOf({ discovery, change, config }), { trace: false });
-  return { result: run.review, run, request: { discovery, change, config, pr: { title: 'Index orders by status', body: 'Speeds up the admin list. @everyone please look' }, allowedLinks: ['https://github.com/acme/shop/'] } };
+  const change = new Set(changed);
+  const run = await reviewDeterministic(preparedOf({ discovery, change, config: repoConfig }), { trace: false });
+  return {
+    result: run.review,
+    run,
+    request: { discovery, change, config: repoConfig, pr: { title: 'Index orders by status', body: 'Speeds up the admin list. @everyone please look' }, allowedLinks: ['https://github.com/acme/shop/'] },
+  };
 }
 
 /** The pipeline's Claude step over a deterministic run, with the test's code search when given. */
@@ -55,15 +60,18 @@ async function withClaude(run: ReviewRun, request: Request, env: { apiKey?: stri
 }
 
 const answer = submitReviewMessage;
+/** A finding no rule reports (index_dependencies on line 2): one the policy lets through as FLAG. */
 const finding = (extra: Record<string, unknown> = {}) => ({
-  category: 'foreign_keys',
+  category: 'index_dependencies',
   status: 'FLAG',
   file: FILE,
-  line: 3,
-  title: 'Cascade on order items',
-  message: 'Verify: deleting an order must delete its items; support tooling deletes orders in bulk.',
-  recommendation: 'Use ON DELETE RESTRICT and delete items explicitly in batches.',
-  pattern: 'explicit-delete-behaviour',
+  line: 2,
+  table: 'orders',
+  policy: 'IX-3',
+  title: 'Admin list sorts by created_at',
+  message: 'Verify: the admin list filters by status and sorts by created_at; an index on status alone leaves the sort to run over every matching order.',
+  recommendation: 'Build the index on (status, created_at) instead, CONCURRENTLY.',
+  pattern: 'create-index-concurrently',
   ...extra,
 });
 const good = { verdict: 'BLOCK', justification: 'The index build blocks writes on 80M orders for about 25 minutes.', findings: [finding()] };
@@ -91,7 +99,7 @@ describe('Claude review merged under our policy', () => {
         return [200, answer(good)];
       });
     const merged = await withClaude(run, { ...request, searchCode: (table) => (table === 'orders' ? [{ file: 'src/admin.ts', line: 3, text: 'SELECT id FROM orders WHERE status = $1' }] : []) }, env);
-    expect(merged.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'foreign_keys', status: 'FLAG', line: 3, pattern: 'explicit-delete-behaviour' });
+    expect(merged.findings.find((f) => f.source === 'llm')).toMatchObject({ rule: 'claude-review', category: 'index_dependencies', status: 'FLAG', line: 2, table: 'orders', pattern: 'create-index-concurrently' });
     // The application code that queries the changed tables goes with it, as data.
     expect(body.messages[0].content).toContain('<application_code path="src/admin.ts" line="3">\nSELECT id FROM orders WHERE status = $1\n</application_code>');
     expect(merged.verdict).toBe('BLOCK');
@@ -100,8 +108,8 @@ describe('Claude review merged under our policy', () => {
     expect(body.model).toBe(DEFAULT_MODEL);
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'submit_review' });
     expect(body.tools[0]).toMatchObject({ name: 'submit_review', strict: true, input_schema: { type: 'object', additionalProperties: false } });
-    expect(body.system[1].cache_control).toEqual({ type: 'ephemeral' });
-    expect(body.system[1].text).toContain('<pattern id="create-index-concurrently"');
+    expect(body.system[2].cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.system[2].text).toContain('<pattern id="create-index-concurrently"');
   });
 
   it('an answer that tries to downgrade a BLOCK changes nothing', async () => {
@@ -190,6 +198,145 @@ describe('Claude review merged under our policy', () => {
   });
 });
 
+/**
+ * The review policy (docs/judgment.md) over Claude's findings, one case per rule of the merge,
+ * each through the pipeline's Claude step with the answer the API would send.
+ */
+describe("the review policy over Claude's findings", () => {
+  const NOTES_FILE = 'db/migrations/000002_notes.up.sql';
+  /** Claude's answer served once; the review after addClaude. */
+  async function reviewWithAnswer(setup: Awaited<ReturnType<typeof deterministic>>, findings: Record<string, unknown>[]): Promise<Review> {
+    nock(API).post('/v1/messages').reply(200, answer({ verdict: 'SAFE_WITH_MODIFICATIONS', justification: 'One thing to verify before merging.', findings }));
+    return withClaude(setup.run, setup.request, env);
+  }
+  const llmOf = (review: Review) => review.findings.filter((f) => f.source === 'llm');
+  const claudeNotes = (review: Review) => (review.skipped ?? []).filter((n) => n.startsWith('Claude review:'));
+
+  it('a lock, scan or rewrite concern on a table the change creates is dropped (P2-new-is-empty); its unindexed FK column stays, as FLAG', async () => {
+    const repo = {
+      'db/migrations/000001_init.up.sql': files['db/migrations/000001_init.up.sql'],
+      [NOTES_FILE]: 'CREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), body text);\nCREATE INDEX idx_order_notes_body ON order_notes (body);',
+    };
+    // The FK-index rule off, so Claude's FK-2 finding is not a repeat of the rule's.
+    const setup = await deterministic(repo, [NOTES_FILE], resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules: { 'foreign-key-without-index': 'off' }, llm: { deadlineSeconds: 2 } }));
+    expect(setup.run.draft.createdTables).toEqual(['order_notes']);
+    const review = await reviewWithAnswer(setup, [
+      finding({ file: NOTES_FILE, line: 2, category: 'lock_contention', status: 'BLOCK', table: 'order_notes', policy: 'LC-1', title: 'Index build blocks writes', message: 'CREATE INDEX without CONCURRENTLY holds SHARE on order_notes for the whole build.' }),
+      finding({ file: NOTES_FILE, line: 2, category: 'replication_lag', table: 'public.order_notes', policy: 'RL-2', title: 'Index build WAL', message: 'The index build writes WAL for every row of order_notes.' }),
+      finding({ file: NOTES_FILE, line: 1, category: 'foreign_keys', status: 'BLOCK', table: 'order_notes', policy: 'FK-2', pattern: 'index-foreign-keys', title: 'Unindexed order_id', message: 'order_notes.order_id has no index: deleting an order scans every note.' }),
+    ]);
+    expect(llmOf(review)).toEqual([expect.objectContaining({ category: 'foreign_keys', status: 'FLAG', line: 1, table: 'order_notes' })]);
+    expect(claudeNotes(review)).toEqual([
+      expect.stringMatching(/^Claude review: 2 findings dropped — .*tables this change creates \(P2-new-is-empty\): .*000002_notes\.up\.sql:2 \(lock_contention on order_notes\), .*:2 \(replication_lag on public\.order_notes\)$/),
+      expect.stringMatching(/^Claude review: 1 BLOCK counted as FLAG: .*000002_notes\.up\.sql:1 \(an FK column without an index on order_notes, a table this change creates, is a FLAG \(FK-2\)\)$/),
+    ]);
+  });
+
+  it('a lock or rewrite concern on a table at or under thresholds.smallTableRows is dropped (P1-size)', async () => {
+    const COUNTRIES = 'db/migrations/000002_countries.up.sql';
+    const repo = { 'db/migrations/000001_init.up.sql': 'CREATE TABLE countries (code text PRIMARY KEY, name text);', [COUNTRIES]: "SET lock_timeout = '2s';\nCREATE INDEX idx_countries_name ON countries (name);" };
+    // Exactly at the threshold: "at or under" is small.
+    const setup = await deterministic(repo, [COUNTRIES], resolveConfig({ tables: { countries: { rows: 10_000 } }, llm: { deadlineSeconds: 2 } }));
+    expect(setup.result.findings).toEqual([]);
+    const review = await reviewWithAnswer(setup, [
+      finding({ file: COUNTRIES, line: 2, category: 'lock_contention', table: 'countries', policy: 'LC-1', title: 'Index build blocks writes', message: 'CREATE INDEX holds SHARE on countries while it builds.' }),
+      finding({ file: COUNTRIES, line: 2, category: 'replication_lag', table: 'countries', policy: 'RL-2', title: 'Index WAL', message: 'The index build is replayed on every replica.' }),
+    ]);
+    expect(llmOf(review)).toEqual([]);
+    expect(review.verdict).toBe('SAFE_TO_SHIP');
+    expect(claudeNotes(review)).toEqual([expect.stringMatching(/^Claude review: 2 findings dropped — .*at most 10,000 rows \(P1-size, thresholds\.smallTableRows\): .*:2 \(lock_contention on countries, 10,000 rows\), .*:2 \(replication_lag on countries, 10,000 rows\)$/)]);
+  });
+
+  it('a repeat of a rule finding — same file, statement and category — is dropped, also when it cites another line of the statement', async () => {
+    const SPLIT = 'db/migrations/000002_orders_split.up.sql';
+    const repo = { 'db/migrations/000001_init.up.sql': files['db/migrations/000001_init.up.sql'], [SPLIT]: 'SET lock_timeout = \'2s\';\nCREATE INDEX idx_orders_status\n  ON orders (status);' };
+    const setup = await deterministic(repo, [SPLIT]);
+    expect(setup.result.findings.map((f) => `${f.rule}:${f.category}:${f.status}:${f.line}`)).toEqual(['create-index-non-concurrently:lock_contention:BLOCK:2']);
+    const review = await reviewWithAnswer(setup, [
+      finding({ file: SPLIT, line: 3, category: 'lock_contention', status: 'BLOCK', table: 'orders', policy: 'LC-1', title: 'Index build blocks writes', message: 'Building the index without CONCURRENTLY blocks writes to orders for about 25 minutes.' }),
+      finding({ file: SPLIT, line: 2, category: 'lock_contention', table: 'orders', policy: 'LC-1', title: 'Writes queue', message: 'Every INSERT on orders waits for the build.' }),
+    ]);
+    expect(llmOf(review)).toEqual([]);
+    expect(claudeNotes(review)).toEqual([`Claude review: 2 findings dropped for repeating a rule or trace finding on the same statement: ${SPLIT}:3 (lock_contention, as create-index-non-concurrently at line 2), ${SPLIT}:2 (lock_contention, as create-index-non-concurrently at line 2)`]);
+  });
+
+  it('a BLOCK without a statement and a BLOCK policy line counts as FLAG, and the note says why', async () => {
+    const setup = await deterministic();
+    const review = await reviewWithAnswer(setup, [
+      finding({ status: 'BLOCK', policy: null }),
+      finding({ status: 'BLOCK', category: 'replication_lag', policy: 'RL-2', title: 'Index WAL', message: 'The index build writes WAL for 80M rows.' }),
+      finding({ status: 'BLOCK', category: 'constraint_validation', line: 3, table: 'order_items', policy: 'CV-99', title: 'Orphaned items', message: 'Verify: order_items rows without an order make a later VALIDATE fail.' }),
+      finding({ status: 'BLOCK', category: 'concurrent_write_hazards', line: 1, policy: 'CW-1', title: 'On a comment', message: 'A finding that points at the comment line, not a statement.' }),
+    ]);
+    expect(llmOf(review).map((f) => `${f.category}:${f.status}:${f.line}`)).toEqual(['concurrent_write_hazards:FLAG:1', 'index_dependencies:FLAG:2', 'replication_lag:FLAG:2', 'constraint_validation:FLAG:3']);
+    expect(review.categories.index_dependencies).toBe('FLAG');
+    const [note, ...others] = claudeNotes(review);
+    expect(others).toEqual([]);
+    expect(note).toMatch(/^Claude review: 4 BLOCKs counted as FLAG: /);
+    expect(note).toContain(`${FILE}:2 (a BLOCK must cite the policy line that makes it one; it cites none)`);
+    expect(note).toContain(`${FILE}:2 (a BLOCK must cite the policy line that makes it one; RL-2 does not decide BLOCK)`);
+    expect(note).toContain(`${FILE}:3 (a BLOCK must cite the policy line that makes it one; "CV-99" is not an id of docs/judgment.md)`);
+    expect(note).toContain(`${FILE}:1 (a BLOCK must cite a statement; line 1 is not on one)`);
+  });
+
+  it('a BLOCK on a statement, citing a policy line that decides BLOCK, stays a BLOCK and names the line — also over a rule FLAG of its category', async () => {
+    const setup = await deterministic();
+    // The rule says "Verify: the cascade is intended" (FLAG); the code Claude read answers it.
+    expect(setup.result.categories.foreign_keys).toBe('FLAG');
+    const review = await reviewWithAnswer(setup, [
+      finding({
+        status: 'BLOCK',
+        category: 'foreign_keys',
+        line: 3,
+        table: 'order_items',
+        policy: 'FK-1',
+        title: 'Bulk order deletes cascade into 240M items',
+        message: 'src/admin.ts deletes cancelled orders in bulk; with ON DELETE CASCADE each delete now also deletes and locks their order_items rows.',
+      }),
+    ]);
+    expect(llmOf(review)).toEqual([expect.objectContaining({ category: 'foreign_keys', status: 'BLOCK', line: 3, table: 'order_items', message: expect.stringMatching(/\(policy FK-1\)$/) })]);
+    expect(review.categories.foreign_keys).toBe('BLOCK');
+    expect(claudeNotes(review)).toEqual([]);
+  });
+
+  it('a legitimate new FLAG is kept as it is, with no note', async () => {
+    const setup = await deterministic();
+    const review = await reviewWithAnswer(setup, [finding()]);
+    expect(llmOf(review)).toEqual([expect.objectContaining({ rule: 'claude-review', category: 'index_dependencies', status: 'FLAG', line: 2, table: 'orders' })]);
+    expect(llmOf(review)[0]!.message).not.toContain('(policy');
+    expect(review.categories.index_dependencies).toBe('FLAG');
+    expect(claudeNotes(review)).toEqual([]);
+  });
+
+  it('the policy is in a system block the cache covers, and the answer schema asks for table and policy', async () => {
+    const setup = await deterministic();
+    let body: Json = {};
+    nock(API)
+      .post('/v1/messages')
+      .reply((_uri, requestBody) => {
+        body = requestBody as Json;
+        return [200, answer(good)];
+      });
+    await withClaude(setup.run, setup.request, env);
+    const system = body.system as { text: string; cache_control?: unknown }[];
+    const policyBlock = system.findIndex((block) => block.text.includes('<review_policy>') && block.text.includes('**P2-new-is-empty** (PASS, FLAG)'));
+    const lastBreakpoint = system.findLastIndex((block) => block.cache_control !== undefined);
+    expect(policyBlock).toBeGreaterThanOrEqual(0);
+    // The cached prefix runs from the tools through the block that carries cache_control.
+    expect(lastBreakpoint).toBeGreaterThanOrEqual(policyBlock);
+    expect(system[lastBreakpoint]!.cache_control).toEqual({ type: 'ephemeral' });
+    const item = body.tools[0].input_schema.properties.findings.items;
+    expect(item.required).toEqual(expect.arrayContaining(['table', 'policy']));
+    expect(item.properties.policy).toEqual({ anyOf: [{ type: 'string' }, { type: 'null' }] });
+    expect(item.properties.table).toEqual({ anyOf: [{ type: 'string' }, { type: 'null' }] });
+    expect(item.additionalProperties).toBe(false);
+    // And most of the prompt is that cached prefix.
+    const prompt = buildPrompt({ review: setup.result, ...setup.request });
+    expect(prompt.estimate.cacheable).toBe(prompt.estimate.system);
+    expect(prompt.estimate.cacheable).toBeGreaterThan(5 * prompt.estimate.user);
+  });
+});
+
 describe('output sanitizing', () => {
   it('no @mentions, raw HTML, images, or links outside the repository and our docs', () => {
     const text = sanitize('Ping @octocat and @acme/dba <img src=x onerror=alert(1)> ![chart](https://evil.example/x.png) [docs](https://evil.example/a) [pattern](https://github.com/acme/shop/blob/main/x.md) https://evil.example/b', ['https://github.com/acme/shop/']);
@@ -223,7 +370,7 @@ describe('the prompt', () => {
     expect(prompt.system[0]!.text).toMatchSnapshot('rules');
     expect(prompt.user.replace(/"(file|path)": "[^"]*"/g, '"$1": "…"')).toMatchSnapshot('user');
     expect(prompt.estimate.cacheable).toBeGreaterThan(prompt.estimate.user);
-    expect(estimateTokens(prompt.system[1]!.text)).toBeGreaterThan(10_000);
+    expect(estimateTokens(prompt.system[2]!.text)).toBeGreaterThan(10_000);
   });
   it('says what it left out to stay within the input budget', async () => {
     const { result, request } = await deterministic();

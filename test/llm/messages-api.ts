@@ -21,6 +21,8 @@ export const indexFinding = {
   status: 'FLAG',
   file: 'db/migrations/000002_orders_status_index.up.sql',
   line: 1,
+  table: 'orders',
+  policy: 'IX-3',
   title: 'Admin list query',
   message: 'Verify: the admin list filters by status; check it uses this index after the build.',
   recommendation: 'Run EXPLAIN on the admin list query on staging.',
