@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../src/config/schema.js';
 import type { Finding } from '../../src/core/types.js';
+import { finalize } from '../../src/review/finalize.js';
 import { reconcile } from '../../src/trace/reconcile.js';
 import type { StatementTrace, TraceResult } from '../../src/trace/trace.js';
 
@@ -59,11 +60,15 @@ describe('reconcile', () => {
     const small = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 500 } } }));
     expect(small.findings).toEqual([]);
   });
-  it('respects rule levels from the config', () => {
-    const off = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules: { 'table-rewrite-traced': 'off' } }));
-    expect(off.findings).toEqual([]);
-    const flag = reconcile([], traceOf(statement({ rewrites: ['orders'] })), resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules: { 'table-rewrite-traced': 'FLAG' } }));
-    expect(flag.findings[0]!.status).toBe('FLAG');
+  it('leaves rule levels to the policy pass, which applies them to trace findings too', () => {
+    const finalized = (rules: Record<string, 'off' | 'FLAG'>) => {
+      const sized = resolveConfig({ tables: { orders: { rows: 80_000_000 } }, rules });
+      const { findings } = reconcile([], traceOf(statement({ rewrites: ['orders'] })), sized);
+      expect(findings.map((f) => f.status)).toEqual(['BLOCK']);
+      return finalize({ findings, files: [], acks: [], createdTables: [], skipped: [], postgres: 14 }, sized).findings;
+    };
+    expect(finalized({ 'table-rewrite-traced': 'off' })).toEqual([]);
+    expect(finalized({ 'table-rewrite-traced': 'FLAG' })[0]!.status).toBe('FLAG');
   });
 });
 

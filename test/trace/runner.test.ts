@@ -41,12 +41,13 @@ describe("the trace's total budget", () => {
   it('running out in the down: the up stays traced, the down is not run, and nothing is a finding about the migration', async () => {
     const files = {
       'migrations/000001_change.up.sql': 'CREATE TABLE a (id int);',
-      'migrations/000001_change.down.sql': `${'SELECT pg_sleep(1);\n'.repeat(15)}DROP TABLE a;`,
+      // 25 s of down against a 20 s budget: PGlite's start and the up fit in the rest even on a loaded machine.
+      'migrations/000001_change.down.sql': `${'SELECT pg_sleep(1);\n'.repeat(25)}DROP TABLE a;`,
     };
-    const result = await reviewWithTrace(files, ['migrations/000001_change.up.sql'], {}, { limits: { totalMs: 8_000 } });
+    const result = await reviewWithTrace(files, ['migrations/000001_change.up.sql'], {}, { limits: { totalMs: 20_000 } });
     const file = result.trace!.files[0]!;
     expect(file.statements.map((s) => s.status)).toEqual(['ok']);
-    expect(file.rollback).toMatchObject({ status: 'not-run', reason: "not run: the trace's total budget (8000 ms) ran out" });
+    expect(file.rollback).toMatchObject({ status: 'not-run', reason: "not run: the trace's total budget (20000 ms) ran out" });
     expect(result.trace!.stopped).toMatch(/in the down of migrations\/000001_change\.up\.sql/);
     expect(result.findings.filter((f) => f.source === 'trace')).toEqual([]);
   });
