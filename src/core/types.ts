@@ -76,6 +76,8 @@ export interface CodeRef {
   file: string;
   line: number;
   text: string;
+  /** The lines around it (a query often spans several): what rules read for ON CONFLICT targets and the like. */
+  window?: string;
 }
 
 /** How a migration runner wraps a file in a transaction. */

@@ -139,7 +139,7 @@ export function buildPrompt(input: PromptInput): Prompt {
     files,
     findings: defuse(JSON.stringify(findings, null, 1)),
     trace: defuse(redactSecrets(trace)),
-    code: (input.codeRefs ?? []).slice(0, 20).map((r) => ({ ...r, text: defuse(redactSecrets(r.text)) })),
+    code: (input.codeRefs ?? []).slice(0, 20).map((r) => ({ file: r.file, line: r.line, text: defuse(redactSecrets(r.text)) })),
     omitted: omitted.join('; '),
   }).trim();
   const system: Prompt['system'] = [

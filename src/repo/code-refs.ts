@@ -76,12 +76,28 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
           if (refs.length >= 5 || !tableRe.test(text)) return;
           // A query names the column near the table: same line or the few lines around it.
           const window = file.lines.slice(Math.max(0, i - 3), i + 4).join('\n');
-          if (columnRes.every((re) => re.test(window))) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160) });
+          if (columnRes.every((re) => re.test(window))) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: statementFrom(file.lines, i) });
         });
       }
       return refs;
     },
   };
+}
+
+/** A new declaration or assignment starts another query: `const q1 =`, `q1 := `, `def x`, `pub const`. */
+const NEW_DECLARATION = /^\s*(?:(?:export\s+)?(?:const|let|var|val|def|func|fn|pub|static|final|private|public)\b|[A-Za-z_][\w.]*\s*:?=\s)/;
+
+/** The query text that starts on line `i`: that line and the next few, up to the next declaration. */
+function statementFrom(lines: string[], i: number): string {
+  const out = [lines[i]!];
+  for (let j = i + 1; j < Math.min(lines.length, i + 8) && !NEW_DECLARATION.test(lines[j]!); j++) out.push(lines[j]!);
+  return out.join('\n');
+}
+
+/** Whether a query filters, joins, orders, groups or upserts by the column (an index serves those), not merely reads it. */
+export function queriesBy(ref: CodeRef, column: string): boolean {
+  const text = ref.window ?? ref.text;
+  return new RegExp(`\\b(?:where|on|by|conflict|using)\\b[\\s\\S]*\\b${escape(column)}\\b`, 'i').test(text);
 }
 
 function escape(text: string): string {

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { TableImpact, WorkKind } from '../core/impact.js';
-import type { Category, Finding, MigrationFile } from '../core/types.js';
+import type { Category, CodeRef, Finding, MigrationFile } from '../core/types.js';
 import type { NodeFields, NodeType } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { AstNode, ParsedSql, Statement } from '../sql/parse.js';
@@ -79,7 +79,7 @@ export interface RuleContext<M extends string = string> {
   /** Size, estimated duration and status for work of `kind` over the whole table. */
   impact(table: string, kind: WorkKind): TableImpact;
   /** Application code lines that query the table (and columns), outside the migrations. */
-  codeRefs(table: string, columns: string[]): { file: string; line: number; text: string }[];
+  codeRefs(table: string, columns: string[]): CodeRef[];
   report(report: Report<M>): void;
   /** Findings reported so far in this file on the statement starting at `line` (by every rule). */
   findingsAt(line: number): readonly Finding[];

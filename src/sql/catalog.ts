@@ -27,6 +27,8 @@ export interface IndexInfo {
   table: string;
   columns: string[];
   unique: boolean;
+  /** Has a WHERE clause: it serves only the rows it covers (and no ON CONFLICT without that predicate). */
+  partial?: boolean;
   createdIn: string;
   line: number;
 }
@@ -114,6 +116,7 @@ export class Catalog {
           table,
           columns: indexColumns(node.indexParams),
           unique: flag(node, 'unique'),
+          ...(node.whereClause ? { partial: true } : {}),
           createdIn: file,
           line: statement.line,
         });

@@ -74,7 +74,7 @@ export type TypeChange =
   /** The stored bytes stay valid: no rewrite, no scan (varchar growth, varchar → text). */
   | { kind: 'binary-coercible' }
   /** Every row is rewritten under ACCESS EXCLUSIVE (int → bigint, text → jsonb …). */
-  | { kind: 'rewrite'; narrowing: boolean; why: string }
+  | { kind: 'rewrite'; narrowing: boolean; why: string; /** Values change silently (rounded, cut) instead of the statement failing. */ lossy?: boolean }
   /** We do not know the column's current type. */
   | { kind: 'unknown' };
 
@@ -113,19 +113,20 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
     const [p1 = Infinity, s1 = 0] = from.mods.length ? from.mods : [Infinity, 0];
     const [p2 = Infinity, s2 = 0] = to.mods;
     if (s1 === s2 && p2 >= p1) return { kind: 'binary-coercible' };
-    return { kind: 'rewrite', narrowing: p2 < p1 || s2 < s1, why: `${fromText} → ${toText}` };
+    // A smaller scale rounds the digits it drops; a smaller precision fails on values too large.
+    return { kind: 'rewrite', narrowing: p2 < p1 || s2 < s1, lossy: s2 < s1, why: `${fromText} → ${toText}` };
   }
   if (a === b && JSON.stringify(from.mods) === JSON.stringify(to.mods)) return { kind: 'binary-coercible' };
   if (a === 'cidr' && b === 'inet') return { kind: 'binary-coercible' };
   // numeric and floating point to an integer type round every fraction away.
   if ((a === 'numeric' || a === 'float4' || a === 'float8') && b in INT_WIDTH) {
-    return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText} rounds every fraction` };
+    return { kind: 'rewrite', narrowing: true, lossy: true, why: `${fromText} → ${toText} rounds every fraction` };
   }
   if (a in INT_WIDTH && b in INT_WIDTH) {
     return { kind: 'rewrite', narrowing: INT_WIDTH[b]! < INT_WIDTH[a]!, why: `${fromText} → ${toText}` };
   }
   if ((a === 'timestamptz' || a === 'timestamp') && b === 'date') {
-    return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText} drops the time of day` };
+    return { kind: 'rewrite', narrowing: true, lossy: true, why: `${fromText} → ${toText} drops the time of day` };
   }
   if (a === 'timestamp' && b === 'timestamptz') {
     // PG 12+ skips the rewrite only when the session TimeZone is UTC; we cannot see the session.

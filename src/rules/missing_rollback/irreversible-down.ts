@@ -89,7 +89,9 @@ export default defineRule({
         for (const statement of down.statements) {
           forEachAlterCommand(statement, (cmd, table) => {
             const change = columnTypeChange(ctx.catalog, table, cmd);
-            if (change?.change.kind !== 'rewrite' || !change.change.narrowing || !change.from) return;
+            // Only silent loss: a down that fails on values too big (bigint → integer, a shorter varchar)
+            // stops the rollback instead of destroying data, and the trace shows it fail.
+            if (change?.change.kind !== 'rewrite' || !change.change.lossy || !change.from) return;
             ctx.report({
               messageId: 'lossyDown',
               status: 'BLOCK',
