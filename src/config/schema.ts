@@ -33,8 +33,10 @@ export const configSchema = z
       .object({
         /** A strong lock estimated to last longer than this blocks the PR. Default 5 s. */
         lockSeconds: z.number().positive().optional(),
-        /** Below this many rows a table counts as small: lock rules PASS. Default 10,000. */
+        /** At or below this many rows a table counts as small: lock rules PASS. Default 10,000. */
         smallTableRows: z.number().int().nonnegative().optional(),
+        /** From this many rows a write-blocking lock, scan or rewrite is a BLOCK whatever the estimate. Default 20,000,000. */
+        bigTableRows: z.number().int().positive().optional(),
         /** Backfills/rewrites estimated longer than this are FLAG for replication lag. Default 60 s. */
         replicationLagSeconds: z.number().positive().optional(),
         /** … and BLOCK above this. Default 600 s. */
@@ -142,6 +144,7 @@ export interface ResolvedConfig {
   thresholds: {
     lockSeconds: number;
     smallTableRows: number;
+    bigTableRows: number;
     replicationLagSeconds: number;
     replicationLagBlockSeconds: number;
     batchRows: number;
@@ -175,6 +178,7 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     thresholds: {
       lockSeconds: config.thresholds?.lockSeconds ?? 5,
       smallTableRows: config.thresholds?.smallTableRows ?? 10_000,
+      bigTableRows: config.thresholds?.bigTableRows ?? 20_000_000,
       replicationLagSeconds: config.thresholds?.replicationLagSeconds ?? 60,
       replicationLagBlockSeconds: config.thresholds?.replicationLagBlockSeconds ?? 600,
       batchRows: config.thresholds?.batchRows ?? 10_000,

@@ -20,6 +20,8 @@ export interface TableInfo {
   columns: Map<string, ColumnInfo>;
   /** File that created the table. */
   createdIn: string;
+  /** PARTITION BY: the table holds no rows itself, its partitions do. */
+  partitioned?: boolean;
 }
 
 export interface IndexInfo {
@@ -133,7 +135,7 @@ export class Catalog {
 
   private createTable(node: AstNode, file: string, line: number): void {
     const name = rangeVarName(node.relation as AstNode);
-    const table: TableInfo = { name, columns: new Map(), createdIn: file };
+    const table: TableInfo = { name, columns: new Map(), createdIn: file, ...(node.partspec ? { partitioned: true } : {}) };
     this.tables.set(name, table);
     for (const element of (node.tableElts as AstNode[] | undefined) ?? []) {
       const column = as(element, 'ColumnDef');

@@ -42,6 +42,7 @@ export default defineRule({
           old = table;
           refs = ctx.codeRefs(table, []);
         } else if (node.renameType === 'OBJECT_COLUMN' && node.subname) {
+          if (ctx.isNewColumn(table, node.subname)) return;
           what = 'column';
           old = `${table}.${node.subname}`;
           refs = ctx.codeRefs(table, [node.subname]);

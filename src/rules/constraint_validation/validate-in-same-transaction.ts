@@ -29,7 +29,8 @@ export default defineRule({
           const constraint = as(cmd.def, 'Constraint');
           if (cmd.subtype === 'AT_AddConstraint' && constraint?.skip_validation === true && constraint.conname) notValid.add(`${table}.${constraint.conname}`);
           if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && ctx.inTransaction && notValid.has(`${table}.${cmd.name}`)) {
-            ctx.report({ messageId: 'same', status: 'FLAG', table, data: { name: cmd.name, table } });
+            // The scan runs under the ACCESS EXCLUSIVE the NOT VALID took: as long as any validation under lock.
+            ctx.reportImpact(ctx.impact(table, 'scan'), { messageId: 'same', data: { name: cmd.name, table } });
           }
         });
       },

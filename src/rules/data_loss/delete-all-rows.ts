@@ -26,7 +26,7 @@ export default defineRule({
         const table = rangeVarName(node.relation);
         if (!table || ctx.isNew(table)) return;
         // An existing table is populated as far as the review knows: emptying it destroys data (JUDGMENT.md, data_loss).
-        ctx.report({ messageId: 'all', status: 'BLOCK', table, data: { table } });
+        ctx.report({ messageId: 'all', status: 'BLOCK', table, categories: ctx.file.expectsDown || ctx.file.down ? ['data_loss', 'missing_rollback'] : undefined, data: { table } });
       },
     };
   },

@@ -29,7 +29,7 @@ export default defineRule({
           const referencing = ctx.catalog.referencing(table).map((fk) => fk.table);
           const also = cascade && referencing.length ? ` and of ${[...new Set(referencing)].join(', ')}` : '';
           // An existing table is populated as far as the review knows: emptying it destroys data (JUDGMENT.md, data_loss).
-          ctx.report({ messageId: 'truncate', status: 'BLOCK', table, data: { table, cascade: cascade ? ' CASCADE' : '', also } });
+          ctx.report({ messageId: 'truncate', status: 'BLOCK', table, categories: ctx.file.expectsDown || ctx.file.down ? ['data_loss', 'missing_rollback'] : undefined, data: { table, cascade: cascade ? ' CASCADE' : '', also } });
         }
       },
     };

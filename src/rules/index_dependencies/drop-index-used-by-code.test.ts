@@ -6,10 +6,26 @@ import { testRule } from '../tester.js';
 import rule from './drop-index-used-by-code.js';
 
 const schema = 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX idx_orders_status ON orders (status);';
-// Without a code search (the tester has none) only unknown indexes are reported.
+const readsOnly = { 'src/orders.ts': "export const list = (db: Db) => db.query('SELECT id, status FROM orders ORDER BY id');" };
+const filters = { 'src/orders.ts': "export const open = (db: Db) => db.query('SELECT id FROM orders WHERE status = $1', ['open']);" };
 testRule(rule, {
-  valid: [{ sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema }, 'DROP INDEX IF EXISTS nothing_known;'],
-  invalid: [{ sql: 'DROP INDEX CONCURRENTLY mystery_idx;', errors: [{ messageId: 'unknown' }] }],
+  valid: [
+    'DROP INDEX IF EXISTS nothing_known;',
+    { sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema, code: readsOnly, name: 'the code only reads the column: no query needs the index' },
+    { sql: 'CREATE INDEX CONCURRENTLY idx_orders_status_id ON orders (status, id);\nDROP INDEX CONCURRENTLY idx_orders_status;', schema, code: filters, name: 'another index with the same leading column, created in the same change, serves the queries' },
+  ],
+  invalid: [
+    { sql: 'DROP INDEX CONCURRENTLY mystery_idx;', errors: [{ messageId: 'unknown' }] },
+    { sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema, errors: [{ messageId: 'noCode', status: 'FLAG' }], name: 'no application code to check: FLAG' },
+    { sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema, code: filters, errors: [{ messageId: 'used', status: 'BLOCK', message: /src\/orders.ts:1/ }], name: 'the code filters by it and nothing else covers it: BLOCK' },
+    {
+      sql: 'DROP INDEX CONCURRENTLY orders_ref_key;',
+      schema: 'CREATE TABLE orders (id bigint, ref text);\nCREATE UNIQUE INDEX orders_ref_key ON orders (ref);\nCREATE INDEX orders_ref_idx ON orders (ref);',
+      code: { 'src/import.ts': "export const up = (db: Db) => db.query('INSERT INTO orders (id, ref) VALUES ($1, $2) ON CONFLICT (ref) DO NOTHING');" },
+      errors: [{ messageId: 'onConflict', status: 'BLOCK' }],
+      name: 'ON CONFLICT (ref) needs a plain unique index on exactly (ref): a plain index on ref does not serve it',
+    },
+  ],
 });
 
 describe('drop-index-used-by-code with the repository code', () => {

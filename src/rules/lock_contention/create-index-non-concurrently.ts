@@ -22,11 +22,25 @@ export default defineRule({
       recommendation:
         'Build it without blocking writes: `CREATE INDEX CONCURRENTLY {{index}} ON {{table}} ({{columns}});`. {{hint}} If the build fails it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY and retry.',
     },
+    partitionedConcurrently: {
+      message:
+        'CREATE INDEX CONCURRENTLY on the partitioned table {{table}} fails: PostgreSQL cannot build an index on a partitioned table concurrently, so the deploy stops here.',
+      recommendation:
+        'Create the index on the parent only (`CREATE INDEX {{index}} ON ONLY {{table}} (…)`, instant: it builds nothing), build each partition\'s index CONCURRENTLY, then `ALTER INDEX {{index}} ATTACH PARTITION <partition index>` for each.',
+    },
   },
   create(ctx) {
     return {
       IndexStmt(node) {
-        if (flag(node, 'concurrent')) return;
+        const table = rangeVarName(node.relation);
+        const partitioned = !!ctx.catalog.table(table)?.partitioned;
+        if (flag(node, 'concurrent')) {
+          // JUDGMENT.md principle 6: a deploy that fails is a BLOCK.
+          if (partitioned) ctx.report({ messageId: 'partitionedConcurrently', status: 'BLOCK', table, data: { table, index: node.idxname ?? `${table}_idx` } });
+          return;
+        }
+        // ON ONLY a partitioned table (libpg-query omits `inh` when false) builds nothing: the parent holds no rows.
+        if (partitioned && node.relation?.inh !== true) return;
         ctx.reportImpact(ctx.impact(rangeVarName(node.relation), 'index'), {
           messageId: 'lock',
           data: { index: node.idxname ?? '(unnamed)', columns: indexColumns(node.indexParams).join(', '), hint: outsideTransactionHint(ctx.file) },

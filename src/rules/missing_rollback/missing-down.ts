@@ -55,7 +55,9 @@ function hasNoInverse(statement: Statement): boolean {
   if (statement.type === 'DoStmt') return true;
   if (NO_INVERSE.has(statement.type)) return true;
   if (statement.type === 'AlterEnumStmt') return !statement.node.oldVal; // ADD VALUE, not RENAME VALUE
-  if (statement.type === 'UpdateStmt') return true;
+  // Data changes: a backfill is undone by the next one, and deleted rows no down can bring back
+  // (data_loss reports that, with this category).
+  if (statement.type === 'UpdateStmt' || statement.type === 'DeleteStmt' || statement.type === 'TruncateStmt') return true;
   const cmds = alterCommands(statement);
   return statement.type === 'AlterTableStmt' && cmds.length > 0 && cmds.every((c) => c.subtype === 'AT_ValidateConstraint');
 }
