@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigError, MigrationReviewError } from '../core/errors.js';
-import type { ResolvedConfig } from '../config/schema.js';
+import { parseConfig } from '../config/load.js';
+import { resolveConfig, type ResolvedConfig } from '../config/schema.js';
 import type { Review } from '../core/types.js';
 import type { LlmEnv } from '../llm/index.js';
 import { addClaude, changedCount, prepareChange, reviewDeterministic, runbookFor } from '../review/pipeline.js';
@@ -77,8 +78,12 @@ async function review(attempt: Attempt): Promise<'posted' | 'stale' | 'closed'> 
   }
   const checkRunId = (attempt.checkRunId = await startCheck(octokit, repo, headSha, job.pr, deps.appId));
   const source = githubSource(octokit, { ...repo, number: job.pr }, { head: headSha, base: pr.base.sha });
-  const prepared = await prepareChange(source);
-  const config = (attempt.config = prepared.config);
+  // The config first, on its own: a failure in any later step concludes as it says.
+  const found = await source.configText();
+  const repoConfig = found ? parseConfig(found.text, found.path) : {};
+  attempt.config = resolveConfig(repoConfig);
+  const prepared = await prepareChange(source, { config: repoConfig });
+  const config = prepared.config;
   const run = changedCount(prepared) ? await reviewDeterministic(prepared, { traceOptions: deps.trace === false ? undefined : deps.trace, trace: deps.trace === false ? false : undefined }) : null;
   // A push landed while we worked: this result describes an old commit. Say so on its check
   // and leave the comment to the newer job.
