@@ -105,6 +105,8 @@ export class GitHubStandIn {
   /** Every request: route (or `unknown METHOD path`), status. */
   readonly requests: { route: string; status: number }[] = [];
   url = '';
+  /** Added before every answer: widens the windows in which concurrent writers can race. */
+  latencyMs = 0;
 
   private readonly faults = new Map<Route, Fault[]>();
   private readonly tokens = new Set<string>();
@@ -179,6 +181,11 @@ export class GitHubStandIn {
     });
   }
 
+  /** The id of the check suite a run belongs to (one per commit and app, as GitHub groups them). */
+  suiteOf(run: CheckRun): number {
+    return suiteId(run.head_sha, run.appId);
+  }
+
   /** Our app's check runs on a commit, newest last. */
   runsOn(sha: string): CheckRun[] {
     return this.checkRuns.filter((r) => r.head_sha === sha);
@@ -202,6 +209,7 @@ export class GitHubStandIn {
       route = found.route;
       answer = this.authorise(found.route, req.headers.authorization) ?? this.faultFor(found.route, body) ?? found.handler(found.match, url, body, {});
     }
+    if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     this.requests.push({ route, status: answer[0] });
     const [status, payload, headers = {}] = answer;
     res.writeHead(status, {
