@@ -35,7 +35,9 @@ interface ThrottleLog {
 function retryWithin(kind: string) {
   return (retryAfter: number, options: ThrottledRequest, octokit: ThrottleLog, retryCount: number): boolean => {
     const retry = retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
-    octokit.log.warn(`${kind} on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter} s (attempt ${retryCount + 1} of ${RATE_LIMIT_RETRIES})` : 'giving up'}`);
+    octokit.log.warn(
+      `${kind} on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter} s (attempt ${retryCount + 1} of ${RATE_LIMIT_RETRIES})` : 'giving up'}`,
+    );
     return retry;
   };
 }

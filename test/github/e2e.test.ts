@@ -28,7 +28,10 @@ const migrations: Record<string, string> = {
   'db/migrations/000002_orders_status_index.down.sql': 'DROP INDEX idx_orders_status;',
   'src/orders.ts': "export const byStatus = (db: Db) => db.query(`SELECT id FROM orders WHERE status = 'new'`);",
 };
-const indexChange: Record<string, FileStatus> = { 'db/migrations/000002_orders_status_index.up.sql': 'added', 'db/migrations/000002_orders_status_index.down.sql': 'added' };
+const indexChange: Record<string, FileStatus> = {
+  'db/migrations/000002_orders_status_index.up.sql': 'added',
+  'db/migrations/000002_orders_status_index.down.sql': 'added',
+};
 /** orders is large: the plain CREATE INDEX is a BLOCK. */
 const CONFIG = { '.github/migration-review.yml': 'tables:\n  orders: { rows: 80000000 }\n' };
 const sha = (n: number, fill = 'c'): string => n.toString(16).padStart(40, fill);
@@ -148,7 +151,11 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     for (const each of pushed) expect(run.github.runsOn(each).length).toBeGreaterThan(0);
     const reviewed = run.github.checkRuns.filter((r) => !r.output.title?.startsWith('Superseded'));
     expect(reviewed.map((r) => r.head_sha)).toEqual([sha(20)]);
-    expect(run.github.checkRuns.filter((r) => r.head_sha !== sha(20)).every((r) => r.conclusion === 'neutral' && r.output.title === `Superseded — see ${sha(20).slice(0, 7)}`)).toBe(true);
+    expect(
+      run.github.checkRuns
+        .filter((r) => r.head_sha !== sha(20))
+        .every((r) => r.conclusion === 'neutral' && r.output.title === `Superseded — see ${sha(20).slice(0, 7)}`),
+    ).toBe(true);
   });
 
   it('a PR with no migration changes: no comment, a successful "No migration changes" check', async () => {
@@ -158,7 +165,9 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     await run.idle();
     expectSettled(run, 12);
     expect(run.github.comments).toEqual([]);
-    expect(run.github.runsOn(sha(1))).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: 'No migration changes' }) })]);
+    expect(run.github.runsOn(sha(1))).toEqual([
+      expect.objectContaining({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: 'No migration changes' }) }),
+    ]);
   });
 
   it('/rereview: a read user is told no; a write user gets the review, 👀 then 👍', async () => {
@@ -198,7 +207,12 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     const body = JSON.stringify(pullRequestEvent(run, 'opened', 12));
     const response = await fetch(`${run.apps[0]!.url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
       body,
     });
     expect(response.status).toBe(401);
@@ -215,7 +229,9 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     expect(run.github.count('GET tree', 500)).toBe(2);
     expectSettled(run, 12);
     expect(ours(run, 12)).toHaveLength(1);
-    expect(run.github.runsOn(sha(1))).toEqual([expect.objectContaining({ conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) })]);
+    expect(run.github.runsOn(sha(1))).toEqual([
+      expect.objectContaining({ conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) }),
+    ]);
   });
 
   it('a persistent 500 fails closed: the check concludes failure with the reason and a re-run button; the re-run converges', async () => {
@@ -227,7 +243,11 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     expect(run.github.count('GET tree', 500)).toBe(4); // the first try and 3 retries
     expectSettled(run, 12);
     const [failed] = run.github.runsOn(sha(1));
-    expect(failed).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'Review failed — re-run', summary: expect.stringMatching(/^review failed: Server Error/) } });
+    expect(failed).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Review failed — re-run', summary: expect.stringMatching(/^review failed: Server Error/) },
+    });
     expect(failed!.actions).toEqual([expect.objectContaining({ identifier: 'rereview' })]);
     expect(run.github.comments).toEqual([]);
     // GitHub recovers; the check's "Re-run review" button.
@@ -255,7 +275,9 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     expect(run.github.count('PATCH check-run', 403)).toBe(1);
     expectSettled(run, 12);
     expect(ours(run, 12)[0]!.body).toContain('⛔ BLOCK');
-    expect(run.github.runsOn(sha(1))).toEqual([expect.objectContaining({ conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) })]);
+    expect(run.github.runsOn(sha(1))).toEqual([
+      expect.objectContaining({ conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) }),
+    ]);
   });
 
   it('a secondary limit that outlasts the retries: comment and check agree, and "Re-run all checks" (fork: no pull_requests) converges them', async () => {
@@ -281,11 +303,13 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
     await run.idle();
     expectSettled(run, 12);
     // The open run was reused, not left pending beside a new one.
-    expect(run.github.runsOn(sha(1))).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) })]);
+    expect(run.github.runsOn(sha(1))).toEqual([
+      expect.objectContaining({ status: 'completed', conclusion: 'failure', output: expect.objectContaining({ title: expect.stringMatching(/^BLOCK — /) }) }),
+    ]);
     expect(ours(run, 12)[0]!.body).toContain('⛔ BLOCK');
   });
 
-  it("another app's \"Re-run all checks\" is ignored", async () => {
+  it('another app\'s "Re-run all checks" is ignored', async () => {
     const run = await boot();
     run.github.openPull(12, sha(1), migrations, indexChange);
     await run.send('check_suite', examplePayload('check_suite', 'rerequested', run.github, INSTALLATION));
@@ -310,9 +334,14 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
       ]),
     );
     run.github.push(24, sha(99, 'e'));
-    await Promise.all([run.send('pull_request', pullRequestEvent(run, 'synchronize', 24), undefined, a), run.send('issue_comment', rereviewComment(run, 24, 'writer', 77), undefined, b)]);
+    await Promise.all([
+      run.send('pull_request', pullRequestEvent(run, 'synchronize', 24), undefined, a),
+      run.send('issue_comment', rereviewComment(run, 24, 'writer', 77), undefined, b),
+    ]);
     await run.github.waitFor('a completed, not superseded check on every PR head', () =>
-      prs.every((pr) => run.github.runsOn(run.github.pulls.get(pr)!.headSha).some((r) => r.status === 'completed' && !r.output.title?.startsWith('Superseded'))),
+      prs.every((pr) =>
+        run.github.runsOn(run.github.pulls.get(pr)!.headSha).some((r) => r.status === 'completed' && !r.output.title?.startsWith('Superseded')),
+      ),
     );
     await run.idle();
     for (const pr of prs) {

@@ -86,7 +86,10 @@ export const SECONDARY_RATE_LIMIT = {
 
 const NOT_FOUND = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
 
-export const blobSha = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+export const blobSha = (text: string): string =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 
 type Answer = [number, unknown?, Record<string, string>?];
 type Handler = (match: RegExpMatchArray, url: URL, body: Record<string, unknown>, auth: { appId?: number }) => Answer;
@@ -236,7 +239,12 @@ export class GitHubStandIn {
       ['GET', new RegExp(`^${repo}/git/blobs/([0-9a-f]{40})$`), 'GET blob', (m) => this.blob(m[1]!)],
       ['GET', new RegExp(`^${repo}/contents/(.+)$`), 'GET contents', (m, url) => this.contents(decodeURIComponent(m[1]!), url.searchParams.get('ref'))],
       ['GET', new RegExp(`^${repo}/commits/([0-9a-f]{40})/check-runs$`), 'GET check-runs', (m, url) => this.listRuns(url, (r) => r.head_sha === m[1])],
-      ['GET', new RegExp(`^${repo}/check-suites/(\\d+)/check-runs$`), 'GET suite check-runs', (m, url) => this.listRuns(url, (r) => suiteId(r.head_sha, r.appId) === Number(m[1]))],
+      [
+        'GET',
+        new RegExp(`^${repo}/check-suites/(\\d+)/check-runs$`),
+        'GET suite check-runs',
+        (m, url) => this.listRuns(url, (r) => suiteId(r.head_sha, r.appId) === Number(m[1])),
+      ],
       ['POST', new RegExp(`^${repo}/check-runs$`), 'POST check-run', (_m, _u, b) => this.createRun(b)],
       ['PATCH', new RegExp(`^${repo}/check-runs/(\\d+)$`), 'PATCH check-run', (m, _u, b) => this.updateRun(Number(m[1]), b)],
       ['GET', new RegExp(`^${repo}/issues/(\\d+)/comments$`), 'GET comments', (m, url) => this.listComments(Number(m[1]), url)],
@@ -283,13 +291,26 @@ export class GitHubStandIn {
   private issueToken(): Answer {
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     this.tokens.add(token);
-    return [201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write', contents: 'read', issues: 'write', metadata: 'read', pull_requests: 'write' }, repository_selection: 'all' }];
+    return [
+      201,
+      {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: { checks: 'write', contents: 'read', issues: 'write', metadata: 'read', pull_requests: 'write' },
+        repository_selection: 'all',
+      },
+    ];
   }
 
   private pull(number: number): Answer {
     const pull = this.pulls.get(number);
     if (!pull) return [404, NOT_FOUND];
-    const branch = (ref: string, sha: string) => ({ label: `${this.owner}:${ref}`, ref, sha, repo: { name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner } } });
+    const branch = (ref: string, sha: string) => ({
+      label: `${this.owner}:${ref}`,
+      ref,
+      sha,
+      repo: { name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner } },
+    });
     return [
       200,
       {
@@ -311,7 +332,14 @@ export class GitHubStandIn {
     const pull = this.pulls.get(number);
     if (!pull) return [404, NOT_FOUND];
     const head = this.commits.get(pull.headSha) ?? {};
-    const files = Object.entries(pull.changed).map(([filename, status]) => ({ sha: blobSha(head[filename] ?? ''), filename, status, additions: 1, deletions: 0, changes: 1 }));
+    const files = Object.entries(pull.changed).map(([filename, status]) => ({
+      sha: blobSha(head[filename] ?? ''),
+      filename,
+      status,
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+    }));
     return this.page(files, url);
   }
 
@@ -321,7 +349,14 @@ export class GitHubStandIn {
     const tree = Object.entries(files).map(([path, text]) => {
       const sha1 = blobSha(text);
       this.blobs.set(sha1, text);
-      return { path, mode: '100644', type: 'blob', sha: sha1, size: Buffer.byteLength(text), url: `${this.url}/repos/${this.owner}/${this.repo}/git/blobs/${sha1}` };
+      return {
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: sha1,
+        size: Buffer.byteLength(text),
+        url: `${this.url}/repos/${this.owner}/${this.repo}/git/blobs/${sha1}`,
+      };
     });
     return [200, { sha, url: `${this.url}/repos/${this.owner}/${this.repo}/git/trees/${sha}`, tree, truncated: false }];
   }
@@ -329,13 +364,34 @@ export class GitHubStandIn {
   private blob(sha: string): Answer {
     const text = this.blobs.get(sha);
     if (text === undefined) return [404, NOT_FOUND];
-    return [200, { sha, node_id: `B_${sha}`, size: Buffer.byteLength(text), url: `${this.url}/repos/${this.owner}/${this.repo}/git/blobs/${sha}`, content: `${Buffer.from(text).toString('base64')}\n`, encoding: 'base64' }];
+    return [
+      200,
+      {
+        sha,
+        node_id: `B_${sha}`,
+        size: Buffer.byteLength(text),
+        url: `${this.url}/repos/${this.owner}/${this.repo}/git/blobs/${sha}`,
+        content: `${Buffer.from(text).toString('base64')}\n`,
+        encoding: 'base64',
+      },
+    ];
   }
 
   private contents(path: string, ref: string | null): Answer {
     const text = (ref ? this.commits.get(ref) : this.defaultBranch)?.[path];
     if (text === undefined) return [404, NOT_FOUND];
-    return [200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), name: path.split('/').pop(), path, content: Buffer.from(text).toString('base64'), sha: blobSha(text) }];
+    return [
+      200,
+      {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(text),
+        name: path.split('/').pop(),
+        path,
+        content: Buffer.from(text).toString('base64'),
+        sha: blobSha(text),
+      },
+    ];
   }
 
   private runJson(run: CheckRun): Record<string, unknown> {
@@ -352,7 +408,12 @@ export class GitHubStandIn {
       conclusion: run.conclusion,
       started_at: new Date().toISOString(),
       completed_at: run.completedAt ? new Date(run.completedAt).toISOString() : null,
-      output: { ...run.output, text: run.output.text ?? null, annotations_count: run.annotations.length, annotations_url: `${this.url}/repos/${this.owner}/${this.repo}/check-runs/${run.id}/annotations` },
+      output: {
+        ...run.output,
+        text: run.output.text ?? null,
+        annotations_count: run.annotations.length,
+        annotations_url: `${this.url}/repos/${this.owner}/${this.repo}/check-runs/${run.id}/annotations`,
+      },
       name: run.name,
       check_suite: { id: suiteId(run.head_sha, run.appId) },
       app: { id: run.appId, slug: 'migration-review', name: 'migration-review' },
@@ -369,9 +430,36 @@ export class GitHubStandIn {
   }
 
   private createRun(body: Record<string, unknown>): Answer {
-    if (typeof body.name !== 'string' || typeof body.head_sha !== 'string') return [422, { message: 'Invalid request.\n\n"name", "head_sha" weren\'t supplied.', documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run', status: '422' }];
-    if (!this.commits.has(body.head_sha)) return [422, { message: 'No commit found for SHA: ' + body.head_sha, documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run', status: '422' }];
-    const run: CheckRun = { id: this.nextId++, head_sha: body.head_sha, name: body.name, status: 'queued', conclusion: null, external_id: String(body.external_id ?? ''), output: { title: null, summary: null }, annotations: [], actions: [], appId: this.appId };
+    if (typeof body.name !== 'string' || typeof body.head_sha !== 'string')
+      return [
+        422,
+        {
+          message: 'Invalid request.\n\n"name", "head_sha" weren\'t supplied.',
+          documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+          status: '422',
+        },
+      ];
+    if (!this.commits.has(body.head_sha))
+      return [
+        422,
+        {
+          message: 'No commit found for SHA: ' + body.head_sha,
+          documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+          status: '422',
+        },
+      ];
+    const run: CheckRun = {
+      id: this.nextId++,
+      head_sha: body.head_sha,
+      name: body.name,
+      status: 'queued',
+      conclusion: null,
+      external_id: String(body.external_id ?? ''),
+      output: { title: null, summary: null },
+      annotations: [],
+      actions: [],
+      appId: this.appId,
+    };
     const invalid = this.apply(run, body);
     if (invalid) return invalid;
     this.checkRuns.push(run);
@@ -389,10 +477,17 @@ export class GitHubStandIn {
     const output = body.output as { title?: string; summary?: string; text?: string; annotations?: unknown[] } | undefined;
     const unprocessable = (message: string): Answer => [422, { message, documentation_url: 'https://docs.github.com/rest/checks/runs', status: '422' }];
     if ((output?.annotations?.length ?? 0) > 50) return unprocessable('Only 50 annotations are allowed per request');
-    if ((output?.summary?.length ?? 0) > 65_535 || (output?.text?.length ?? 0) > 65_535) return unprocessable('Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.');
+    if ((output?.summary?.length ?? 0) > 65_535 || (output?.text?.length ?? 0) > 65_535)
+      return unprocessable('Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.');
     if (output && (!output.title || !output.summary)) return unprocessable('Invalid request.\n\n"title", "summary" weren\'t supplied.');
     if (body.status === 'completed' && !body.conclusion) return unprocessable('Invalid request.\n\n"conclusion" wasn\'t supplied.');
-    if (body.conclusion && !['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'].includes(String(body.conclusion))) return unprocessable(`Invalid request.\n\n${String(body.conclusion)} is not a member of ["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"].`);
+    if (
+      body.conclusion &&
+      !['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'].includes(String(body.conclusion))
+    )
+      return unprocessable(
+        `Invalid request.\n\n${String(body.conclusion)} is not a member of ["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"].`,
+      );
     if (body.status) run.status = body.status as CheckRun['status'];
     // A conclusion completes the run, status or not (GitHub's rule).
     if (body.conclusion) {
@@ -434,7 +529,15 @@ export class GitHubStandIn {
   private createComment(issue: number, body: Record<string, unknown>): Answer {
     if (!this.pulls.has(issue)) return [404, NOT_FOUND];
     if (typeof body.body !== 'string') return [422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', status: '422' }];
-    if (body.body.length > 65_536) return [422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }], status: '422' }];
+    if (body.body.length > 65_536)
+      return [
+        422,
+        {
+          message: 'Validation Failed',
+          errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }],
+          status: '422',
+        },
+      ];
     const comment: Comment = { id: this.nextId++, issue, body: body.body, appId: this.appId, created_at: new Date().toISOString() };
     this.comments.push(comment);
     return [201, this.commentJson(comment)];
@@ -456,7 +559,16 @@ export class GitHubStandIn {
 
   private react(commentId: number, body: Record<string, unknown>): Answer {
     this.reactions.push({ commentId, content: String(body.content) });
-    return [201, { id: this.nextId++, node_id: 'REA_1', user: { login: 'migration-review[bot]', type: 'Bot' }, content: body.content, created_at: new Date().toISOString() }];
+    return [
+      201,
+      {
+        id: this.nextId++,
+        node_id: 'REA_1',
+        user: { login: 'migration-review[bot]', type: 'Bot' },
+        content: body.content,
+        created_at: new Date().toISOString(),
+      },
+    ];
   }
 
   private permission(login: string): Answer {
