@@ -122,6 +122,12 @@ export const configSchema = z
       .object({
         /** Conclusion when the verdict is SAFE WITH MODIFICATIONS (FLAG). Default neutral; failure makes FLAGs block merging. */
         flagConclusion: z.enum(['neutral', 'success', 'failure']).optional(),
+        /**
+         * Conclusion when the review cannot complete (GitHub errors, an invalid config). Default failure:
+         * a neutral check satisfies branch protection, so an internal error would let a blocked migration
+         * merge. neutral lets such a PR merge unreviewed.
+         */
+        errorConclusion: z.enum(['failure', 'neutral']).optional(),
       })
       .strict()
       .optional(),
@@ -161,7 +167,7 @@ export interface ResolvedConfig {
   acks: { allowBlock: boolean };
   code: { include: string[] | null; exclude: string[]; maxFiles: number };
   docsUrl: string | null;
-  checks: { flagConclusion: 'neutral' | 'success' | 'failure' };
+  checks: { flagConclusion: 'neutral' | 'success' | 'failure'; errorConclusion: 'failure' | 'neutral' };
   runner: { setsLockTimeout: boolean };
   llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
   runbook: { contacts: string[]; lockAlertSeconds: number; replicationLagAlertSeconds: number };
@@ -195,7 +201,7 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     acks: { allowBlock: config.acks?.allowBlock ?? false },
     code: { include: config.code?.include ?? null, exclude: config.code?.exclude ?? [], maxFiles: config.code?.maxFiles ?? 2000 },
     docsUrl: config.docsUrl ? (config.docsUrl.endsWith('/') ? config.docsUrl : `${config.docsUrl}/`) : null,
-    checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral' },
+    checks: { flagConclusion: config.checks?.flagConclusion ?? 'neutral', errorConclusion: config.checks?.errorConclusion ?? 'failure' },
     runner: { setsLockTimeout: config.runner?.setsLockTimeout ?? false },
     llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },
     runbook: { contacts: config.runbook?.contacts ?? [], lockAlertSeconds: config.runbook?.lockAlertSeconds ?? 30, replicationLagAlertSeconds: config.runbook?.replicationLagAlertSeconds ?? 60 },

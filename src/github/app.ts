@@ -1,9 +1,13 @@
 import type { Probot } from 'probot';
+import { CHECK_NAME } from './publish.js';
 import type { JobQueue } from './queue.js';
+import type { Octokit } from './source.js';
 
 /**
  * The Probot app: every handler answers at once and leaves the review to the queue. Webhook
  * redeliveries (same X-GitHub-Delivery) are handled once; check events of other apps are ignored.
+ * Re-runs come as `check_run.rerequested` (one check), `check_suite.rerequested` ("Re-run all
+ * checks") or the check's "Re-run review" button.
  */
 export interface AppOptions {
   appId: number;
@@ -65,10 +69,34 @@ export function migrationReviewApp(options: AppOptions) {
       await options.queue.add({ owner: repository.owner.login, repo: repository.name, pr, installationId: installation.id, reason: 'rerequest', delivery: context.id, commentIds: [] });
     });
 
+    // "Re-run all checks" re-requests the whole suite, not each run.
+    app.on('check_suite.rerequested', async (context) => {
+      const { check_suite: suite, repository, installation } = context.payload;
+      if (suite.app?.id !== options.appId || !installation) return;
+      if (!(await options.firstDelivery(context.id))) return;
+      const repo = { owner: repository.owner.login, repo: repository.name };
+      const pr = suite.pull_requests[0]?.number ?? (await prOfSuite(context.octokit, repo, suite.id));
+      if (!pr) {
+        context.log.warn({ delivery: context.id, checkSuite: suite.id }, 're-run requested for a check suite without a pull request: ignored');
+        return;
+      }
+      await options.queue.add({ ...repo, pr, installationId: installation.id, reason: 'rerequest', delivery: context.id, commentIds: [] });
+    });
+
     app.on(['installation', 'installation_repositories'], async (context) => {
       context.log.info({ delivery: context.id, action: context.payload.action, installation: context.payload.installation.id }, 'installation event');
     });
   };
+}
+
+/** Fork PRs leave the suite's pull_requests empty: our runs in it carry the PR number in external_id. */
+async function prOfSuite(octokit: Octokit, repo: { owner: string; repo: string }, suiteId: number): Promise<number | null> {
+  const { data } = await octokit.rest.checks.listForSuite({ ...repo, check_suite_id: suiteId, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+  for (const run of data.check_runs) {
+    const pr = prFromExternalId(run.external_id);
+    if (pr) return pr;
+  }
+  return null;
 }
 
 function prFromExternalId(externalId: string | null): number | null {

@@ -31,6 +31,7 @@ export interface Repo {
 }
 
 type Conclusion = 'success' | 'failure' | 'neutral';
+type ErrorConclusion = ResolvedConfig['checks']['errorConclusion'];
 type Annotation = { path: string; start_line: number; end_line: number; annotation_level: 'notice' | 'warning' | 'failure'; title: string; message: string };
 
 function clip(text: string, limit = OUTPUT_LIMIT): string {
@@ -75,8 +76,19 @@ export function checkOutput(review: TracedReview | null, headSha: string): { tit
   return { title, summary: clip(summary), text: text === undefined ? undefined : clip(text), annotations };
 }
 
-/** Creates the check run for a head SHA (in progress); its id is used to complete it. */
-export async function startCheck(octokit: Octokit, repo: Repo, headSha: string, pr: number): Promise<number> {
+/**
+ * The check run a review of `headSha` completes: our run on that commit that an earlier attempt
+ * left open (a write that failed for good), or a new one. Reusing it is what makes the next
+ * attempt converge: no run stays pending next to the new result.
+ */
+export async function startCheck(octokit: Octokit, repo: Repo, headSha: string, pr: number, appId: number): Promise<number> {
+  const { data: listed } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+  const open = listed.check_runs.filter((run) => run.app?.id === appId && run.status !== 'completed').sort((a, b) => a.id - b.id);
+  if (open.length) {
+    // Several open runs (more than one attempt failed): the oldest carries on, the rest end here.
+    for (const extra of open.slice(1)) await octokit.rest.checks.update({ ...repo, check_run_id: extra.id, ...superseded(headSha) });
+    return open[0]!.id;
+  }
   const { data } = await octokit.rest.checks.create({
     ...repo,
     name: CHECK_NAME,
@@ -87,6 +99,32 @@ export async function startCheck(octokit: Octokit, repo: Repo, headSha: string, 
     external_id: JSON.stringify({ pr }),
   });
   return data.id;
+}
+
+/**
+ * A completed check saying a newer commit's review replaces this one. Neutral: a superseded
+ * commit is not what gets merged (the PR's head is), and its own verdict was never reached.
+ */
+function superseded(newerSha: string) {
+  return {
+    status: 'completed' as const,
+    conclusion: 'neutral' as const,
+    completed_at: new Date().toISOString(),
+    output: {
+      title: `Superseded — see ${newerSha.slice(0, 7)}`,
+      summary: `A newer commit (${newerSha}) was pushed before this one's review was posted; its review replaces this one.`,
+    },
+  };
+}
+
+/** Completes our open check run on a commit a newer push replaced. */
+export async function supersedeCheck(octokit: Octokit, repo: Repo, checkRunId: number, newerSha: string): Promise<void> {
+  await octokit.rest.checks.update({ ...repo, check_run_id: checkRunId, ...superseded(newerSha) });
+}
+
+/** A completed "Superseded" check on a commit whose review never started (its push was coalesced or overtaken). */
+export async function createSupersededCheck(octokit: Octokit, repo: Repo, sha: string, newerSha: string, pr: number): Promise<void> {
+  await octokit.rest.checks.create({ ...repo, name: CHECK_NAME, head_sha: sha, external_id: JSON.stringify({ pr }), ...superseded(newerSha) });
 }
 
 /** Completes a check run, sending annotations 50 per request. */
@@ -111,21 +149,44 @@ export async function completeCheck(
     conclusion: conclusionOf(review, config),
     completed_at: new Date().toISOString(),
     output: { ...base, annotations: chunks[chunks.length - 1] ?? [] },
-    actions: [{ label: 'Re-run review', identifier: 'rereview', description: 'Run migration-review again on this commit' }],
+    actions: [RERUN_ACTION],
   });
 }
 
-/** Completes a check run whose review failed: neutral, with the reason, never left pending. */
-export async function failCheck(octokit: Octokit, repo: Repo, checkRunId: number, reason: string): Promise<void> {
+export const RERUN_ACTION = { label: 'Re-run review', identifier: 'rereview', description: 'Run migration-review again on this commit' };
+
+/** Why a review could not complete, as the check and the comment say it. */
+export interface ReviewFailure {
+  reason: string;
+  /** The repository's config is wrong: re-running will not help until it is fixed. */
+  configError: boolean;
+}
+
+export function failureTitle(failure: ReviewFailure): string {
+  return failure.configError ? 'Invalid config — fix it, then re-run' : 'Review failed — re-run';
+}
+
+/**
+ * Completes a check run whose review failed, with the reason and a re-run button. `failure` by
+ * default (`checks.errorConclusion`): a neutral check satisfies branch protection, so an internal
+ * error would let a blocked migration merge.
+ */
+export async function failCheck(octokit: Octokit, repo: Repo, checkRunId: number, failure: ReviewFailure, conclusion: ErrorConclusion): Promise<void> {
   await octokit.rest.checks.update({
     ...repo,
     check_run_id: checkRunId,
     status: 'completed',
-    conclusion: 'neutral',
+    conclusion,
     completed_at: new Date().toISOString(),
-    output: { title: 'Review failed', summary: clip(`review failed: ${reason}\n\nComment \`/rereview\` on the pull request to try again.`) },
-    actions: [{ label: 'Re-run review', identifier: 'rereview', description: 'Run migration-review again on this commit' }],
+    output: { title: failureTitle(failure), summary: clip(`review failed: ${failure.reason}\n\nUse "Re-run review" on this check, or comment \`/rereview\` on the pull request, to try again.`) },
+    actions: [RERUN_ACTION],
   });
+}
+
+/** What our comment says when the review of `headSha` failed: the same as the check, so the two never disagree. */
+export function failureCommentBody(failure: ReviewFailure, headSha: string): string {
+  const reason = failure.reason.replace(/[<>&`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `${MARKER}\n## ⚠️ Migration review: ${failureTitle(failure)}\n\nThe review of ${headSha.slice(0, 7)} could not complete: ${reason}\n\nAn earlier result in this comment no longer applies. Comment \`/rereview\` to run it again.\n\n<sub>migration-review ${VERSION}</sub>\n`;
 }
 
 export function commentBody(review: (TracedReview & { runbook?: string }) | null, headSha: string, config: ResolvedConfig): string {
@@ -136,16 +197,21 @@ export function commentBody(review: (TracedReview & { runbook?: string }) | null
   return body.length + footer.length > COMMENT_LIMIT + 500 ? body : `${body}${footer}`;
 }
 
-/** Our comment on the PR, if there is one: our marker, written by our app. */
-export async function findComment(octokit: Octokit, repo: Repo, pr: number, appId: number): Promise<{ id: number } | null> {
+/** Our comments on the PR, oldest first: our marker, written by our app (normally one). */
+export async function findComments(octokit: Octokit, repo: Repo, pr: number, appId: number): Promise<{ id: number }[]> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: pr, per_page: 100 });
-  const ours = comments.find(
-    (c) => (c.body ?? '').includes(MARKER) && (c.performed_via_github_app?.id === appId || (!c.performed_via_github_app && c.user?.type === 'Bot')),
-  );
-  return ours ? { id: ours.id } : null;
+  return comments
+    .filter((c) => (c.body ?? '').includes(MARKER) && (c.performed_via_github_app?.id === appId || (!c.performed_via_github_app && c.user?.type === 'Bot')))
+    .map((c) => ({ id: c.id }))
+    .sort((a, b) => a.id - b.id);
 }
 
-/** Updates our comment in place, or creates it; with no migrations and no comment yet, says nothing. */
+/**
+ * Updates our comment in place, or creates it; with no migrations and no comment yet, says
+ * nothing. Two writers can both find no comment (a replica without the PR lock, a retried create
+ * GitHub had carried out): after creating, it lists again, keeps the oldest of ours and deletes
+ * the rest, so the PR ends with one comment whoever won.
+ */
 export async function upsertComment(
   octokit: Octokit,
   repo: Repo,
@@ -154,12 +220,26 @@ export async function upsertComment(
   body: string,
   createIfMissing: boolean,
 ): Promise<'created' | 'updated' | 'none'> {
-  const existing = await findComment(octokit, repo, pr, appId);
-  if (existing) {
-    await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
+  const existing = await findComments(octokit, repo, pr, appId);
+  if (existing.length) {
+    await octokit.rest.issues.updateComment({ ...repo, comment_id: existing[0]!.id, body });
+    await deleteExtras(octokit, repo, existing);
     return 'updated';
   }
   if (!createIfMissing) return 'none';
-  await octokit.rest.issues.createComment({ ...repo, issue_number: pr, body });
+  const { data: created } = await octokit.rest.issues.createComment({ ...repo, issue_number: pr, body });
+  const ours = await findComments(octokit, repo, pr, appId);
+  // The kept comment must say what this review found, whichever writer created it.
+  if (ours.length > 1 && ours[0]!.id !== created.id) await octokit.rest.issues.updateComment({ ...repo, comment_id: ours[0]!.id, body });
+  await deleteExtras(octokit, repo, ours);
   return 'created';
+}
+
+async function deleteExtras(octokit: Octokit, repo: Repo, ours: { id: number }[]): Promise<void> {
+  for (const extra of ours.slice(1)) {
+    await octokit.rest.issues.deleteComment({ ...repo, comment_id: extra.id }).catch((error: unknown) => {
+      // Another writer deleted it first: the outcome is the same.
+      if ((error as { status?: number }).status !== 404) throw error;
+    });
+  }
 }

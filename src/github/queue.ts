@@ -1,11 +1,14 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PrLock } from './pr-lock.js';
 
 /**
- * Reviews run off the webhook's request path. Jobs are keyed by pull request: pushes in quick
- * succession coalesce (a waiting job is replaced by the newer one, keeping every /rereview
- * comment that asked, so each still gets its reaction). In-process by default; with REDIS_URL,
- * BullMQ, so several replicas share the work (there, a superseded job finds the PR's head moved
- * and stops before posting).
+ * Reviews run off the webhook's request path, one per pull request at a time. Jobs are keyed by
+ * pull request: pushes in quick succession coalesce (a waiting job is replaced by the newer one,
+ * keeping every /rereview comment that asked, so each still gets its reaction, and every head SHA
+ * it replaced, so each still gets a completed check). In-process by default; with REDIS_URL,
+ * BullMQ, so several replicas share the work, serialised per PR by a lock in Redis (there, a
+ * superseded job finds the PR's head moved and completes its SHA's check as superseded).
  */
 export interface ReviewJob {
   owner: string;
@@ -18,6 +21,8 @@ export interface ReviewJob {
   delivery: string;
   /** /rereview comments to react to when the review completes. */
   commentIds: number[];
+  /** Head SHAs of pushes this job replaced while they waited: each gets a "Superseded" check. */
+  coalescedShas?: string[];
 }
 
 export type Processor = (job: ReviewJob) => Promise<void>;
@@ -33,7 +38,12 @@ export interface JobQueue {
 export const jobKey = (job: Pick<ReviewJob, 'owner' | 'repo' | 'pr'>): string => `${job.owner}/${job.repo}#${job.pr}`;
 
 function merge(older: ReviewJob, newer: ReviewJob): ReviewJob {
-  return { ...newer, commentIds: [...new Set([...older.commentIds, ...newer.commentIds])] };
+  const replaced = [...(older.coalescedShas ?? []), ...(older.headSha ? [older.headSha] : []), ...(newer.coalescedShas ?? [])];
+  return {
+    ...newer,
+    commentIds: [...new Set([...older.commentIds, ...newer.commentIds])],
+    coalescedShas: [...new Set(replaced)].filter((sha) => sha !== newer.headSha),
+  };
 }
 
 export class InProcessQueue implements JobQueue {
@@ -93,19 +103,23 @@ export class InProcessQueue implements JobQueue {
   }
 }
 
-/** BullMQ on Redis: the job id is the PR plus its head SHA, so a redelivered push is queued once. */
+/**
+ * BullMQ on Redis: the job id is the PR plus its head SHA, so a redelivered push is queued once.
+ * A worker holds the PR's lock while it reviews, so replicas never review one PR at once.
+ */
 export class RedisQueue implements JobQueue {
   private readonly queue: Queue<ReviewJob>;
   private readonly worker: Worker<ReviewJob>;
 
-  constructor(connection: ConnectionOptions, process: Processor, options: { concurrency?: number; prefix?: string; onError?: (error: unknown, job: ReviewJob) => void } = {}) {
+  constructor(connection: Redis, process: Processor, options: { concurrency?: number; prefix?: string; lockTtlMs?: number; onError?: (error: unknown, job: ReviewJob) => void } = {}) {
     const prefix = options.prefix ?? 'migration-review';
+    const lock = new PrLock(connection, prefix, { ttlMs: options.lockTtlMs });
     this.queue = new Queue<ReviewJob>('reviews', { connection, prefix });
     this.worker = new Worker<ReviewJob>(
       'reviews',
       async (job) => {
         try {
-          await process(job.data);
+          await lock.run(jobKey(job.data), () => process(job.data));
         } catch (error) {
           options.onError?.(error, job.data);
         }

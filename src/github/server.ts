@@ -6,6 +6,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { ConfigError } from '../core/errors.js';
 import { inProcessDeliveries, migrationReviewApp } from './app.js';
 import { processReview, type ProcessDeps } from './process.js';
+import { appOctokit } from './octokit.js';
 import { VERSION } from './publish.js';
 import { InProcessQueue, RedisQueue, type JobQueue, type ReviewJob } from './queue.js';
 import type { Octokit } from './source.js';
@@ -25,12 +26,16 @@ export interface AppSettings {
   host: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   redisUrl: string | null;
+  /** Prefix of every Redis key (queue, PR locks, deliveries): several deployments can share one Redis. */
+  redisPrefix: string;
   concurrency: number;
   /** Trace on this PostgreSQL instead of PGlite; `off` disables the trace. */
   trace: { databaseUrl?: string } | false;
   /** PGlite instances kept booted for the next trace on a base (~150 MB each; 0: none). */
   warmTraces: number;
   githubBaseUrl?: string;
+  /** GITHUB_RETRY_DELAY_MS: base of the back-off between retries of a 5xx answer (n² · this). */
+  githubRetryDelayMs: number;
   anthropicApiKey: string | null;
   anthropicModel: string | null;
   /** ANTHROPIC_BASE_URL: a proxy or gateway in front of the Messages API, as the CLI honours it. */
@@ -66,10 +71,12 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
     host: env.HOST ?? '127.0.0.1',
     logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].includes(level) ? level : 'info',
     redisUrl: env.REDIS_URL?.trim() || null,
+    redisPrefix: env.REDIS_PREFIX?.trim() || 'migration-review',
     concurrency: Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2),
     trace: env.TRACE === 'off' ? false : env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {},
     warmTraces: wholeNumber(env, 'TRACE_WARM_INSTANCES', 1),
     githubBaseUrl: env.GITHUB_API_URL,
+    githubRetryDelayMs: wholeNumber(env, 'GITHUB_RETRY_DELAY_MS', 1000),
     anthropicApiKey: env.ANTHROPIC_API_KEY?.trim() || null,
     anthropicModel: env.ANTHROPIC_MODEL?.trim() || null,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL?.trim() || null,
@@ -91,7 +98,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Builds the Probot instance, queue and HTTP server; `Octokit` is overridable for tests. */
+/** Builds the Probot instance, queue and HTTP server; the base `Octokit` is overridable for tests. */
 export async function startApp(settings: AppSettings, options: { Octokit?: typeof ProbotOctokit } = {}): Promise<RunningApp> {
   const probot = new Probot({
     appId: settings.appId,
@@ -99,7 +106,7 @@ export async function startApp(settings: AppSettings, options: { Octokit?: typeo
     secret: settings.webhookSecret,
     logLevel: settings.logLevel,
     ...(settings.githubBaseUrl ? { baseUrl: settings.githubBaseUrl } : {}),
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    Octokit: appOctokit(options.Octokit ?? ProbotOctokit, { retryDelayMs: settings.githubRetryDelayMs }),
   });
   // Only the embedded engine boots ahead; a real PostgreSQL creates a database per trace.
   const warm = settings.trace && !settings.trace.databaseUrl && settings.warmTraces > 0 ? new WarmStarts({ max: settings.warmTraces }) : undefined;
@@ -156,9 +163,9 @@ function reviewQueue(
 ): { queue: JobQueue; redis: Redis | null; firstDelivery: (id: string) => Promise<boolean> } {
   if (!settings.redisUrl) return { queue: new InProcessQueue(process, settings.concurrency, onError), redis: null, firstDelivery: inProcessDeliveries() };
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new RedisQueue(redis, process, { concurrency: settings.concurrency, onError });
+  const queue = new RedisQueue(redis, process, { concurrency: settings.concurrency, prefix: settings.redisPrefix, onError });
   // Shared by replicas: the first to see a delivery id claims it for a day.
-  const firstDelivery = async (id: string): Promise<boolean> => (await redis.set(`migration-review:delivery:${id}`, '1', 'EX', 86_400, 'NX')) === 'OK';
+  const firstDelivery = async (id: string): Promise<boolean> => (await redis.set(`${settings.redisPrefix}:delivery:${id}`, '1', 'EX', 86_400, 'NX')) === 'OK';
   return { queue, redis, firstDelivery };
 }
 

@@ -191,18 +191,25 @@ describe('pull_request events', () => {
     expect(state.checkRuns).toHaveLength(1);
   });
 
-  it('50 rapid pushes on one PR: one comment, and the final check is on the last SHA', async () => {
+  it('50 rapid pushes on one PR: one comment, the final check on the last SHA, every other SHA "Superseded"', async () => {
     const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
     const { receive, queue, results } = setup(state);
+    const pushed: string[] = [];
     for (let i = 0; i < 50; i++) {
       state.headSha = i.toString(16).padStart(40, 'd');
+      pushed.push(state.headSha);
       state.commits.set(state.headSha, migrations);
       await receive('pull_request', await payload('pull_request', 'synchronize', state));
     }
     await queue.idle();
     expect(state.comments).toHaveLength(1);
-    const completed = state.checkRuns.filter((r) => (r.status === 'completed' && r.conclusion !== 'neutral') || r.output?.title !== 'Superseded');
-    expect(completed.map((r) => r.head_sha)).toEqual([state.headSha]);
+    expect(state.checkRuns.filter((r) => r.status !== 'completed')).toEqual([]);
+    const reviewed = state.checkRuns.filter((r) => !r.output?.title.startsWith('Superseded'));
+    expect(reviewed.map((r) => r.head_sha)).toEqual([state.headSha]);
+    // Every pushed SHA, coalesced or overtaken, has a completed check: none waits as "Expected".
+    expect(new Set(state.checkRuns.map((r) => r.head_sha))).toEqual(new Set(pushed));
+    const superseded = state.checkRuns.filter((r) => r.head_sha !== state.headSha);
+    expect(superseded.every((r) => r.conclusion === 'neutral' && r.output!.title.startsWith('Superseded — see '))).toBe(true);
     expect(results.filter((r) => r === 'posted')).toHaveLength(1);
   });
 
@@ -217,10 +224,10 @@ describe('pull_request events', () => {
     await receive('pull_request', await payload('pull_request', 'opened', state, (p) => (p.pull_request.head.sha = original)));
     await queue.idle();
     expect(state.comments).toEqual([]);
-    expect(state.checkRuns[0]).toMatchObject({ head_sha: original, conclusion: 'neutral', output: expect.objectContaining({ title: 'Superseded' }) });
+    expect(state.checkRuns[0]).toMatchObject({ head_sha: original, conclusion: 'neutral', output: expect.objectContaining({ title: 'Superseded — see eeeeeee' }) });
   });
 
-  it('an internal error still completes the check, neutral, with the reason', async () => {
+  it('an invalid config completes the check as a failure that says file:line: what is wrong', async () => {
     const state = fakeGitHub({
       files: migrations,
       changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' },
@@ -229,7 +236,7 @@ describe('pull_request events', () => {
     const { receive, queue } = setup(state);
     await receive('pull_request', await payload('pull_request', 'opened', state));
     await queue.idle();
-    expect(state.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    expect(state.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure', output: expect.objectContaining({ title: 'Invalid config — fix it, then re-run' }) });
     expect(state.checkRuns[0]!.output!.summary).toMatch(/^review failed: \.github\/migration-review\.yml:2: tables\.orders/);
     expect(state.comments).toEqual([]);
   });
@@ -344,6 +351,56 @@ describe('check_run events', () => {
     );
     await queue.idle();
     expect(state.checkRuns).toHaveLength(1);
+  });
+});
+
+describe('check_suite events ("Re-run all checks")', () => {
+  it('a re-requested suite of ours reviews the PR again', async () => {
+    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
+    const { receive, queue, results } = setup(state);
+    await receive(
+      'check_suite',
+      await payload('check_suite', 'rerequested', state, (p) => {
+        p.check_suite.app.id = APP_ID;
+        p.check_suite.pull_requests[0].number = state.pr;
+      }),
+    );
+    await queue.idle();
+    expect(results).toEqual(['posted']);
+    expect(state.checkRuns).toEqual([expect.objectContaining({ head_sha: state.headSha, status: 'completed', conclusion: 'neutral' })]); // FLAG: sizes unknown
+  });
+  it("another app's suite is ignored", async () => {
+    const state = fakeGitHub({ files: migrations, changed: {} });
+    const { receive, queue } = setup(state);
+    await receive('check_suite', await payload('check_suite', 'rerequested', state));
+    await queue.idle();
+    expect(state.requests).toEqual([]);
+  });
+});
+
+describe('checks.errorConclusion', () => {
+  it('neutral: a review that fails on a GitHub error completes neutral, with the reason', async () => {
+    const state = fakeGitHub({
+      files: migrations,
+      changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' },
+      defaultBranch: { [config]: 'checks:\n  errorConclusion: neutral\n' },
+    });
+    state.commits.delete(state.headSha); // the tree request answers 404
+    const { receive, queue, results } = setup(state);
+    await receive('pull_request', await payload('pull_request', 'opened', state));
+    await queue.idle();
+    expect(results).toEqual(['failed']);
+    expect(state.checkRuns).toEqual([
+      expect.objectContaining({ status: 'completed', conclusion: 'neutral', output: expect.objectContaining({ title: 'Review failed — re-run', summary: expect.stringMatching(/^review failed: Not Found/) }) }),
+    ]);
+  });
+  it('by default the same failure concludes failure', async () => {
+    const state = fakeGitHub({ files: migrations, changed: { 'db/migrations/000002_orders_status_index.up.sql': 'added' } });
+    state.commits.delete(state.headSha);
+    const { receive, queue } = setup(state);
+    await receive('pull_request', await payload('pull_request', 'opened', state));
+    await queue.idle();
+    expect(state.checkRuns).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure' })]);
   });
 });
 

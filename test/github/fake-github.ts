@@ -134,10 +134,17 @@ export function fakeGitHub(init: Partial<FakeState> & { files: Record<string, st
       if (text === undefined) return [404, { message: 'Not Found' }];
       return [200, { type: 'file', path, name: path.split('/').pop(), encoding: 'base64', content: Buffer.from(text).toString('base64'), sha: blobSha(text) }];
     })
+    .get(new RegExp(`^${repoPath}/commits/[0-9a-f]{40}/check-runs`))
+    .reply((uri) => {
+      const sha = uri.match(/commits\/([0-9a-f]{40})/)![1]!;
+      record('GET', 'check-runs');
+      const runs = state.checkRuns.filter((r) => r.head_sha === sha).map((r) => ({ id: r.id, head_sha: r.head_sha, name: r.name, status: r.status, conclusion: r.conclusion ?? null, external_id: r.external_id ?? '', app: { id: APP_ID }, pull_requests: [] }));
+      return [200, { total_count: runs.length, check_runs: runs }];
+    })
     .post(`${repoPath}/check-runs`)
     .reply((_uri, body) => {
-      const b = body as { name: string; head_sha: string; status: string; external_id?: string };
-      const run: CheckRun = { id: 9000 + state.checkRuns.length, head_sha: b.head_sha, name: b.name, status: b.status, external_id: b.external_id, annotations: [], updates: 0 };
+      const b = body as { name: string; head_sha: string; status: string; conclusion?: string; output?: CheckRun['output']; external_id?: string };
+      const run: CheckRun = { id: 9000 + state.checkRuns.length, head_sha: b.head_sha, name: b.name, status: b.status, conclusion: b.conclusion, output: b.output, external_id: b.external_id, annotations: [], updates: 0 };
       state.checkRuns.push(run);
       record('POST', 'check-run');
       return [201, { id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, app: { id: APP_ID } }];
@@ -176,6 +183,15 @@ export function fakeGitHub(init: Partial<FakeState> & { files: Record<string, st
       comment.body = (body as { body: string }).body;
       record('PATCH', 'comment');
       return [200, comment];
+    })
+    .delete(new RegExp(`^${repoPath}/issues/comments/\\d+$`))
+    .reply((uri) => {
+      const id = Number(uri.split('/').pop());
+      record('DELETE', 'comment');
+      const at = state.comments.findIndex((c) => c.id === id);
+      if (at < 0) return [404, { message: 'Not Found' }];
+      state.comments.splice(at, 1);
+      return [204, ''];
     })
     .post(new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`))
     .reply((uri, body) => {

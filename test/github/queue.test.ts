@@ -32,6 +32,23 @@ describe('in-process queue', () => {
     await queue.idle();
     expect(seen).toEqual(['1@a:', '2@x:', '1@c:7']);
   });
+  it('a coalesced job carries the head SHAs it replaced, so each still gets a check', async () => {
+    const seen: ReviewJob[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = new InProcessQueue(async (j) => {
+      seen.push(j);
+      if (j.headSha === 'a') await gate;
+    }, 1);
+    for (const sha of ['a', 'b', 'c', 'd']) await queue.add(job(1, sha));
+    await queue.add(job(1, 'd', { delivery: 'redelivered-d' }));
+    release();
+    await queue.idle();
+    expect(seen.map((j) => [j.headSha, j.coalescedShas ?? []])).toEqual([
+      ['a', []],
+      ['d', ['b', 'c']],
+    ]);
+  });
 });
 
 describe('Redis queue (BullMQ)', () => {
@@ -41,7 +58,7 @@ describe('Redis queue (BullMQ)', () => {
     redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   });
@@ -62,5 +79,37 @@ describe('Redis queue (BullMQ)', () => {
     await replicaA.close();
     await replicaB.close();
     await second.quit();
+  });
+
+  it('never runs two jobs of one PR at once, across replicas (the per-PR lock); other PRs run alongside', async () => {
+    const active = new Map<number, number>();
+    let mostAtOnce = 0;
+    let prsAtOnce = 0;
+    const process = async (j: ReviewJob): Promise<void> => {
+      active.set(j.pr, (active.get(j.pr) ?? 0) + 1);
+      mostAtOnce = Math.max(mostAtOnce, active.get(j.pr)!);
+      prsAtOnce = Math.max(prsAtOnce, [...active.values()].filter((n) => n > 0).length);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      active.set(j.pr, active.get(j.pr)! - 1);
+    };
+    const second = redis.duplicate();
+    const replicaA = new RedisQueue(redis, process, { prefix: `${prefix}-lock`, concurrency: 3 });
+    const replicaB = new RedisQueue(second, process, { prefix: `${prefix}-lock`, concurrency: 3 });
+    try {
+      await Promise.all([
+        replicaA.add(job(1, 'a', { delivery: 'opened' })),
+        replicaB.add(job(1, 'a', { delivery: 'reopened' })),
+        replicaA.add(job(1, 'a', { delivery: 'rereview', reason: 'rereview' })),
+        replicaB.add(job(2, 'b', { delivery: 'opened' })),
+      ]);
+      await replicaA.idle();
+      await replicaB.idle();
+      expect(mostAtOnce).toBe(1);
+      expect(prsAtOnce).toBe(2);
+    } finally {
+      await replicaA.close();
+      await replicaB.close();
+      await second.quit();
+    }
   });
 });
