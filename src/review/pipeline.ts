@@ -25,7 +25,7 @@ import type { ChangeSource, ChangeSpec } from './source.js';
 export const TRACE_AUTO_FILES = 50;
 
 /** Statements whose rules search the application code; without them the code is not read. */
-const NEEDS_CODE = /\b(drop\s+index|drop\s+table|drop\s+column|rename\s+)/i;
+const NEEDS_CODE = /\b(drop\s+index|drop\s+table|drop\s+column|rename\s+|on\s+delete\s+cascade)/i;
 
 export interface Prepared {
   config: ResolvedConfig;

@@ -5,7 +5,6 @@ import renameInUse from './concurrent_write_hazards/rename-in-use.js';
 import unbatchedBackfill from './concurrent_write_hazards/unbatched-backfill.js';
 import addColumnNotNullWithoutDefault from './constraint_validation/add-column-not-null-without-default.js';
 import checkWithoutNotValid from './constraint_validation/check-without-not-valid.js';
-import enumValueUsedBeforeCommit from './constraint_validation/enum-value-used-before-commit.js';
 import setNotNullExistingData from './constraint_validation/set-not-null-existing-data.js';
 import uniqueOnExistingData from './constraint_validation/unique-on-existing-data.js';
 import validateInSameTransaction from './constraint_validation/validate-in-same-transaction.js';
@@ -28,6 +27,7 @@ import claudeReview from './lock_contention/claude-review.js';
 import concurrentlyInTransaction from './lock_contention/concurrently-in-transaction.js';
 import createIndexNonConcurrently from './lock_contention/create-index-non-concurrently.js';
 import dropIndexNonConcurrently from './lock_contention/drop-index-non-concurrently.js';
+import enumValueUsedBeforeCommit from './lock_contention/enum-value-used-before-commit.js';
 import invalidAck from './lock_contention/invalid-ack.js';
 import migrationFailsTraced from './lock_contention/migration-fails-traced.js';
 import missingLockTimeout from './lock_contention/missing-lock-timeout.js';
@@ -53,7 +53,6 @@ export const ALL_RULES: readonly RuleEntry[] = [
   unbatchedBackfill as unknown as RuleEntry,
   addColumnNotNullWithoutDefault as unknown as RuleEntry,
   checkWithoutNotValid as unknown as RuleEntry,
-  enumValueUsedBeforeCommit as unknown as RuleEntry,
   setNotNullExistingData as unknown as RuleEntry,
   uniqueOnExistingData as unknown as RuleEntry,
   validateInSameTransaction as unknown as RuleEntry,
@@ -76,6 +75,7 @@ export const ALL_RULES: readonly RuleEntry[] = [
   concurrentlyInTransaction as unknown as RuleEntry,
   createIndexNonConcurrently as unknown as RuleEntry,
   dropIndexNonConcurrently as unknown as RuleEntry,
+  enumValueUsedBeforeCommit as unknown as RuleEntry,
   invalidAck as unknown as RuleEntry,
   migrationFailsTraced as unknown as RuleEntry,
   missingLockTimeout as unknown as RuleEntry,
@@ -106,7 +106,6 @@ export type RuleId =
   | 'unbatched-backfill'
   | 'add-column-not-null-without-default'
   | 'check-without-not-valid'
-  | 'enum-value-used-before-commit'
   | 'set-not-null-existing-data'
   | 'unique-on-existing-data'
   | 'validate-in-same-transaction'
@@ -129,6 +128,7 @@ export type RuleId =
   | 'concurrently-in-transaction'
   | 'create-index-non-concurrently'
   | 'drop-index-non-concurrently'
+  | 'enum-value-used-before-commit'
   | 'invalid-ack'
   | 'migration-fails-traced'
   | 'missing-lock-timeout'

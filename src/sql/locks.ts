@@ -49,6 +49,13 @@ export function locksTaken(statement: Statement, catalog: Catalog): TableLock[] 
         if (cmd.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN') {
           add(table, 'SHARE ROW EXCLUSIVE');
           add(rangeVarName(constraint.pktable as AstNode), 'SHARE ROW EXCLUSIVE');
+        } else if (cmd.subtype === 'AT_DetachPartition') {
+          // Plain: ACCESS EXCLUSIVE on the parent and the partition. CONCURRENTLY (PG 14+): SHARE
+          // UPDATE EXCLUSIVE on both, in two transactions of its own (PostgreSQL docs, ALTER TABLE).
+          const partition = as(cmd.def, 'PartitionCmd');
+          const mode: LockMode = partition?.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+          add(table, mode);
+          add(rangeVarName(partition?.name as AstNode), mode);
         } else if (cmd.subtype === 'AT_AttachPartition') {
           add(table, 'SHARE UPDATE EXCLUSIVE');
           const partition = as(cmd.def, 'PartitionCmd');

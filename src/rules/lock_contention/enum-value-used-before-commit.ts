@@ -8,7 +8,7 @@ import { defineRule } from '../define.js';
  */
 export default defineRule({
   id: 'enum-value-used-before-commit',
-  category: 'constraint_validation',
+  category: 'lock_contention',
   pattern: 'enum-add-value',
   docs: {
     summary: 'A new enum value used in the same transaction that adds it makes the migration fail.',
