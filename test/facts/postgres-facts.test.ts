@@ -97,6 +97,15 @@ describe('CONCURRENTLY and transactions', () => {
   it('succeeds alone', async () => {
     await client.query('CREATE INDEX CONCURRENTLY i ON orders (status)');
   });
+  it('VACUUM fails inside BEGIN with SQLSTATE 25001; ANALYZE runs there', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('ANALYZE orders');
+      await expect(client.query('VACUUM orders')).rejects.toMatchObject({ code: '25001' });
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
 });
 
 describe('rewrites (relfilenode)', () => {
