@@ -1,6 +1,6 @@
 import type { AlterTableCmd } from '@pgsql/types';
 import type { MigrationFile } from '../core/types.js';
-import { as, rangeVarName, statementNode, typeRef, type TypeRef } from '../sql/ast.js';
+import { as, indexColumns, rangeVarName, statementNode, strings, typeRef, type TypeRef } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { Statement } from '../sql/parse.js';
 import { classifyTypeChange, type TypeChange } from '../sql/pgfacts.js';
@@ -34,6 +34,26 @@ export function forEachAlterCommandOnExistingTable(ctx: Pick<RuleContext, 'isNew
   forEachAlterCommand(statement, (cmd, table) => {
     if (!ctx.isNew(table)) visit(cmd, table);
   });
+}
+
+/**
+ * Column lists of the non-partial indexes the statements after `from` build on `table`: CREATE
+ * INDEX and ADD UNIQUE / PRIMARY KEY. A migration that drops an index and then builds its
+ * replacement leaves the table covered once it commits.
+ */
+export function indexesBuiltAfter(statements: readonly Statement[], from: Statement, table: string): string[][] {
+  const out: string[][] = [];
+  for (const statement of statements.slice(statements.indexOf(from) + 1)) {
+    const index = statementNode(statement, 'IndexStmt');
+    // A partial index serves only rows matching its predicate, not every lookup by its columns.
+    if (index && rangeVarName(index.relation) === table && !index.whereClause) out.push(indexColumns(index.indexParams));
+    if (alteredTable(statement) !== table) continue;
+    for (const cmd of alterCommands(statement)) {
+      const constraint = cmd.subtype === 'AT_AddConstraint' ? as(cmd.def, 'Constraint') : undefined;
+      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE') out.push(strings(constraint.keys));
+    }
+  }
+  return out;
 }
 
 export interface ColumnTypeChange {
