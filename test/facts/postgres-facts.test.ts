@@ -198,3 +198,27 @@ describe('enum values and transactions (PG 12+)', () => {
     await expect(client.query(`ALTER TYPE mood ADD VALUE 'great'; SELECT 'great'::mood`)).rejects.toMatchObject({ code: '55P04' });
   });
 });
+
+describe('backfills that can be re-run (non-idempotent-backfill)', () => {
+  /** Runs `set` twice over the same rows and returns the values after each run. */
+  async function twice(set: string): Promise<[string[], string[]]> {
+    await client.query(`DROP TABLE IF EXISTS words; CREATE TABLE words (id int, w text); INSERT INTO words VALUES (1, '  Git-Lab '), (2, NULL), (3, 'ABC')`);
+    const read = async (): Promise<string[]> => (await client.query<{ w: string }>('SELECT w FROM words ORDER BY id')).rows.map((r) => r.w);
+    await client.query(`UPDATE words SET w = ${set}`);
+    const first = await read();
+    await client.query(`UPDATE words SET w = ${set}`);
+    return [first, await read()];
+  }
+  it('lower(trim()), upper, coalesce and replace whose replacement lacks the pattern change nothing on a re-run', async () => {
+    for (const set of ['lower(trim(w))', 'upper(w)', "coalesce(w, 'none')", "replace(w, 'Git-Lab', 'gitlab')"]) {
+      const [first, second] = await twice(set);
+      expect(second).toEqual(first);
+    }
+  });
+  it('replace whose replacement contains the pattern, and concatenation, change the rows again', async () => {
+    for (const set of ["replace(w, 'Lab', 'GitLab')", "w || '.old'"]) {
+      const [first, second] = await twice(set);
+      expect(second).not.toEqual(first);
+    }
+  });
+});
