@@ -3,7 +3,7 @@ import type { MigrationFile } from '../core/types.js';
 import { as, indexColumns, rangeVarName, statementNode, strings, typeRef, type TypeRef } from '../sql/ast.js';
 import type { Catalog } from '../sql/catalog.js';
 import type { Statement } from '../sql/parse.js';
-import { classifyTypeChange, type TypeChange } from '../sql/pgfacts.js';
+import { classifyTypeChange, type TypeChange, type TypeChangeSession } from '../sql/pgfacts.js';
 import type { RuleContext } from './define.js';
 
 /** The table an ALTER TABLE statement changes ('' for ALTER INDEX/VIEW/…). */
@@ -65,13 +65,34 @@ export interface ColumnTypeChange {
 }
 
 /** What an `ALTER COLUMN … TYPE` subcommand changes: the column, its old and new type and what the change costs. Null for other subcommands. */
-export function columnTypeChange(catalog: Catalog, table: string, cmd: AlterTableCmd): ColumnTypeChange | null {
+export function columnTypeChange(catalog: Catalog, table: string, cmd: AlterTableCmd, session: TypeChangeSession = {}): ColumnTypeChange | null {
   const def = as(cmd.def, 'ColumnDef');
   // The parser always gives ALTER COLUMN TYPE its column name and a ColumnDef with the new type.
   if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name || !def) return null;
   const from = catalog.column(table, cmd.name)?.type;
   const to = typeRef(def.typeName);
-  return { column: cmd.name, from, to, change: classifyTypeChange(from, to, !!def.raw_default) };
+  return { column: cmd.name, from, to, change: classifyTypeChange(from, to, !!def.raw_default, session) };
+}
+
+/** TimeZone values with a fixed zero offset, under which PostgreSQL skips the timestamp ↔ timestamptz rewrite (each shown in test/facts). */
+const UTC_ZONES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt']);
+
+/**
+ * Whether the session TimeZone is UTC when `at` runs: the last `SET [LOCAL] TimeZone` before it in
+ * the file names a zero-offset zone. A RESET, `SET TIME ZONE LOCAL` or another zone undoes it.
+ */
+export function sessionTimeZoneIsUtc(statements: readonly Statement[], at: Statement): boolean {
+  let utc = false;
+  for (const statement of statements.slice(0, statements.indexOf(at))) {
+    const set = statementNode(statement, 'VariableSetStmt');
+    if (set?.name !== 'timezone') continue;
+    const value = as(set.args?.[0], 'A_Const');
+    const zone = value?.sval?.sval?.toLowerCase();
+    // `SET TIME ZONE 0` is an integer offset; libpg-query omits the 0.
+    const zeroOffset = value?.ival !== undefined && !value.ival.ival;
+    utc = set.kind === 'VAR_SET_VALUE' && ((zone !== undefined && UTC_ZONES.has(zone)) || zeroOffset);
+  }
+  return utc;
 }
 
 /** How to run a statement outside a transaction with this file's runner, in one sentence. */

@@ -1,5 +1,5 @@
 import type { ColumnDef, Constraint } from '@pgsql/types';
-import { as, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
+import { as, columnRefs, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
 import type { AstNode, Statement } from './parse.js';
 
 /**
@@ -29,6 +29,13 @@ export interface IndexInfo {
   unique: boolean;
   createdIn: string;
   line: number;
+  /** Every column the index reads: its key columns, those inside its expressions and those of its WHERE predicate. */
+  referencedColumns: string[];
+  /**
+   * Built on an expression or with a WHERE predicate. PostgreSQL never reuses such an index across
+   * ALTER COLUMN … TYPE of a column it reads, even a catalog-only change: it rebuilds it.
+   */
+  expressionOrPartial: boolean;
 }
 
 export interface ForeignKeyInfo {
@@ -109,6 +116,9 @@ export class Catalog {
       case 'IndexStmt': {
         const table = rangeVarName(node.relation as AstNode);
         const name = (node.idxname as string | undefined) ?? `${table}_${indexColumns(node.indexParams).join('_')}_idx`;
+        const params = ((node.indexParams as AstNode[] | undefined) ?? []).map((param) => as(param, 'IndexElem'));
+        const keyNames = params.map((elem) => elem?.name).filter((column): column is string => typeof column === 'string');
+        const hasExpression = params.some((elem) => elem?.expr);
         this.indexes.set(name, {
           name,
           table,
@@ -116,6 +126,8 @@ export class Catalog {
           unique: flag(node, 'unique'),
           createdIn: file,
           line: statement.line,
+          referencedColumns: [...new Set([...keyNames, ...columnRefs(params.map((elem) => elem?.expr)), ...columnRefs(node.whereClause)])],
+          expressionOrPartial: hasExpression || !!node.whereClause,
         });
         break;
       }
@@ -167,7 +179,7 @@ export class Catalog {
         // ADD CONSTRAINT … USING INDEX: the index now backs the constraint.
         this.indexes.get(indexName)!.unique = true;
       } else {
-        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line });
+        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line, referencedColumns: columns, expressionOrPartial: false });
       }
       if (contype === 'CONSTR_PRIMARY') {
         for (const column of columns) {
@@ -287,7 +299,12 @@ export class Catalog {
         if (!info || !column) return;
         info.columns.delete(old);
         info.columns.set(newname, { ...column, name: newname });
-        for (const index of this.indexes.values()) if (index.table === table) index.columns = index.columns.map((c) => (c === old ? newname : c));
+        const renameIn = (columns: string[]): string[] => columns.map((c) => (c === old ? newname : c));
+        for (const index of this.indexes.values()) {
+          if (index.table !== table) continue;
+          index.columns = renameIn(index.columns);
+          index.referencedColumns = renameIn(index.referencedColumns);
+        }
         break;
       }
       case 'OBJECT_INDEX': {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 
 /**
@@ -220,5 +220,47 @@ describe('backfills that can be re-run (non-idempotent-backfill)', () => {
       const [first, second] = await twice(set);
       expect(second).not.toEqual(first);
     }
+  });
+});
+
+describe('catalog-only type changes still rebuild indexes (relfilenode of the table and each index)', () => {
+  /** Runs `sql` and returns the relations of the schema (table and indexes) that got a new relfilenode. */
+  async function rebuiltBy(sql: string): Promise<string[]> {
+    const snapshot = `SELECT relname, relfilenode FROM pg_class WHERE relnamespace = '${schema}'::regnamespace AND relkind IN ('r', 'i')`;
+    const before = new Map((await client.query<{ relname: string; relfilenode: number }>(snapshot)).rows.map((r) => [r.relname, r.relfilenode]));
+    await client.query(sql);
+    const after = (await client.query<{ relname: string; relfilenode: number }>(snapshot)).rows;
+    return after.filter((r) => before.has(r.relname) && before.get(r.relname) !== r.relfilenode).map((r) => r.relname).sort();
+  }
+  beforeEach(async () => {
+    await client.query(`RESET TimeZone; DROP TABLE IF EXISTS ev;
+      CREATE TABLE ev (id int, at timestamp(3), seen timestamp, name varchar(50));
+      INSERT INTO ev SELECT g, now(), now(), 'n' FROM generate_series(1, 100) g;
+      CREATE INDEX ev_at ON ev (at); CREATE INDEX ev_at_recent ON ev (id) WHERE at > '2020-01-01'; CREATE INDEX ev_at_day ON ev ((at::date));
+      CREATE INDEX ev_seen ON ev (seen); CREATE INDEX ev_name ON ev (name); CREATE INDEX ev_name_set ON ev (id) WHERE name <> '';`);
+  });
+  afterEach(async () => {
+    await client.query('RESET TimeZone');
+  });
+  it('timestamp(3) → timestamp keeps the table and plain indexes, rebuilds the partial and expression ones', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN at TYPE timestamp')).toEqual(['ev_at_day', 'ev_at_recent']);
+  });
+  it('a timestamp precision decrease rewrites the table', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN at TYPE timestamp(0)')).toContain('ev');
+  });
+  it('varchar widening and varchar → text rebuild only the partial index on the column', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN name TYPE varchar(200)')).toEqual(['ev_name_set']);
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN name TYPE text')).toEqual(['ev_name_set']);
+  });
+  it('timestamp ↔ timestamptz under a zero-offset TimeZone keeps the table and rebuilds every index on the column', async () => {
+    for (const zone of ["'UTC'", "'Etc/UTC'", "'GMT'", '0']) {
+      await client.query(`SET TIME ZONE ${zone}`);
+      expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamptz')).toEqual(['ev_seen']);
+      expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamp')).toEqual(['ev_seen']);
+    }
+  });
+  it('timestamp → timestamptz under any other zone rewrites the table', async () => {
+    await client.query("SET TimeZone = 'Europe/London'");
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamptz')).toContain('ev');
   });
 });
