@@ -91,6 +91,11 @@ export interface TypeChangeSession {
 const TEXTUAL = new Set(['text', 'varchar']);
 const INT_WIDTH: Record<string, number> = { int2: 2, int4: 4, int8: 8 };
 const TIMESTAMPS = new Set(['timestamp', 'timestamptz']);
+/**
+ * Conversions that keep every value, whatever the USING: both timestamp types hold the same
+ * instants (the USING only picks the zone), and jsonb parses every json document.
+ */
+const LOSSLESS = new Set(['timestamp→timestamptz', 'timestamptz→timestamp', 'json→jsonb']);
 const CATALOG_ONLY: TypeChange = { kind: 'binary-coercible', rebuilds: 'expression-or-partial-indexes' };
 
 /** Fractional-second digits of a timestamp type: 6 when no precision is given. */
@@ -107,7 +112,7 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
   const fromText = formatType(from);
   const toText = formatType(to);
   if (from.array !== to.array) return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText}` };
-  if (hasUsing && !(a === b)) return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText} with USING` };
+  if (hasUsing && !(a === b)) return { kind: 'rewrite', narrowing: !LOSSLESS.has(`${a}→${b}`), why: `${fromText} → ${toText} with USING` };
   // Arrays are coerced element by element: any change of element type or length rewrites
   // (varchar(10)[] → varchar(20)[] and → text[] both do; shown in test/facts).
   if (from.array && to.array) {
