@@ -1,7 +1,7 @@
 import type { AlterTableCmd } from '@pgsql/types';
 import type { MigrationFile } from '../core/types.js';
 import { as, indexColumns, rangeVarName, statementNode, strings, typeRef, type TypeRef } from '../sql/ast.js';
-import type { Catalog } from '../sql/catalog.js';
+import type { Catalog, IndexInfo } from '../sql/catalog.js';
 import type { Statement } from '../sql/parse.js';
 import { classifyTypeChange, type TypeChange, type TypeChangeSession } from '../sql/pgfacts.js';
 import type { RuleContext } from './define.js';
@@ -36,24 +36,43 @@ export function forEachAlterCommandOnExistingTable(ctx: Pick<RuleContext, 'isNew
   });
 }
 
+/** An index a later statement builds: its columns and whether it is unique. */
+export interface PlannedIndex {
+  columns: string[];
+  unique: boolean;
+}
+
 /**
- * Column lists of the non-partial indexes the statements after `from` build on `table`: CREATE
- * INDEX and ADD UNIQUE / PRIMARY KEY. A migration that drops an index and then builds its
- * replacement leaves the table covered once it commits.
+ * The non-partial indexes the statements after `from` build on `table`: CREATE INDEX and ADD
+ * UNIQUE / PRIMARY KEY. A migration that drops an index and then builds its replacement leaves
+ * the table covered once it commits.
  */
-export function indexesBuiltAfter(statements: readonly Statement[], from: Statement, table: string): string[][] {
-  const out: string[][] = [];
+export function indexesBuiltAfter(statements: readonly Statement[], from: Statement, table: string): PlannedIndex[] {
+  const out: PlannedIndex[] = [];
   for (const statement of statements.slice(statements.indexOf(from) + 1)) {
     const index = statementNode(statement, 'IndexStmt');
     // A partial index serves only rows matching its predicate, not every lookup by its columns.
-    if (index && rangeVarName(index.relation) === table && !index.whereClause) out.push(indexColumns(index.indexParams));
+    if (index && rangeVarName(index.relation) === table && !index.whereClause) out.push({ columns: indexColumns(index.indexParams), unique: !!index.unique });
     if (alteredTable(statement) !== table) continue;
     for (const cmd of alterCommands(statement)) {
       const constraint = cmd.subtype === 'AT_AddConstraint' ? as(cmd.def, 'Constraint') : undefined;
-      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE') out.push(strings(constraint.keys));
+      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE') out.push({ columns: strings(constraint.keys), unique: true });
     }
   }
   return out;
+}
+
+/**
+ * When dropping `index` removes a uniqueness guarantee (no other unique index on exactly its
+ * columns remains or is built later in the file), the sentence that says so; '' otherwise.
+ */
+export function lostUniqueness(catalog: Catalog, statements: readonly Statement[], from: Statement, index: IndexInfo): string {
+  if (!index.unique) return '';
+  const sameColumns = (columns: string[]): boolean => columns.length === index.columns.length && columns.every((c) => index.columns.includes(c));
+  const others = [...catalog.indexesOn(index.table).filter((i) => i.name !== index.name && !i.expressionOrPartial), ...indexesBuiltAfter(statements, from, index.table)];
+  if (others.some((other) => other.unique && sameColumns(other.columns))) return '';
+  const columns = index.columns.join(', ');
+  return ` It is UNIQUE: once it is gone nothing stops duplicate (${columns}) rows, and INSERT … ON CONFLICT (${columns}) fails for want of a matching unique index.`;
 }
 
 export interface ColumnTypeChange {

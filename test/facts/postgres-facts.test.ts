@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { Catalog } from '../../src/sql/catalog.js';
+import { loadParser, parseSql } from '../../src/sql/parse.js';
 
 /**
  * Facts before rules: every PostgreSQL behaviour a rule relies on, shown on a real server
@@ -11,6 +13,7 @@ let client: pg.Client;
 const schema = `mr_facts_${process.pid}`;
 
 beforeAll(async () => {
+  await loadParser();
   client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
@@ -262,5 +265,75 @@ describe('catalog-only type changes still rebuild indexes (relfilenode of the ta
   it('timestamp → timestamptz under any other zone rewrites the table', async () => {
     await client.query("SET TimeZone = 'Europe/London'");
     expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamptz')).toContain('ev');
+  });
+});
+
+describe('generated index names and partition indexes (src/sql/names.ts, src/sql/catalog.ts)', () => {
+  /** Names of the indexes on `tables`, in creation order. */
+  const indexNames = async (tables: string[]): Promise<string[]> =>
+    (
+      await client.query<{ relname: string }>(
+        `SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         WHERE t.relnamespace = '${schema}'::regnamespace AND t.relname = ANY($1) ORDER BY i.oid`,
+        [tables],
+      )
+    ).rows.map((r) => r.relname);
+
+  it('an unnamed index or constraint gets the name chooseIndexName computes: labels, expressions, numbering, 63-byte truncation', async () => {
+    const long = 'a_table_name_that_is_rather_long_and_goes_on_and_on_for_a_while';
+    const longColumn = 'a_column_name_that_is_also_quite_long_really';
+    const multibyte = 'tàblé_ñame_with_multibyte_characters_éééééééééé';
+    await client.query(`DROP TABLE IF EXISTS gen, ${long}, "${multibyte}";
+      CREATE TABLE gen (id int PRIMARY KEY, status text, at timestamp, "Mixed" int, UNIQUE (status), UNIQUE (status, id));
+      CREATE INDEX ON gen (status); CREATE INDEX ON gen (status); CREATE INDEX ON gen (lower(status)); CREATE INDEX ON gen ((at::date));
+      CREATE INDEX ON gen ((id + 1)); CREATE INDEX ON gen (lower(status), upper(status), lower(status)); CREATE INDEX ON gen ("Mixed");
+      CREATE TABLE ${long} (${longColumn} int, b int);
+      CREATE INDEX ON ${long} (${longColumn}, b); CREATE INDEX ON ${long} (${longColumn}, b);
+      CREATE TABLE "${multibyte}" ("cölumn_ñame_ééééééééééééééé" int); CREATE INDEX ON "${multibyte}" ("cölumn_ñame_ééééééééééééééé");`);
+    const catalog = new Catalog();
+    const sql = [
+      'CREATE TABLE gen (id int PRIMARY KEY, status text, at timestamp, "Mixed" int, UNIQUE (status), UNIQUE (status, id));',
+      'CREATE INDEX ON gen (status);',
+      'CREATE INDEX ON gen (status);',
+      'CREATE INDEX ON gen (lower(status));',
+      'CREATE INDEX ON gen ((at::date));',
+      'CREATE INDEX ON gen ((id + 1));',
+      'CREATE INDEX ON gen (lower(status), upper(status), lower(status));',
+      'CREATE INDEX ON gen ("Mixed");',
+      `CREATE TABLE ${long} (${longColumn} int, b int);`,
+      `CREATE INDEX ON ${long} (${longColumn}, b);`,
+      `CREATE INDEX ON ${long} (${longColumn}, b);`,
+      `CREATE TABLE "${multibyte}" ("cölumn_ñame_ééééééééééééééé" int);`,
+      `CREATE INDEX ON "${multibyte}" ("cölumn_ñame_ééééééééééééééé");`,
+    ].join('\n');
+    for (const statement of parseSql(sql).statements) catalog.apply(statement, 'f.sql');
+    expect([...catalog.indexes.keys()]).toEqual(await indexNames(['gen', long, multibyte]));
+  });
+
+  it('DROP INDEX of a partitioned index drops the partition indexes attached to it, built or ATTACHed', async () => {
+    const setup = `CREATE TABLE pev (id bigint, kind text) PARTITION BY RANGE (id);
+      CREATE TABLE pev_a PARTITION OF pev FOR VALUES FROM (0) TO (100);
+      CREATE INDEX pev_kind_idx ON pev (kind);
+      CREATE INDEX pev_id_idx ON ONLY pev (id);
+      CREATE INDEX pev_a_id ON pev_a (id);
+      ALTER INDEX pev_id_idx ATTACH PARTITION pev_a_id;`;
+    const drop = 'DROP INDEX pev_kind_idx; DROP INDEX pev_id_idx;';
+    await client.query(`DROP TABLE IF EXISTS pev; ${setup}`);
+    const catalog = new Catalog();
+    for (const statement of parseSql(setup).statements) catalog.apply(statement, 'f.sql');
+    const built = ['pev_kind_idx', 'pev_a_kind_idx', 'pev_id_idx', 'pev_a_id'];
+    expect(await indexNames(['pev', 'pev_a'])).toEqual(built);
+    expect([...catalog.indexes.keys()].sort()).toEqual([...built].sort());
+    await client.query(drop);
+    for (const statement of parseSql(drop).statements) catalog.apply(statement, 'f.sql');
+    expect(await indexNames(['pev', 'pev_a'])).toEqual([]);
+    expect([...catalog.indexes.keys()]).toEqual([]);
+  });
+
+  it('INSERT … ON CONFLICT (col) fails with 42P10 once no unique index on exactly (col) remains', async () => {
+    await client.query('CREATE UNIQUE INDEX users_email_key ON users (email)');
+    await client.query("INSERT INTO users (id, email) VALUES (1000, 'x') ON CONFLICT (email) DO NOTHING");
+    await client.query('DROP INDEX users_email_key');
+    await expect(client.query("INSERT INTO users (id, email) VALUES (1001, 'y') ON CONFLICT (email) DO NOTHING")).rejects.toMatchObject({ code: '42P10' });
   });
 });

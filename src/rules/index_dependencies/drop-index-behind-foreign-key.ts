@@ -33,7 +33,7 @@ export default defineRule({
             if (lead.length !== fk.columns.length || !fk.columns.every((c) => lead.includes(c))) continue;
             const others = [
               ...ctx.catalog.indexesOn(index.table).filter((i) => i.name !== index.name).map((i) => i.columns),
-              ...indexesBuiltAfter(ctx.statements, statement, index.table),
+              ...indexesBuiltAfter(ctx.statements, statement, index.table).map((i) => i.columns),
             ];
             const covered = others.some((columns) => fk.columns.every((c) => columns.slice(0, fk.columns.length).includes(c)));
             if (covered) continue;

@@ -8,8 +8,48 @@ import rule from './drop-index-used-by-code.js';
 const schema = 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX idx_orders_status ON orders (status);';
 // Without a code search (the tester has none) only unknown indexes are reported.
 testRule(rule, {
-  valid: [{ sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema }, 'DROP INDEX IF EXISTS nothing_known;'],
-  invalid: [{ sql: 'DROP INDEX CONCURRENTLY mystery_idx;', errors: [{ messageId: 'unknown' }] }],
+  valid: [
+    { sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema },
+    'DROP INDEX IF EXISTS nothing_known;',
+    {
+      sql: 'DROP INDEX CONCURRENTLY orders_lower_idx;',
+      schema: 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX ON orders (lower(status));',
+      name: "an unnamed expression index was not found by PostgreSQL's generated name",
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY orders_status_idx1;',
+      schema: 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX ON orders (status);\nCREATE INDEX ON orders (status);',
+      name: "a second unnamed index on the same columns was not found by PostgreSQL's numbered name",
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY a_table_name_that_is_rather_l_a_column_name_that_is_also_qu_idx;',
+      schema: 'CREATE TABLE a_table_name_that_is_rather_long_and_goes_on_and_on_for_a_while (a_column_name_that_is_also_quite_long_really int, b int);\nCREATE INDEX ON a_table_name_that_is_rather_long_and_goes_on_and_on_for_a_while (a_column_name_that_is_also_quite_long_really, b);',
+      name: 'an unnamed index on long names was not found by its name truncated to 63 bytes',
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY events_2024_kind_idx;',
+      schema:
+        'CREATE TABLE events (id bigint, kind text) PARTITION BY RANGE (id);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM (0) TO (100);\nCREATE INDEX events_kind_idx ON events (kind);',
+      name: 'the index CREATE INDEX builds on each partition was unknown',
+    },
+  ],
+  invalid: [
+    { sql: 'DROP INDEX CONCURRENTLY mystery_idx;', errors: [{ messageId: 'unknown' }] },
+    {
+      sql: 'DROP INDEX events_2024_kind_idx;',
+      schema:
+        'CREATE TABLE events (id bigint, kind text) PARTITION BY RANGE (id);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM (0) TO (100);\nCREATE INDEX events_kind_idx ON events (kind);\nDROP INDEX events_kind_idx;',
+      errors: [{ messageId: 'unknown' }],
+      name: 'a partition index was thought to survive the DROP INDEX of the index it is attached to',
+    },
+    {
+      sql: 'DROP INDEX events_2024_kind;',
+      schema:
+        'CREATE TABLE events (id bigint, kind text) PARTITION BY RANGE (id);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM (0) TO (100);\nCREATE INDEX events_kind_idx ON ONLY events (kind);\nCREATE INDEX events_2024_kind ON events_2024 (kind);\nALTER INDEX events_kind_idx ATTACH PARTITION events_2024_kind;\nDROP INDEX events_kind_idx;',
+      errors: [{ messageId: 'unknown' }],
+      name: 'an index attached with ALTER INDEX … ATTACH PARTITION was thought to survive its parent',
+    },
+  ],
 });
 
 describe('drop-index-used-by-code with the repository code', () => {

@@ -1,5 +1,6 @@
 import { flag, qualifiedName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
+import { lostUniqueness } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-index-used-by-code',
@@ -15,7 +16,7 @@ export default defineRule({
   },
   messages: {
     used: {
-      message: 'DROP INDEX {{index}} removes the index on {{table}}({{columns}}), and the code still queries {{table}} by {{lead}}: {{refs}}. Those queries fall back to sequential scans.',
+      message: 'DROP INDEX {{index}} removes the index on {{table}}({{columns}}), and the code still queries {{table}} by {{lead}}: {{refs}}. Those queries fall back to sequential scans.{{uniqueness}}',
       recommendation: 'Confirm the index is unused in production (`SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = \'{{index}}\'` over a full business cycle) or that another index covers {{lead}}, then drop it.',
     },
     unknown: {
@@ -25,7 +26,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      DropStmt(node) {
+      DropStmt(node, statement) {
         if (node.removeType !== 'OBJECT_INDEX') return;
         for (const object of node.objects ?? []) {
           const name = qualifiedName(object);
@@ -44,7 +45,14 @@ export default defineRule({
             status: 'FLAG',
             table: index.table,
             verify: `no query needs ${name}`,
-            data: { index: name, table: index.table, columns: index.columns.join(', '), lead, refs: refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ') },
+            data: {
+              index: name,
+              table: index.table,
+              columns: index.columns.join(', '),
+              lead,
+              refs: refs.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', '),
+              uniqueness: lostUniqueness(ctx.catalog, ctx.statements, statement, index),
+            },
           });
         }
       },
