@@ -34,7 +34,11 @@ function isPointLookup(condition: Node): boolean {
   if (!expr) return false;
   const op = strings(expr.name)[0];
   if (expr.kind === 'AEXPR_OP' && op === '=') return isConstant(expr.rexpr) || isConstant(expr.lexpr);
-  if (expr.kind === 'AEXPR_IN' && op === '=') return Array.isArray(expr.rexpr) && expr.rexpr.every(isConstant);
+  if (expr.kind === 'AEXPR_IN' && op === '=') {
+    // libpg-query 18 wraps the IN list as `{ List: { items } }`, not a bare array.
+    const items = as(expr.rexpr, 'List')?.items;
+    return !!items?.length && items.every(isConstant);
+  }
   return false;
 }
 

@@ -197,19 +197,24 @@ function addedColumns(statement: Statement): string[] {
   return out;
 }
 
-function toFinding(rule: Rule, report: Report<string>, run: FileRun, statement: Statement): Finding {
+function toFinding(rule: Rule, report: Report<string>, run: FileRun, current: Statement): Finding {
   const onDown = report.script === 'down' && run.file.down;
+  const line = report.line ?? current.line;
+  // The excerpt quotes the statement the finding points at. A rule may report an earlier line (from
+  // File:exit, or about a statement it remembered), so the current one is only right when it starts
+  // there; otherwise the first statement starting on that line, and none when no statement does.
+  const statement = current.line === line ? current : run.statements.find((s) => s.line === line);
   return createFinding(rule, {
     messageId: report.messageId,
     data: report.data ?? {},
     file: onDown ? run.file.down!.path : run.file.path,
-    line: report.line ?? statement.line,
+    line,
     status: report.status,
     source: 'rule',
     verify: report.verify,
     pattern: report.pattern,
     categories: report.categories,
     table: report.table,
-    excerpt: !onDown && statement.text ? excerptOf(statement.text) : undefined,
+    excerpt: !onDown && statement?.text ? excerptOf(statement.text) : undefined,
   });
 }

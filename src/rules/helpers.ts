@@ -1,9 +1,9 @@
 import type { AlterTableCmd } from '@pgsql/types';
 import type { Category, CodeRef, MigrationFile } from '../core/types.js';
-import { as, rangeVarName, statementNode, typeRef, type TypeRef } from '../sql/ast.js';
-import type { Catalog } from '../sql/catalog.js';
+import { as, indexColumns, rangeVarName, statementNode, strings, typeRef, type TypeRef } from '../sql/ast.js';
+import type { Catalog, IndexInfo } from '../sql/catalog.js';
 import type { Statement } from '../sql/parse.js';
-import { classifyTypeChange, type TypeChange } from '../sql/pgfacts.js';
+import { classifyTypeChange, type TypeChange, type TypeChangeSession } from '../sql/pgfacts.js';
 import type { RuleContext } from './define.js';
 
 /** The table an ALTER TABLE statement changes ('' for ALTER INDEX/VIEW/…). */
@@ -36,6 +36,45 @@ export function forEachAlterCommandOnExistingTable(ctx: Pick<RuleContext, 'isNew
   });
 }
 
+/** An index a later statement builds: its columns and whether it is unique. */
+export interface PlannedIndex {
+  columns: string[];
+  unique: boolean;
+}
+
+/**
+ * The non-partial indexes the statements after `from` build on `table`: CREATE INDEX and ADD
+ * UNIQUE / PRIMARY KEY. A migration that drops an index and then builds its replacement leaves
+ * the table covered once it commits.
+ */
+export function indexesBuiltAfter(statements: readonly Statement[], from: Statement, table: string): PlannedIndex[] {
+  const out: PlannedIndex[] = [];
+  for (const statement of statements.slice(statements.indexOf(from) + 1)) {
+    const index = statementNode(statement, 'IndexStmt');
+    // A partial index serves only rows matching its predicate, not every lookup by its columns.
+    if (index && rangeVarName(index.relation) === table && !index.whereClause) out.push({ columns: indexColumns(index.indexParams), unique: !!index.unique });
+    if (alteredTable(statement) !== table) continue;
+    for (const cmd of alterCommands(statement)) {
+      const constraint = cmd.subtype === 'AT_AddConstraint' ? as(cmd.def, 'Constraint') : undefined;
+      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE') out.push({ columns: strings(constraint.keys), unique: true });
+    }
+  }
+  return out;
+}
+
+/**
+ * When dropping `index` removes a uniqueness guarantee (no other unique index on exactly its
+ * columns remains or is built later in the file), the sentence that says so; '' otherwise.
+ */
+export function lostUniqueness(catalog: Catalog, statements: readonly Statement[], from: Statement, index: IndexInfo): string {
+  if (!index.unique) return '';
+  const sameColumns = (columns: string[]): boolean => columns.length === index.columns.length && columns.every((c) => index.columns.includes(c));
+  const others = [...catalog.indexesOn(index.table).filter((i) => i.name !== index.name && !i.expressionOrPartial), ...indexesBuiltAfter(statements, from, index.table)];
+  if (others.some((other) => other.unique && sameColumns(other.columns))) return '';
+  const columns = index.columns.join(', ');
+  return ` It is UNIQUE: once it is gone nothing stops duplicate (${columns}) rows, and INSERT … ON CONFLICT (${columns}) fails for want of a matching unique index.`;
+}
+
 export interface ColumnTypeChange {
   column: string;
   /** The column's type before the statement, from the catalog (undefined: not known). */
@@ -45,13 +84,34 @@ export interface ColumnTypeChange {
 }
 
 /** What an `ALTER COLUMN … TYPE` subcommand changes: the column, its old and new type and what the change costs. Null for other subcommands. */
-export function columnTypeChange(catalog: Catalog, table: string, cmd: AlterTableCmd): ColumnTypeChange | null {
+export function columnTypeChange(catalog: Catalog, table: string, cmd: AlterTableCmd, session: TypeChangeSession = {}): ColumnTypeChange | null {
   const def = as(cmd.def, 'ColumnDef');
   // The parser always gives ALTER COLUMN TYPE its column name and a ColumnDef with the new type.
   if (cmd.subtype !== 'AT_AlterColumnType' || !cmd.name || !def) return null;
   const from = catalog.column(table, cmd.name)?.type;
   const to = typeRef(def.typeName);
-  return { column: cmd.name, from, to, change: classifyTypeChange(from, to, !!def.raw_default) };
+  return { column: cmd.name, from, to, change: classifyTypeChange(from, to, !!def.raw_default, session) };
+}
+
+/** TimeZone values with a fixed zero offset, under which PostgreSQL skips the timestamp ↔ timestamptz rewrite (each shown in test/facts). */
+const UTC_ZONES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt']);
+
+/**
+ * Whether the session TimeZone is UTC when `at` runs: the last `SET [LOCAL] TimeZone` before it in
+ * the file names a zero-offset zone. A RESET, `SET TIME ZONE LOCAL` or another zone undoes it.
+ */
+export function sessionTimeZoneIsUtc(statements: readonly Statement[], at: Statement): boolean {
+  let utc = false;
+  for (const statement of statements.slice(0, statements.indexOf(at))) {
+    const set = statementNode(statement, 'VariableSetStmt');
+    if (set?.name !== 'timezone') continue;
+    const value = as(set.args?.[0], 'A_Const');
+    const zone = value?.sval?.sval?.toLowerCase();
+    // `SET TIME ZONE 0` is an integer offset; libpg-query omits the 0.
+    const zeroOffset = value?.ival !== undefined && !value.ival.ival;
+    utc = set.kind === 'VAR_SET_VALUE' && ((zone !== undefined && UTC_ZONES.has(zone)) || zeroOffset);
+  }
+  return utc;
 }
 
 /** How to run a statement outside a transaction with this file's runner, in one sentence. */

@@ -26,6 +26,14 @@ export function flag<T extends object>(node: T | undefined, key: keyof T & strin
   return node?.[key] === true;
 }
 
+/**
+ * Whether a VacuumStmt is VACUUM rather than ANALYZE: both parse to VacuumStmt, and libpg-query
+ * omits `is_vacuumcmd` when it is false, so ANALYZE is the statement without it.
+ */
+export function isVacuumCommand(node: { is_vacuumcmd?: boolean } | undefined): boolean {
+  return flag(node, 'is_vacuumcmd');
+}
+
 /** Unwraps `{ Type: fields }` when the node is of that type. */
 export function as<K extends NodeType>(node: unknown, type: K): NodeFields<K> | undefined {
   if (!node || typeof node !== 'object') return undefined;

@@ -1,5 +1,6 @@
-import type { ColumnDef, Constraint } from '@pgsql/types';
-import { as, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
+import type { ColumnDef, Constraint, Node } from '@pgsql/types';
+import { as, columnRefs, flag, indexColumns, qualifiedName, rangeVarName, str, strings, typeRef, type TypeRef } from './ast.js';
+import { chooseIndexName, indexColumnNames, type IndexKind } from './names.js';
 import type { AstNode, Statement } from './parse.js';
 
 /**
@@ -22,6 +23,8 @@ export interface TableInfo {
   createdIn: string;
   /** PARTITION BY: the table holds no rows itself, its partitions do. */
   partitioned?: boolean;
+  /** The partitioned table this one is a partition of (`PARTITION OF`). */
+  partitionOf?: string;
 }
 
 export interface IndexInfo {
@@ -33,6 +36,17 @@ export interface IndexInfo {
   partial?: boolean;
   createdIn: string;
   line: number;
+  /** Every column the index reads: its key columns, those inside its expressions and those of its WHERE predicate. */
+  referencedColumns: string[];
+  /**
+   * Built on an expression or with a WHERE predicate. PostgreSQL never reuses such an index across
+   * ALTER COLUMN … TYPE of a column it reads, even a catalog-only change: it rebuilds it.
+   */
+  expressionOrPartial: boolean;
+  /** A plain index, or the one behind a PRIMARY KEY or UNIQUE constraint (that decides its generated name). */
+  kind: IndexKind;
+  /** The partitioned index this partition's index is attached to: DROP INDEX of that one drops this one too. */
+  parent?: string;
 }
 
 export interface ForeignKeyInfo {
@@ -112,16 +126,23 @@ export class Catalog {
         break;
       case 'IndexStmt': {
         const table = rangeVarName(node.relation as AstNode);
-        const name = (node.idxname as string | undefined) ?? `${table}_${indexColumns(node.indexParams).join('_')}_idx`;
-        this.indexes.set(name, {
-          name,
+        const params = ((node.indexParams as AstNode[] | undefined) ?? []).map((param) => as(param, 'IndexElem'));
+        const keyNames = params.map((elem) => elem?.name).filter((column): column is string => typeof column === 'string');
+        const index: IndexInfo = {
+          name: (node.idxname as string | undefined) ?? this.generatedIndexName(table, indexColumnNames(node.indexParams as Node[] | undefined), 'index'),
           table,
           columns: indexColumns(node.indexParams),
           unique: flag(node, 'unique'),
           ...(node.whereClause ? { partial: true } : {}),
           createdIn: file,
           line: statement.line,
-        });
+          referencedColumns: [...new Set([...keyNames, ...columnRefs(params.map((elem) => elem?.expr)), ...columnRefs(node.whereClause)])],
+          expressionOrPartial: params.some((elem) => elem?.expr) || !!node.whereClause,
+          kind: 'index',
+        };
+        this.indexes.set(index.name, index);
+        // Without ONLY, an index on a partitioned table is built on every partition and attached to it.
+        if (flag(node.relation as { inh?: boolean }, 'inh')) this.indexPartitions(index);
         break;
       }
       case 'DropStmt':
@@ -136,6 +157,7 @@ export class Catalog {
   private createTable(node: AstNode, file: string, line: number): void {
     const name = rangeVarName(node.relation as AstNode);
     const table: TableInfo = { name, columns: new Map(), createdIn: file, ...(node.partspec ? { partitioned: true } : {}) };
+    if (node.partbound) table.partitionOf = rangeVarName((node.inhRelations as AstNode[] | undefined)?.[0] as AstNode);
     this.tables.set(name, table);
     for (const element of (node.tableElts as AstNode[] | undefined) ?? []) {
       const column = as(element, 'ColumnDef');
@@ -146,6 +168,30 @@ export class Catalog {
       const constraint = as(element, 'Constraint');
       if (constraint) this.addConstraint(name, constraint, file, line);
     }
+    // A new partition gets its own copy of each of the parent's indexes, attached to it.
+    if (table.partitionOf) {
+      for (const index of this.indexesOn(table.partitionOf)) if (!index.parent) this.indexPartition(index, table.name);
+    }
+  }
+
+  /** Builds `index` on every known partition of its table (CREATE INDEX on a partitioned table). */
+  private indexPartitions(index: IndexInfo): void {
+    for (const table of this.tables.values()) if (table.partitionOf === index.table) this.indexPartition(index, table.name);
+  }
+
+  private indexPartition(index: IndexInfo, partition: string): void {
+    const name = this.generatedIndexName(partition, index.columns, index.kind);
+    this.indexes.set(name, { ...index, name, table: partition, parent: index.name });
+  }
+
+  /** The name PostgreSQL gives an unnamed index on `table`, avoiding every relation and constraint name it already has. */
+  private generatedIndexName(table: string, columns: string[], kind: IndexKind): string {
+    const bare = table.split('.').pop()!;
+    const taken = (name: string): boolean =>
+      this.indexes.has(name) ||
+      [...this.tables.keys()].some((t) => t.split('.').pop() === name) ||
+      (kind !== 'index' && (this.foreignKeys.some((fk) => fk.name === name) || [...this.checks.values()].some((c) => c.name === name)));
+    return chooseIndexName(bare, columns, kind, taken);
   }
 
   private addColumn(table: TableInfo, column: ColumnDef, file: string, line: number): void {
@@ -167,12 +213,13 @@ export class Catalog {
     const contype = constraint.contype;
     if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE') {
       const columns = strings(constraint.keys);
-      const indexName = constraint.indexname ?? constraint.conname ?? (contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`);
+      const kind: IndexKind = contype === 'CONSTR_PRIMARY' ? 'primary-key' : 'unique-constraint';
+      const indexName = constraint.indexname ?? constraint.conname ?? this.generatedIndexName(table, columns, kind);
       if (constraint.indexname && this.indexes.has(indexName)) {
         // ADD CONSTRAINT … USING INDEX: the index now backs the constraint.
         this.indexes.get(indexName)!.unique = true;
       } else {
-        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line });
+        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line, referencedColumns: columns, expressionOrPartial: false, kind });
       }
       if (contype === 'CONSTR_PRIMARY') {
         for (const column of columns) {
@@ -198,6 +245,10 @@ export class Catalog {
 
   private alterTable(node: AstNode, file: string, line: number): void {
     const tableName = rangeVarName(node.relation as AstNode);
+    if (node.objtype === 'OBJECT_INDEX') {
+      this.attachIndexes(tableName, node);
+      return;
+    }
     if ((node.objtype as string | undefined) && node.objtype !== 'OBJECT_TABLE') return;
     let table = this.tables.get(tableName);
     if (!table) {
@@ -251,6 +302,22 @@ export class Catalog {
     }
   }
 
+  /** `ALTER INDEX parent ATTACH PARTITION child`: the child index now lives and dies with the parent. */
+  private attachIndexes(parent: string, node: AstNode): void {
+    for (const item of (node.cmds as AstNode[] | undefined) ?? []) {
+      const cmd = as(item, 'AlterTableCmd');
+      if (cmd?.subtype !== 'AT_AttachPartition') continue;
+      const child = this.indexes.get(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
+      if (child) child.parent = parent.split('.').pop();
+    }
+  }
+
+  /** Drops an index and the partition indexes attached to it, as PostgreSQL does. */
+  private dropIndex(name: string): void {
+    if (!this.indexes.delete(name)) return;
+    for (const index of [...this.indexes.values()]) if (index.parent === name) this.dropIndex(index.name);
+  }
+
   private drop(node: AstNode): void {
     const names = ((node.objects as unknown[] | undefined) ?? []).map(qualifiedName);
     switch (node.removeType) {
@@ -262,7 +329,7 @@ export class Catalog {
         }
         break;
       case 'OBJECT_INDEX':
-        for (const name of names) if (!this.indexes.delete(name)) this.indexes.delete(name.split('.').pop()!);
+        for (const name of names) this.dropIndex(this.indexes.has(name) ? name : name.split('.').pop()!);
         break;
     }
   }
@@ -292,7 +359,12 @@ export class Catalog {
         if (!info || !column) return;
         info.columns.delete(old);
         info.columns.set(newname, { ...column, name: newname });
-        for (const index of this.indexes.values()) if (index.table === table) index.columns = index.columns.map((c) => (c === old ? newname : c));
+        const renameIn = (columns: string[]): string[] => columns.map((c) => (c === old ? newname : c));
+        for (const index of this.indexes.values()) {
+          if (index.table !== table) continue;
+          index.columns = renameIn(index.columns);
+          index.referencedColumns = renameIn(index.referencedColumns);
+        }
         break;
       }
       case 'OBJECT_INDEX': {
@@ -301,6 +373,7 @@ export class Catalog {
         if (index) {
           this.indexes.delete(name);
           this.indexes.set(newname, { ...index, name: newname });
+          for (const child of this.indexes.values()) if (child.parent === name) child.parent = newname;
         }
         break;
       }

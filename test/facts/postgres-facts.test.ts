@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { Catalog } from '../../src/sql/catalog.js';
+import { loadParser, parseSql } from '../../src/sql/parse.js';
 
 /**
  * Facts before rules: every PostgreSQL behaviour a rule relies on, shown on a real server
@@ -11,6 +13,7 @@ let client: pg.Client;
 const schema = `mr_facts_${process.pid}`;
 
 beforeAll(async () => {
+  await loadParser();
   client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
@@ -96,6 +99,15 @@ describe('CONCURRENTLY and transactions', () => {
   });
   it('succeeds alone', async () => {
     await client.query('CREATE INDEX CONCURRENTLY i ON orders (status)');
+  });
+  it('VACUUM fails inside BEGIN with SQLSTATE 25001; ANALYZE runs there', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('ANALYZE orders');
+      await expect(client.query('VACUUM orders')).rejects.toMatchObject({ code: '25001' });
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 });
 
@@ -187,5 +199,141 @@ describe('enum values and transactions (PG 12+)', () => {
   it('the same failure in one multi-statement query string (an implicit transaction)', async () => {
     await client.query(`DROP TYPE IF EXISTS mood; CREATE TYPE mood AS ENUM ('ok')`);
     await expect(client.query(`ALTER TYPE mood ADD VALUE 'great'; SELECT 'great'::mood`)).rejects.toMatchObject({ code: '55P04' });
+  });
+});
+
+describe('backfills that can be re-run (non-idempotent-backfill)', () => {
+  /** Runs `set` twice over the same rows and returns the values after each run. */
+  async function twice(set: string): Promise<[string[], string[]]> {
+    await client.query(`DROP TABLE IF EXISTS words; CREATE TABLE words (id int, w text); INSERT INTO words VALUES (1, '  Git-Lab '), (2, NULL), (3, 'ABC')`);
+    const read = async (): Promise<string[]> => (await client.query<{ w: string }>('SELECT w FROM words ORDER BY id')).rows.map((r) => r.w);
+    await client.query(`UPDATE words SET w = ${set}`);
+    const first = await read();
+    await client.query(`UPDATE words SET w = ${set}`);
+    return [first, await read()];
+  }
+  it('lower(trim()), upper, coalesce and replace whose replacement lacks the pattern change nothing on a re-run', async () => {
+    for (const set of ['lower(trim(w))', 'upper(w)', "coalesce(w, 'none')", "replace(w, 'Git-Lab', 'gitlab')"]) {
+      const [first, second] = await twice(set);
+      expect(second).toEqual(first);
+    }
+  });
+  it('replace whose replacement contains the pattern, and concatenation, change the rows again', async () => {
+    for (const set of ["replace(w, 'Lab', 'GitLab')", "w || '.old'"]) {
+      const [first, second] = await twice(set);
+      expect(second).not.toEqual(first);
+    }
+  });
+});
+
+describe('catalog-only type changes still rebuild indexes (relfilenode of the table and each index)', () => {
+  /** Runs `sql` and returns the relations of the schema (table and indexes) that got a new relfilenode. */
+  async function rebuiltBy(sql: string): Promise<string[]> {
+    const snapshot = `SELECT relname, relfilenode FROM pg_class WHERE relnamespace = '${schema}'::regnamespace AND relkind IN ('r', 'i')`;
+    const before = new Map((await client.query<{ relname: string; relfilenode: number }>(snapshot)).rows.map((r) => [r.relname, r.relfilenode]));
+    await client.query(sql);
+    const after = (await client.query<{ relname: string; relfilenode: number }>(snapshot)).rows;
+    return after.filter((r) => before.has(r.relname) && before.get(r.relname) !== r.relfilenode).map((r) => r.relname).sort();
+  }
+  beforeEach(async () => {
+    await client.query(`RESET TimeZone; DROP TABLE IF EXISTS ev;
+      CREATE TABLE ev (id int, at timestamp(3), seen timestamp, name varchar(50));
+      INSERT INTO ev SELECT g, now(), now(), 'n' FROM generate_series(1, 100) g;
+      CREATE INDEX ev_at ON ev (at); CREATE INDEX ev_at_recent ON ev (id) WHERE at > '2020-01-01'; CREATE INDEX ev_at_day ON ev ((at::date));
+      CREATE INDEX ev_seen ON ev (seen); CREATE INDEX ev_name ON ev (name); CREATE INDEX ev_name_set ON ev (id) WHERE name <> '';`);
+  });
+  afterEach(async () => {
+    await client.query('RESET TimeZone');
+  });
+  it('timestamp(3) → timestamp keeps the table and plain indexes, rebuilds the partial and expression ones', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN at TYPE timestamp')).toEqual(['ev_at_day', 'ev_at_recent']);
+  });
+  it('a timestamp precision decrease rewrites the table', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN at TYPE timestamp(0)')).toContain('ev');
+  });
+  it('varchar widening and varchar → text rebuild only the partial index on the column', async () => {
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN name TYPE varchar(200)')).toEqual(['ev_name_set']);
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN name TYPE text')).toEqual(['ev_name_set']);
+  });
+  it('timestamp ↔ timestamptz under a zero-offset TimeZone keeps the table and rebuilds every index on the column', async () => {
+    for (const zone of ["'UTC'", "'Etc/UTC'", "'GMT'", '0']) {
+      await client.query(`SET TIME ZONE ${zone}`);
+      expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamptz')).toEqual(['ev_seen']);
+      expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamp')).toEqual(['ev_seen']);
+    }
+  });
+  it('timestamp → timestamptz under any other zone rewrites the table', async () => {
+    await client.query("SET TimeZone = 'Europe/London'");
+    expect(await rebuiltBy('ALTER TABLE ev ALTER COLUMN seen TYPE timestamptz')).toContain('ev');
+  });
+});
+
+describe('generated index names and partition indexes (src/sql/names.ts, src/sql/catalog.ts)', () => {
+  /** Names of the indexes on `tables`, in creation order. */
+  const indexNames = async (tables: string[]): Promise<string[]> =>
+    (
+      await client.query<{ relname: string }>(
+        `SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         WHERE t.relnamespace = '${schema}'::regnamespace AND t.relname = ANY($1) ORDER BY i.oid`,
+        [tables],
+      )
+    ).rows.map((r) => r.relname);
+
+  it('an unnamed index or constraint gets the name chooseIndexName computes: labels, expressions, numbering, 63-byte truncation', async () => {
+    const long = 'a_table_name_that_is_rather_long_and_goes_on_and_on_for_a_while';
+    const longColumn = 'a_column_name_that_is_also_quite_long_really';
+    const multibyte = 'tàblé_ñame_with_multibyte_characters_éééééééééé';
+    await client.query(`DROP TABLE IF EXISTS gen, ${long}, "${multibyte}";
+      CREATE TABLE gen (id int PRIMARY KEY, status text, at timestamp, "Mixed" int, UNIQUE (status), UNIQUE (status, id));
+      CREATE INDEX ON gen (status); CREATE INDEX ON gen (status); CREATE INDEX ON gen (lower(status)); CREATE INDEX ON gen ((at::date));
+      CREATE INDEX ON gen ((id + 1)); CREATE INDEX ON gen (lower(status), upper(status), lower(status)); CREATE INDEX ON gen ("Mixed");
+      CREATE TABLE ${long} (${longColumn} int, b int);
+      CREATE INDEX ON ${long} (${longColumn}, b); CREATE INDEX ON ${long} (${longColumn}, b);
+      CREATE TABLE "${multibyte}" ("cölumn_ñame_ééééééééééééééé" int); CREATE INDEX ON "${multibyte}" ("cölumn_ñame_ééééééééééééééé");`);
+    const catalog = new Catalog();
+    const sql = [
+      'CREATE TABLE gen (id int PRIMARY KEY, status text, at timestamp, "Mixed" int, UNIQUE (status), UNIQUE (status, id));',
+      'CREATE INDEX ON gen (status);',
+      'CREATE INDEX ON gen (status);',
+      'CREATE INDEX ON gen (lower(status));',
+      'CREATE INDEX ON gen ((at::date));',
+      'CREATE INDEX ON gen ((id + 1));',
+      'CREATE INDEX ON gen (lower(status), upper(status), lower(status));',
+      'CREATE INDEX ON gen ("Mixed");',
+      `CREATE TABLE ${long} (${longColumn} int, b int);`,
+      `CREATE INDEX ON ${long} (${longColumn}, b);`,
+      `CREATE INDEX ON ${long} (${longColumn}, b);`,
+      `CREATE TABLE "${multibyte}" ("cölumn_ñame_ééééééééééééééé" int);`,
+      `CREATE INDEX ON "${multibyte}" ("cölumn_ñame_ééééééééééééééé");`,
+    ].join('\n');
+    for (const statement of parseSql(sql).statements) catalog.apply(statement, 'f.sql');
+    expect([...catalog.indexes.keys()]).toEqual(await indexNames(['gen', long, multibyte]));
+  });
+
+  it('DROP INDEX of a partitioned index drops the partition indexes attached to it, built or ATTACHed', async () => {
+    const setup = `CREATE TABLE pev (id bigint, kind text) PARTITION BY RANGE (id);
+      CREATE TABLE pev_a PARTITION OF pev FOR VALUES FROM (0) TO (100);
+      CREATE INDEX pev_kind_idx ON pev (kind);
+      CREATE INDEX pev_id_idx ON ONLY pev (id);
+      CREATE INDEX pev_a_id ON pev_a (id);
+      ALTER INDEX pev_id_idx ATTACH PARTITION pev_a_id;`;
+    const drop = 'DROP INDEX pev_kind_idx; DROP INDEX pev_id_idx;';
+    await client.query(`DROP TABLE IF EXISTS pev; ${setup}`);
+    const catalog = new Catalog();
+    for (const statement of parseSql(setup).statements) catalog.apply(statement, 'f.sql');
+    const built = ['pev_kind_idx', 'pev_a_kind_idx', 'pev_id_idx', 'pev_a_id'];
+    expect(await indexNames(['pev', 'pev_a'])).toEqual(built);
+    expect([...catalog.indexes.keys()].sort()).toEqual([...built].sort());
+    await client.query(drop);
+    for (const statement of parseSql(drop).statements) catalog.apply(statement, 'f.sql');
+    expect(await indexNames(['pev', 'pev_a'])).toEqual([]);
+    expect([...catalog.indexes.keys()]).toEqual([]);
+  });
+
+  it('INSERT … ON CONFLICT (col) fails with 42P10 once no unique index on exactly (col) remains', async () => {
+    await client.query('CREATE UNIQUE INDEX users_email_key ON users (email)');
+    await client.query("INSERT INTO users (id, email) VALUES (1000, 'x') ON CONFLICT (email) DO NOTHING");
+    await client.query('DROP INDEX users_email_key');
+    await expect(client.query("INSERT INTO users (id, email) VALUES (1001, 'y') ON CONFLICT (email) DO NOTHING")).rejects.toMatchObject({ code: '42P10' });
   });
 });

@@ -7,12 +7,15 @@ testRule(rule, {
     { sql: "UPDATE legacy_records SET tenant_id = 1 WHERE id BETWEEN 1 AND 10000 AND tenant_id IS NULL;", tables: { legacy_records: 23_000_000 }, name: 'one bounded batch' },
     { sql: 'UPDATE legacy_records SET tenant_id = 1 WHERE id IN (SELECT id FROM legacy_records WHERE tenant_id IS NULL LIMIT 10000);', tables: { legacy_records: 23_000_000 }, name: 'LIMIT subquery batch' },
     { sql: "UPDATE settings SET value = 'on' WHERE key = 'feature_x';", name: 'targeted fix of known rows' },
+    { sql: "UPDATE orders SET status = 'void' WHERE id IN (1, 2);", tables: { orders: 23_000_000 }, name: 'IN list of ids was taken for a whole-table backfill (libpg-query wraps the list as List.items)' },
+    { sql: "DELETE FROM users WHERE email IN ('a@x.io'::text, 'b@x.io');", tables: { users: 23_000_000 }, name: 'DELETE of an IN list of cast constants is targeted' },
     { sql: 'UPDATE small SET a = 1;', tables: { small: 500 }, name: 'tiny table' },
     'CREATE TABLE t (a int);\nUPDATE t SET a = 1;',
   ],
   invalid: [
     { sql: seed, tables: { legacy_records: 23_000_000 }, errors: [{ messageId: 'unbatched', line: 1, status: 'BLOCK', message: /23M rows, ~4 min/ }], name: 'seed case 3: 23M rows in one transaction' },
     { sql: seed, errors: [{ messageId: 'unbatched', status: 'FLAG', message: /^Verify: size of legacy_records/ }] },
+    { sql: 'UPDATE orders SET total = 0 WHERE id IN (SELECT order_id FROM order_items);', tables: { orders: 23_000_000 }, errors: [{ messageId: 'unbatched', status: 'BLOCK' }], name: 'IN over an unbounded subquery is not a list of known rows' },
     { sql: "DELETE FROM events WHERE created_at < now() - interval '1 year';", tables: { events: 400_000 }, errors: [{ messageId: 'unbatched', status: 'FLAG' }] },
     { sql: 'DO $$\nBEGIN\n  UPDATE legacy_records SET tenant_id = 1 WHERE tenant_id IS NULL;\nEND $$;', tables: { legacy_records: 23_000_000 }, errors: [{ messageId: 'unbatched', line: 3, status: 'BLOCK', message: /DO block/ }], name: 'backfill hidden in a DO block' },
     {

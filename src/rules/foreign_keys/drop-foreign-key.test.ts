@@ -10,6 +10,11 @@ testRule(rule, {
       schema: `${schema}\nALTER TABLE order_items ADD CONSTRAINT fk_orders_v2 FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE RESTRICT NOT VALID;`,
       sql: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;',
     },
+    {
+      name: 'the migration then drops the table itself, so no orphan can remain',
+      schema,
+      sql: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;\nDROP TABLE public.order_items;',
+    },
   ],
   invalid: [
     { sql: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;', schema, errors: [{ messageId: 'drop', message: /no longer deletes them/ }] },
@@ -18,6 +23,12 @@ testRule(rule, {
       schema: `${schema.replace('order_id bigint,', 'order_id bigint, parent_id bigint,')}\nALTER TABLE order_items ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES orders (id);`,
       sql: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;',
       errors: [{ messageId: 'drop' }],
+    },
+    {
+      name: 'dropping the referenced table later is not dropping the child',
+      schema,
+      sql: 'ALTER TABLE order_items DROP CONSTRAINT fk_orders;\nDROP TABLE orders;',
+      errors: [{ messageId: 'drop', line: 1 }],
     },
   ],
 });

@@ -1,5 +1,15 @@
+import { qualifiedName, statementNode } from '../../sql/ast.js';
+import type { Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 import { forEachAlterCommandOnExistingTable } from '../helpers.js';
+
+/** Whether a statement after `from` drops `table`: then its rows, orphans included, go with it. */
+function droppedLater(statements: readonly Statement[], from: Statement, table: string): boolean {
+  return statements.slice(statements.indexOf(from) + 1).some((statement) => {
+    const drop = statementNode(statement, 'DropStmt');
+    return drop?.removeType === 'OBJECT_TABLE' && (drop.objects ?? []).some((object) => qualifiedName(object) === table);
+  });
+}
 
 export default defineRule({
   id: 'drop-foreign-key',
@@ -29,7 +39,7 @@ export default defineRule({
           // Replaced: another constraint already enforces the same relationship (added first, as
           // the add-foreign-key-not-valid pattern does), so nothing goes unenforced.
           const replacement = ctx.catalog.foreignKeys.find((f) => f !== fk && f.table === table && f.refTable === fk.refTable && f.columns.join() === fk.columns.join());
-          if (replacement) return;
+          if (replacement || droppedLater(ctx.statements, statement, table)) return;
           const cascade = fk.onDelete === 'CASCADE';
           ctx.report({
             messageId: 'drop',

@@ -1,5 +1,6 @@
 import { qualifiedName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
+import { indexesBuiltAfter } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-index-behind-foreign-key',
@@ -22,7 +23,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      DropStmt(node) {
+      DropStmt(node, statement) {
         if (node.removeType !== 'OBJECT_INDEX') return;
         for (const object of node.objects ?? []) {
           const index = ctx.catalog.indexes.get(qualifiedName(object));
@@ -30,8 +31,11 @@ export default defineRule({
           for (const fk of ctx.catalog.foreignKeys.filter((f) => f.table === index.table)) {
             const lead = index.columns.slice(0, fk.columns.length);
             if (lead.length !== fk.columns.length || !fk.columns.every((c) => lead.includes(c))) continue;
-            const others = ctx.catalog.indexesOn(index.table).filter((i) => i.name !== index.name);
-            const covered = others.some((i) => fk.columns.every((c) => i.columns.slice(0, fk.columns.length).includes(c)));
+            const others = [
+              ...ctx.catalog.indexesOn(index.table).filter((i) => i.name !== index.name).map((i) => i.columns),
+              ...indexesBuiltAfter(ctx.statements, statement, index.table).map((i) => i.columns),
+            ];
+            const covered = others.some((columns) => fk.columns.every((c) => columns.slice(0, fk.columns.length).includes(c)));
             if (covered) continue;
             ctx.report({ messageId: 'fk', status: 'FLAG', table: index.table, data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
           }

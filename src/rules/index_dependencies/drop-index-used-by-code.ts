@@ -3,6 +3,7 @@ import { flag, indexColumns, qualifiedName, rangeVarName, statementNode } from '
 import { queriesBy } from '../../repo/code-refs.js';
 import type { IndexInfo } from '../../sql/catalog.js';
 import { defineRule, type RuleContext } from '../define.js';
+import { lostUniqueness } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-index-used-by-code',
@@ -18,7 +19,7 @@ export default defineRule({
   },
   messages: {
     used: {
-      message: 'DROP INDEX {{index}} removes the index on {{table}}({{columns}}), and the code still queries {{table}} by {{lead}} with no other index on it: {{refs}}. Those queries fall back to sequential scans.',
+      message: 'DROP INDEX {{index}} removes the index on {{table}}({{columns}}), and the code still queries {{table}} by {{lead}} with no other index on it: {{refs}}. Those queries fall back to sequential scans.{{uniqueness}}',
       recommendation: 'Keep the index, or create the replacement (CREATE INDEX CONCURRENTLY on {{lead}}) before dropping it; confirm with `SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = \'{{index}}\'` over a full business cycle.',
     },
     onConflict: {
@@ -60,7 +61,7 @@ export default defineRule({
           }
           // Another index with the same leading column keeps serving the same queries.
           if (remaining.some((i) => i.columns[0] === lead && !i.partial)) continue;
-          if (refs.length) ctx.report({ messageId: 'used', status: 'BLOCK', table: index.table, data: { ...data, refs: where(refs) } });
+          if (refs.length) ctx.report({ messageId: 'used', status: 'BLOCK', table: index.table, data: { ...data, refs: where(refs), uniqueness: lostUniqueness(ctx.catalog, ctx.statements, statement, index) } });
           else if (!ctx.codeAvailable) ctx.report({ messageId: 'noCode', status: 'FLAG', table: index.table, verify: `no query needs ${name}`, data });
         }
       },

@@ -8,6 +8,8 @@ testRule(rule, {
     { sql: cic, txMode: 'implicit', name: 'alone in a golang-migrate/Prisma file' },
     { sql: `COMMIT;\n${cic}`, txMode: 'all-pending', framework: 'drizzle', name: "drizzle file that ends the migrator's transaction first" },
     { sql: 'CREATE INDEX idx_orders_status ON orders (status);', name: 'not concurrent' },
+    { sql: 'BEGIN;\nANALYZE orders;\nCOMMIT;', txMode: 'none', name: 'ANALYZE inside BEGIN was taken for VACUUM (libpg-query omits is_vacuumcmd when false)' },
+    { sql: 'ANALYZE VERBOSE orders;', txMode: 'per-file', name: 'ANALYZE in a per-file transaction was taken for VACUUM' },
   ],
   invalid: [
     { sql: cic, txMode: 'per-file', errors: [{ messageId: 'fails', status: 'BLOCK' }] },

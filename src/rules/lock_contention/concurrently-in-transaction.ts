@@ -1,4 +1,4 @@
-import { as, flag, statementNode } from '../../sql/ast.js';
+import { as, flag, isVacuumCommand, statementNode } from '../../sql/ast.js';
 import type { Statement } from '../../sql/parse.js';
 import { defineRule } from '../define.js';
 import { alterCommands, outsideTransactionHint } from '../helpers.js';
@@ -13,7 +13,8 @@ function nonTransactional(statement: Statement): string | null {
     case 'ReindexStmt':
       return (statementNode(statement, 'ReindexStmt')?.params ?? []).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? 'REINDEX CONCURRENTLY' : null;
     case 'VacuumStmt':
-      return statementNode(statement, 'VacuumStmt')?.is_vacuumcmd === false ? null : 'VACUUM';
+      // ANALYZE is a VacuumStmt too, and runs fine inside a transaction block.
+      return isVacuumCommand(statementNode(statement, 'VacuumStmt')) ? 'VACUUM' : null;
     case 'CreatedbStmt':
       return 'CREATE DATABASE';
     case 'AlterTableStmt': {

@@ -1,6 +1,6 @@
 import { flag, qualifiedName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { outsideTransactionHint } from '../helpers.js';
+import { lostUniqueness, outsideTransactionHint } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-index-non-concurrently',
@@ -18,13 +18,13 @@ export default defineRule({
   messages: {
     lock: {
       message:
-        'DROP INDEX {{index}} takes an ACCESS EXCLUSIVE lock on {{table}}: every read and write on {{table}} queues behind it, and it must first wait for the longest running query on the table.',
+        'DROP INDEX {{index}} takes an ACCESS EXCLUSIVE lock on {{table}}: every read and write on {{table}} queues behind it, and it must first wait for the longest running query on the table.{{uniqueness}}',
       recommendation: '`DROP INDEX CONCURRENTLY IF EXISTS {{index}};` {{hint}}',
     },
   },
   create(ctx) {
     return {
-      DropStmt(node) {
+      DropStmt(node, statement) {
         if (node.removeType !== 'OBJECT_INDEX' || flag(node, 'concurrent')) return;
         for (const object of node.objects ?? []) {
           const name = qualifiedName(object);
@@ -32,7 +32,8 @@ export default defineRule({
           // An index created in this change, or on a table created in it, is on an empty table.
           if (index && ctx.isNew(index.table)) continue;
           const table = index?.table ?? 'its table';
-          ctx.report({ messageId: 'lock', status: 'FLAG', table: index?.table, data: { index: name, table, hint: outsideTransactionHint(ctx.file) } });
+          const uniqueness = index ? lostUniqueness(ctx.catalog, ctx.statements, statement, index) : '';
+          ctx.report({ messageId: 'lock', status: 'FLAG', table: index?.table, data: { index: name, table, hint: outsideTransactionHint(ctx.file), uniqueness } });
         }
       },
     };

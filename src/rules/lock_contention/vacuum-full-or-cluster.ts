@@ -1,4 +1,4 @@
-import { as, rangeVarName } from '../../sql/ast.js';
+import { as, isVacuumCommand, rangeVarName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -32,7 +32,7 @@ export default defineRule({
     return {
       VacuumStmt(node) {
         const full = (node.options ?? []).some((o) => as(o, 'DefElem')?.defname === 'full');
-        if (!full || node.is_vacuumcmd === false) return;
+        if (!full || !isVacuumCommand(node)) return;
         check('VACUUM FULL', (node.rels ?? []).map((r) => rangeVarName(as(r, 'VacuumRelation')?.relation)));
       },
       ClusterStmt(node) {
