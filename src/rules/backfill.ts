@@ -1,5 +1,6 @@
 import type { Node } from '@pgsql/types';
-import { as, nodeType, statementNode, strings } from '../sql/ast.js';
+import { as, nodeType, rangeVarName, statementNode, strings } from '../sql/ast.js';
+import type { Catalog } from '../sql/catalog.js';
 import type { AstNode, Statement } from '../sql/parse.js';
 
 /**
@@ -28,16 +29,32 @@ const isConstant = (node: unknown): boolean => {
   return false;
 };
 
+/**
+ * Whether `column` identifies rows one by one. With the schema known (`isKey`), only a primary key
+ * or a single-column unique index does: `status = 'new'` can match tens of millions of rows. Without
+ * a schema for the table, an equality on a constant is taken as a targeted fix, as before.
+ */
+export type KeyTest = (column: string) => boolean | undefined;
+
+const columnOf = (node: unknown): string | null => {
+  const parts = strings(as(node, 'ColumnRef')?.fields);
+  return parts.length ? parts[parts.length - 1]! : null;
+};
+
 /** `id = 5`, `key = 'x'`, `id IN (1, 2, 3)`: the statement touches known rows, not a backfill. */
-function isPointLookup(condition: Node): boolean {
+function isPointLookup(condition: Node, isKey?: KeyTest): boolean {
   const expr = as(condition, 'A_Expr');
   if (!expr) return false;
   const op = strings(expr.name)[0];
-  if (expr.kind === 'AEXPR_OP' && op === '=') return isConstant(expr.rexpr) || isConstant(expr.lexpr);
+  const keyed = (side: unknown): boolean => {
+    const column = columnOf(side);
+    return column === null || isKey?.(column) !== false;
+  };
+  if (expr.kind === 'AEXPR_OP' && op === '=') return (isConstant(expr.rexpr) && keyed(expr.lexpr)) || (isConstant(expr.lexpr) && keyed(expr.rexpr));
   if (expr.kind === 'AEXPR_IN' && op === '=') {
     // libpg-query 18 wraps the IN list as `{ List: { items } }`, not a bare array.
     const items = as(expr.rexpr, 'List')?.items;
-    return !!items?.length && items.every(isConstant);
+    return !!items?.length && items.every(isConstant) && keyed(expr.lexpr);
   }
   return false;
 }
@@ -55,9 +72,9 @@ function isBatchBound(condition: Node): boolean {
 
 export type BackfillShape = 'targeted' | 'batched' | 'whole-table';
 
-export function backfillShape(statement: Statement): BackfillShape {
+export function backfillShape(statement: Statement, isKey?: KeyTest): BackfillShape {
   const where = conjuncts(whereClause(statement));
-  if (where.some(isPointLookup)) return 'targeted';
+  if (where.some((c) => isPointLookup(c, isKey))) return 'targeted';
   if (statement.nested?.inLoop || where.some(isBatchBound)) return 'batched';
   return 'whole-table';
 }
@@ -78,4 +95,18 @@ export function guardedColumns(statement: Statement): Set<string> {
   };
   visit(whereClause(statement));
   return out;
+}
+
+/**
+ * A KeyTest from the schema model: true for a primary key or single-column unique index of the
+ * table the statement writes, false for another column of a table the model knows, undefined when
+ * it does not know the table.
+ */
+export function keyColumnsOf(catalog: Catalog, statement: Statement): KeyTest {
+  const write = statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt');
+  const table = write ? rangeVarName(write.relation) : '';
+  return (column) => {
+    if (!table || !catalog.table(table)) return undefined;
+    return catalog.indexesOn(table).some((i) => i.unique && !i.partial && i.columns.length === 1 && i.columns[0] === column);
+  };
 }

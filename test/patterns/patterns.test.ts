@@ -48,6 +48,7 @@ async function changeOf(
   migrations: MigrationFile[];
   change: Set<string>;
   codeRefs: (table: string, columns: string[]) => { file: string; line: number; text: string }[];
+  codeAvailable: boolean;
 }> {
   const contents: Record<string, string> = {};
   for (const f of files) {
@@ -83,16 +84,17 @@ async function changeOf(
     migrations: [...history, ...discovery.migrations],
     change: new Set(discovery.migrations.map((m) => m.path)),
     codeRefs: (t, c) => codeIndex.search(t, c),
+    codeAvailable: codeIndex.fileCount > 0,
   };
 }
 
 async function findingsOf(pattern: Pattern, example: string, files: { path: string | null; sql: string }[]): Promise<Finding[]> {
-  const { migrations, change, codeRefs } = await changeOf(pattern, example, files);
+  const { migrations, change, codeRefs, codeAvailable } = await changeOf(pattern, example, files);
   const tables = Object.fromEntries(tablesOf(pattern).map((t) => [t, { rows: LARGE }]));
   // A file the `before` fences show as merged, with different SQL now: an edited migration.
   const merged = pattern.examples.filter((e) => e.kind === 'before' && e.path && (e.example === 'main' || e.example === example));
   const modified = new Set(files.filter((f) => merged.some((m) => m.path === f.path && fingerprint(m.sql) !== fingerprint(f.sql))).map((f) => f.path!));
-  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }), codeRefs, modified });
+  const result = await review({ discovery: { migrations, extras: [] }, change, config: resolveConfig({ tables }), codeRefs, codeAvailable, modified });
   return result.findings.filter((f) => !f.acknowledged);
 }
 

@@ -1,7 +1,7 @@
 import type { Node, RangeVar } from '@pgsql/types';
 import { as, calledFunctions, rangeVarName, strings } from '../../sql/ast.js';
 import { isVolatileFunction } from '../../sql/pgfacts.js';
-import { backfillShape, guardedColumns } from '../backfill.js';
+import { backfillShape, keyColumnsOf, guardedColumns } from '../backfill.js';
 import { defineRule } from '../define.js';
 
 /**
@@ -69,7 +69,8 @@ export default defineRule({
   messages: {
     rerun: {
       message: 'Re-running this UPDATE of {{table}}.{{column}} changes already-updated rows again ({{why}}) and nothing in its WHERE clause skips them.',
-      recommendation: 'Make it idempotent: write into a new column, or guard with `WHERE {{column}} IS NULL` (or a marker column / progress table) so a retry only touches rows not yet done.',
+      recommendation:
+        'Make it idempotent: write into a new column, or guard with `WHERE {{column}} IS NULL` (or a marker column / progress table) so a retry only touches rows not yet done.',
     },
   },
   create(ctx) {
@@ -78,16 +79,23 @@ export default defineRule({
         if (statement.node !== node) return;
         const updated = node.relation;
         const table = rangeVarName(updated);
-        if (!updated || !table || ctx.isNew(table) || backfillShape(statement) === 'targeted') return;
+        if (!updated || !table || ctx.isNew(table) || backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) === 'targeted') return;
         const guarded = guardedColumns(statement);
         for (const target of node.targetList ?? []) {
           const res = as(target, 'ResTarget');
           const column = res?.name;
           if (!res || !column || guarded.has(column)) continue;
           const selfRef = readsOwnColumn(res.val, column, updated) && !isIdempotentOf(res.val, column, updated);
-          const clock = calledFunctions(res.val).find((f) => isVolatileFunction(f) || ['now', 'current_timestamp', 'clock_timestamp', 'localtimestamp'].includes(f) || f.startsWith('svfop_current'));
+          const clock = calledFunctions(res.val).find(
+            (f) => isVolatileFunction(f) || ['now', 'current_timestamp', 'clock_timestamp', 'localtimestamp'].includes(f) || f.startsWith('svfop_current'),
+          );
           if (!selfRef && !clock) continue;
-          ctx.report({ messageId: 'rerun', status: 'FLAG', table, data: { table, column, why: selfRef ? `the new value is computed from ${column} itself` : `the value comes from ${clock}()` } });
+          ctx.report({
+            messageId: 'rerun',
+            status: 'FLAG',
+            table,
+            data: { table, column, why: selfRef ? `the new value is computed from ${column} itself` : `the value comes from ${clock}()` },
+          });
           return;
         }
       },

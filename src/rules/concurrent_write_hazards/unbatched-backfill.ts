@@ -1,7 +1,7 @@
 import type { DeleteStmt, UpdateStmt } from '@pgsql/types';
 import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { formatDuration, formatRows } from '../../sql/pgfacts.js';
-import { backfillShape } from '../backfill.js';
+import { backfillShape, keyColumnsOf } from '../backfill.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -30,7 +30,7 @@ export default defineRule({
     const check = (write: UpdateStmt | DeleteStmt, verb: string): void => {
       const statement = ctx.statement;
       const table = rangeVarName(write.relation);
-      if (!table || ctx.isNew(table) || backfillShape(statement) !== 'whole-table') return;
+      if (!table || ctx.isNew(table) || backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) !== 'whole-table') return;
       const impact = ctx.impact(table, 'update');
       const rows = impact.rows;
       if (rows !== null && rows < ctx.config.thresholds.batchRows) return;

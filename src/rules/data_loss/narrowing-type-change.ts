@@ -81,7 +81,9 @@ export default defineRule({
           if (!typeChange) return;
           const { column, from, to, change } = typeChange;
           if (change.kind !== 'rewrite' || !change.narrowing || !from) return;
-          ctx.report({ messageId: 'narrowing', status: 'FLAG', table, verify: `every value in ${table}.${column} fits ${formatType(to)}`, data: { table, column, to: formatType(to), from: formatType(from), check: checkQuery(table, column, from, to) } });
+          // JUDGMENT.md data_loss: lossy narrowing of existing data is a BLOCK — values are rounded or
+          // cut, or the migration fails on the first one that does not fit.
+          ctx.report({ messageId: 'narrowing', status: 'BLOCK', table, data: { table, column, to: formatType(to), from: formatType(from), check: checkQuery(table, column, from, to) } });
         });
       },
     };

@@ -5,6 +5,7 @@ import { indexesBuiltAfter } from '../helpers.js';
 export default defineRule({
   id: 'drop-index-behind-foreign-key',
   category: 'index_dependencies',
+  alsoCategories: ['foreign_keys'],
   pattern: 'index-foreign-keys',
   docs: {
     summary: 'Dropping the only index on a foreign key\'s referencing columns makes every delete/update of the parent scan the child table.',
@@ -37,7 +38,12 @@ export default defineRule({
             ];
             const covered = others.some((columns) => fk.columns.every((c) => columns.slice(0, fk.columns.length).includes(c)));
             if (covered) continue;
-            ctx.report({ messageId: 'fk', status: 'FLAG', table: index.table, data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
+            // JUDGMENT.md: a BLOCK when the child is big and the application deletes parent rows
+            // (each such delete then scans the child); otherwise a FLAG to check both.
+            const child = ctx.impact(index.table, 'scan');
+            const parentDeletes = ctx.codeRefs(fk.refTable, []).some((r) => new RegExp(`\\bdelete\\s+from\\s+"?${fk.refTable.split('.').pop()}\\b`, 'i').test(r.window ?? r.text));
+            const status = child.status === 'BLOCK' && parentDeletes ? 'BLOCK' : 'FLAG';
+            ctx.report({ messageId: 'fk', status, table: index.table, data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
           }
         }
       },

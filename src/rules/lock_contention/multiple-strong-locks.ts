@@ -3,7 +3,7 @@ import type { Catalog } from '../../sql/catalog.js';
 import { locksTaken } from '../../sql/locks.js';
 import type { Statement } from '../../sql/parse.js';
 import { blocksWrites, isSerialType, isVolatileFunction } from '../../sql/pgfacts.js';
-import { backfillShape } from '../backfill.js';
+import { backfillShape, keyColumnsOf } from '../backfill.js';
 import { defineRule } from '../define.js';
 import { alterCommands, alteredTable, columnTypeChange } from '../helpers.js';
 
@@ -17,7 +17,7 @@ function worksThroughRows(statement: Statement, catalog: Catalog): boolean {
       return !flag(statementNode(statement, 'IndexStmt'), 'concurrent');
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return backfillShape(statement) !== 'targeted';
+      return backfillShape(statement, keyColumnsOf(catalog, statement)) !== 'targeted';
     case 'InsertStmt':
       return !!statementNode(statement, 'InsertStmt')?.selectStmt && !as(statementNode(statement, 'InsertStmt')?.selectStmt, 'SelectStmt')?.valuesLists;
     case 'ClusterStmt':

@@ -1,6 +1,6 @@
 import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
-import { backfillShape } from '../backfill.js';
+import { backfillShape, keyColumnsOf } from '../backfill.js';
 import { tableStats } from '../../core/impact.js';
 import { defineRule } from '../define.js';
 import { alterCommands, alteredTable, columnTypeChange } from '../helpers.js';
@@ -43,7 +43,7 @@ export default defineRule({
       Statement(statement) {
         const { estimates } = ctx.config;
         const write = statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt');
-        if (write && backfillShape(statement) === 'whole-table') {
+        if (write && backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) === 'whole-table') {
           // An UPDATE writes a new row version plus index entries: about twice the row size.
           judge(rangeVarName(write.relation), statement.type === 'UpdateStmt' ? 'UPDATE' : 'DELETE', estimates.updateRowsPerSecond, statement.type === 'UpdateStmt' ? 2 : 0.3);
         }
