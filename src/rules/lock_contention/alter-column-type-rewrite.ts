@@ -62,7 +62,8 @@ export default defineRule({
             ctx.report({ messageId: 'unknownType', status: 'FLAG', table, verify: `current type of ${table}.${column}`, data: { column, table, newType: formatType(to) } });
             return;
           }
-          ctx.reportImpact(ctx.impact(table, 'rewrite'), { messageId: 'rewrite', data: { column, why: change.why, newType: formatType(to) } });
+          // A rewrite copies every row: the WAL burst puts replicas behind too (JUDGMENT.md principle 3).
+          ctx.reportImpact(ctx.impact(table, 'rewrite'), { messageId: 'rewrite', categories: ['lock_contention', 'replication_lag'], data: { column, why: change.why, newType: formatType(to) } });
         });
       },
     };

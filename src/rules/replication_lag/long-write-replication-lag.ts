@@ -1,20 +1,20 @@
-import { rangeVarName, statementNode } from '../../sql/ast.js';
+import { as, rangeVarName, statementNode } from '../../sql/ast.js';
+import type { Statement } from '../../sql/parse.js';
 import { formatBytes, formatDuration, formatRows } from '../../sql/pgfacts.js';
 import { backfillShape, keyColumnsOf } from '../backfill.js';
 import { tableStats } from '../../core/impact.js';
 import { defineRule } from '../define.js';
-import { alterCommands, alteredTable, columnTypeChange } from '../helpers.js';
 
 export default defineRule({
   id: 'long-write-replication-lag',
   category: 'replication_lag',
   pattern: 'batched-backfill',
   docs: {
-    summary: 'A backfill or table rewrite whose WAL takes longer than the threshold (60 s) to replay puts replicas behind.',
+    summary: 'A bulk copy (INSERT … SELECT, CREATE TABLE … AS) of a big table whose WAL takes longer than the threshold (60 s) to replay puts replicas behind.',
     problem:
-      'Replicas replay WAL in order. A single statement that rewrites or updates tens of millions of rows produces gigabytes of WAL at once; read replicas serve stale data for minutes, and failover targets fall behind. Estimates use the table sizes from the config.',
-    instead: 'UPDATE legacy_records SET tenant_id = 1 WHERE tenant_id IS NULL;',
-    use: 'UPDATE legacy_records SET tenant_id = 1 WHERE id BETWEEN 1 AND 10000 AND tenant_id IS NULL;',
+      'Replicas replay WAL in order. A single statement that copies tens of millions of rows produces gigabytes of WAL at once; read replicas serve stale data for minutes, and failover targets fall behind. Estimates use the table sizes from the config. (Unbatched UPDATE/DELETE backfills and table rewrites are reported by unbatched-backfill and the rewrite rules, in this category too.)',
+    instead: 'INSERT INTO legacy_records_archive SELECT * FROM legacy_records;',
+    use: 'INSERT INTO legacy_records_archive SELECT * FROM legacy_records WHERE id BETWEEN 1 AND 10000;',
     exampleTables: { legacy_records: { rows: 23_000_000 } },
   },
   messages: {
@@ -42,16 +42,29 @@ export default defineRule({
     return {
       Statement(statement) {
         const { estimates } = ctx.config;
+        // One risk, one finding: an unbatched backfill already reported (in concurrent writes and
+        // replication lag alike) by unbatched-backfill, which runs on the statement first, is not repeated.
+        const reported = ctx.findingsAt(statement.line).some((f) => f.rule === 'unbatched-backfill');
         const write = statementNode(statement, 'UpdateStmt') ?? statementNode(statement, 'DeleteStmt');
-        if (write && backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) === 'whole-table') {
+        if (write && !reported && backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) === 'whole-table') {
           // An UPDATE writes a new row version plus index entries: about twice the row size.
           judge(rangeVarName(write.relation), statement.type === 'UpdateStmt' ? 'UPDATE' : 'DELETE', estimates.updateRowsPerSecond, statement.type === 'UpdateStmt' ? 2 : 0.3);
         }
-        const table = alteredTable(statement);
-        // Only a type change that rewrites produces the WAL burst; binary-coercible ones are catalog-only.
-        const rewrites = alterCommands(statement).some((cmd) => columnTypeChange(ctx.catalog, table, cmd)?.change.kind === 'rewrite');
-        if (table && rewrites) judge(table, 'ALTER COLUMN TYPE', estimates.rewriteRowsPerSecond, 1.2);
+        // A bulk copy writes every row it reads, once, plus the new table's indexes later.
+        const copy = bulkCopySource(statement);
+        if (copy) judge(copy.table, copy.what, estimates.rewriteRowsPerSecond, 1);
       },
     };
   },
 });
+
+/** The table an unfiltered INSERT … SELECT or CREATE TABLE … AS SELECT copies from, when it copies a whole table. */
+function bulkCopySource(statement: Statement): { table: string; what: string } | null {
+  const insert = statementNode(statement, 'InsertStmt');
+  const ctas = statementNode(statement, 'CreateTableAsStmt');
+  const select = as(insert?.selectStmt, 'SelectStmt') ?? as(ctas?.query, 'SelectStmt');
+  if (!select || select.valuesLists || select.limitCount || select.whereClause || (select.fromClause ?? []).length !== 1) return null;
+  const from = as(select.fromClause![0], 'RangeVar');
+  if (!from) return null;
+  return { table: rangeVarName(from), what: insert ? 'INSERT … SELECT' : 'CREATE TABLE … AS SELECT' };
+}
