@@ -59,15 +59,45 @@ function isPointLookup(condition: Node, isKey?: KeyTest): boolean {
   return false;
 }
 
-/** `id BETWEEN 1 AND 10000`, `id >= $1 AND id < $2`, `id IN (SELECT … LIMIT n)`: one batch. */
-function isBatchBound(condition: Node): boolean {
+/**
+ * `id BETWEEN 1 AND 10000`, `id >= $1 AND id < $2`, `id IN (SELECT … LIMIT n)`: one batch. A range
+ * needs both ends on one column, and not a column the schema knows is no key: `occurred_at <
+ * '2020-01-01'` can be every row of the table.
+ */
+function isBatchBound(where: Node[], isKey?: KeyTest): boolean {
+  const lower = new Set<string>();
+  const upper = new Set<string>();
+  for (const condition of where) {
+    const expr = as(condition, 'A_Expr');
+    const column = columnOf(expr?.lexpr);
+    if (expr?.kind === 'AEXPR_BETWEEN' && column && isKey?.(column) !== false) return true;
+    const op = strings(expr?.name)[0] ?? '';
+    if (expr?.kind === 'AEXPR_OP' && column && isConstant(expr.rexpr)) {
+      if (op === '>' || op === '>=') lower.add(column);
+      if (op === '<' || op === '<=') upper.add(column);
+    }
+    if (batchLimitOf(condition) !== null) return true;
+  }
+  // Both ends on one column, or one end on a column the schema knows is a key (`id <= 10000`).
+  return [...lower].some((c) => upper.has(c) && isKey?.(c) !== false) || [...lower, ...upper].some((c) => isKey?.(c) === true);
+}
+
+/** The n of `… IN (SELECT … LIMIT n)`: how many rows one batch touches. */
+function batchLimitOf(condition: Node): number | null {
   const expr = as(condition, 'A_Expr');
-  if (expr?.kind === 'AEXPR_BETWEEN') return true;
-  if (expr?.kind === 'AEXPR_OP' && ['<', '<=', '>', '>='].includes(strings(expr.name)[0] ?? '')) return isConstant(expr.rexpr) || isConstant(expr.lexpr);
   const sublink = as(condition, 'SubLink') ?? as(expr?.rexpr, 'SubLink');
-  const select = as(sublink?.subselect, 'SelectStmt');
-  if (select?.limitCount) return true;
-  return false;
+  const limit = as(as(sublink?.subselect, 'SelectStmt')?.limitCount, 'A_Const');
+  if (!limit) return null;
+  return limit.ival?.ival ?? Number(limit.sval?.sval ?? NaN);
+}
+
+/** The batch size a statement's WHERE sets with `IN (SELECT … LIMIT n)`, when it does. */
+export function batchSize(statement: Statement): number | null {
+  for (const condition of conjuncts(whereClause(statement))) {
+    const n = batchLimitOf(condition);
+    if (n !== null && Number.isFinite(n)) return n;
+  }
+  return null;
 }
 
 export type BackfillShape = 'targeted' | 'batched' | 'whole-table';
@@ -75,7 +105,7 @@ export type BackfillShape = 'targeted' | 'batched' | 'whole-table';
 export function backfillShape(statement: Statement, isKey?: KeyTest): BackfillShape {
   const where = conjuncts(whereClause(statement));
   if (where.some((c) => isPointLookup(c, isKey))) return 'targeted';
-  if (statement.nested?.inLoop || where.some(isBatchBound)) return 'batched';
+  if (statement.nested?.inLoop || isBatchBound(where, isKey)) return 'batched';
   return 'whole-table';
 }
 

@@ -70,6 +70,12 @@ export interface RuleContext<M extends string = string> {
   readonly down: ParsedSql | null;
   /** Whether the current statement runs inside a transaction block (null: unknown runner). */
   readonly inTransaction: boolean | null;
+  /**
+   * For a statement inside a DO block (or called function): whether the block itself runs inside a
+   * transaction block — where a COMMIT in its loop fails, and every batch shares one transaction.
+   * For a top-level statement, the same as `inTransaction`.
+   */
+  readonly outerInTransaction: boolean | null;
   /** Whether the table was created earlier in the change under review (so it is empty). */
   isNew(table: string): boolean;
   /** Whether the column was added earlier in the change (or its table is new): it holds no data anyone relies on. */

@@ -65,6 +65,8 @@ interface WalkState {
   findings: Finding[];
   current: Statement;
   currentTx: boolean | null;
+  /** For statements inside a DO block or function: whether that block runs in a transaction block. */
+  outerTx: boolean | null;
 }
 
 /**
@@ -96,6 +98,9 @@ class FileContext implements RuleContext {
   }
   get inTransaction(): boolean | null {
     return this.state.currentTx;
+  }
+  get outerInTransaction(): boolean | null {
+    return this.state.outerTx;
   }
   isNew(table: string): boolean {
     return this.state.run.newTables.has(table);
@@ -139,6 +144,7 @@ export function runRules(run: FileRun): Finding[] {
     findings: [],
     current: run.statements[0] ?? { type: 'Empty', node: {}, line: run.file.upStartLine, endLine: run.file.upStartLine, text: '' },
     currentTx: states[0] ?? null,
+    outerTx: states[0] ?? null,
   };
   const handlerSets: { rule: Rule; handlers: Handlers }[] = [];
   for (const rule of run.rules) {
@@ -166,6 +172,8 @@ export function runRules(run: FileRun): Finding[] {
   run.statements.forEach((statement, i) => {
     state.current = statement;
     state.currentTx = states[i] ?? null;
+    // Statements inside a DO block follow it: they share the DO's own transaction state.
+    if (!statement.nested) state.outerTx = state.currentTx;
     for (const handler of onStatement) handler(statement);
     if (byType.size) {
       const root = { [statement.type]: statement.node };

@@ -1,7 +1,7 @@
 import type { DeleteStmt, UpdateStmt } from '@pgsql/types';
 import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { formatDuration, formatRows } from '../../sql/pgfacts.js';
-import { backfillShape, keyColumnsOf } from '../backfill.js';
+import { backfillShape, batchSize, keyColumnsOf } from '../backfill.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -19,6 +19,16 @@ export default defineRule({
     exampleTables: { legacy_records: { rows: 23_000_000 } },
   },
   messages: {
+    loopInTransaction: {
+      message:
+        '{{verb}} on {{table}} runs in batches, but every batch shares one transaction ({{why}}): nothing is released between batches, so each changed row of {{table}} ({{size}}) stays locked until the end and the WAL reaches replicas as one burst.',
+      recommendation:
+        'Run the loop where each batch commits: a procedure or DO block that COMMITs after each batch, in a migration that runs outside a transaction (or as a job), with a short pause (pg_sleep(0.1)) between batches.',
+    },
+    batchTooBig: {
+      message: 'Each batch of {{verb}} on {{table}} touches up to {{rows}} rows, above the {{batch}}-row limit: every batch holds that many row locks until it commits, and writes to {{table}} wait behind it.',
+      recommendation: 'Use batches of ≤ {{batch}} rows (`LIMIT {{batchSql}}`), each committed, with a short pause between them.',
+    },
     unbatched: {
       message:
         '{{verb}} on {{table}} touches every matching row in one transaction ({{size}}, {{duration}}): each changed row stays locked until COMMIT, so application writes to {{table}} wait or deadlock, and replicas fall behind the WAL burst.',
@@ -30,23 +40,36 @@ export default defineRule({
     const check = (write: UpdateStmt | DeleteStmt, verb: string): void => {
       const statement = ctx.statement;
       const table = rangeVarName(write.relation);
-      if (!table || ctx.isNew(table) || backfillShape(statement, keyColumnsOf(ctx.catalog, statement)) !== 'whole-table') return;
+      if (!table || ctx.isNew(table)) return;
+      const shape = backfillShape(statement, keyColumnsOf(ctx.catalog, statement));
+      if (shape === 'targeted') return;
+      const label = statement.nested ? `${verb} (in a ${statement.nested.container})` : verb;
+      const { batchRows } = ctx.config.thresholds;
+      const batch = { verb: label, table, batch: batchRows.toLocaleString('en-US'), batchSql: batchRows };
+      // A loop only releases its batches when each one commits. One that never commits runs every batch in
+      // one transaction; one whose COMMIT runs inside the runner's transaction fails instead (commit-inside-do).
+      if (statement.nested?.inLoop && statement.nested.loopCommits && ctx.outerInTransaction === true) return;
+      const oneTransaction = !!statement.nested?.inLoop && !statement.nested.loopCommits;
+      const limit = batchSize(statement);
+      if (shape === 'batched' && !oneTransaction) {
+        if (limit !== null && limit > batchRows) ctx.report({ messageId: 'batchTooBig', status: 'FLAG', table, categories: ['concurrent_write_hazards'], data: { ...batch, rows: limit.toLocaleString('en-US') } });
+        return;
+      }
       const impact = ctx.impact(table, 'update');
       const rows = impact.rows;
-      if (rows !== null && rows < ctx.config.thresholds.batchRows) return;
+      if (rows !== null && rows < batchRows) return;
       const status = rows === null ? 'FLAG' : rows > ctx.config.thresholds.backfillBlockRows ? 'BLOCK' : 'FLAG';
+      const why = 'the loop never commits';
       ctx.report({
-        messageId: 'unbatched',
+        messageId: oneTransaction ? 'loopInTransaction' : 'unbatched',
         status,
         table,
         verify: rows === null ? `size of ${table}` : undefined,
         data: {
-          verb: statement.nested ? `${verb} (in a ${statement.nested.container})` : verb,
-          table,
+          ...batch,
+          why,
           size: rows === null ? 'unknown size' : formatRows(rows),
           duration: rows === null ? impact.duration : formatDuration(impact.seconds ?? 0),
-          batch: ctx.config.thresholds.batchRows.toLocaleString('en-US'),
-          batchSql: ctx.config.thresholds.batchRows,
         },
       });
     };
