@@ -57,8 +57,17 @@ export interface CheckInfo {
   validated: boolean;
 }
 
+export interface DomainInfo {
+  name: string;
+  /** The type it is over: a base type, or another domain whose constraints it inherits. */
+  baseType: string;
+  createdIn: string;
+}
+
 export class Catalog {
   readonly tables = new Map<string, TableInfo>();
+  /** Domains by unqualified name, as column types name them (TypeRef.name drops the schema). */
+  readonly domains = new Map<string, DomainInfo>();
   readonly checks = new Map<string, CheckInfo>();
   readonly indexes = new Map<string, IndexInfo>();
   readonly foreignKeys: ForeignKeyInfo[] = [];
@@ -94,6 +103,28 @@ export class Catalog {
     return this.foreignKeys.filter((fk) => fk.refTable === table);
   }
 
+  /**
+   * Every column whose type is the domain, directly or through a domain over it (a constraint
+   * on `cents` is checked on columns of `positive_cents AS cents` too), arrays included.
+   */
+  columnsOfDomain(domain: string): { table: string; column: string }[] {
+    const covered = new Set([domain]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of this.domains.values()) {
+        if (covered.has(d.baseType) && !covered.has(d.name)) {
+          covered.add(d.name);
+          grew = true;
+        }
+      }
+    }
+    const out: { table: string; column: string }[] = [];
+    for (const table of this.tables.values()) {
+      for (const column of table.columns.values()) if (covered.has(column.type.name)) out.push({ table: table.name, column: column.name });
+    }
+    return out;
+  }
+
   /** Updates the model with one statement; unknown statements are ignored. */
   apply(statement: Statement, file: string): void {
     const { node } = statement;
@@ -122,6 +153,11 @@ export class Catalog {
           createdIn: file,
           line: statement.line,
         });
+        break;
+      }
+      case 'CreateDomainStmt': {
+        const name = strings(node.domainname).pop()?.toLowerCase();
+        if (name) this.domains.set(name, { name, baseType: typeRef(node.typeName as AstNode).name, createdIn: file });
         break;
       }
       case 'DropStmt':
@@ -263,6 +299,10 @@ export class Catalog {
         break;
       case 'OBJECT_INDEX':
         for (const name of names) if (!this.indexes.delete(name)) this.indexes.delete(name.split('.').pop()!);
+        break;
+      case 'OBJECT_DOMAIN':
+        // DROP DOMAIN lists TypeNames, not name lists.
+        for (const object of (node.objects as unknown[] | undefined) ?? []) this.domains.delete(typeRef(as(object, 'TypeName')).name);
         break;
     }
   }
