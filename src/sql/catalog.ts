@@ -71,8 +71,17 @@ export interface CheckInfo {
   validated: boolean;
 }
 
+export interface DomainInfo {
+  name: string;
+  /** The type it is over: a base type, or another domain whose constraints it inherits. */
+  baseType: string;
+  createdIn: string;
+}
+
 export class Catalog {
   readonly tables = new Map<string, TableInfo>();
+  /** Domains by unqualified name, as column types name them (TypeRef.name drops the schema). */
+  readonly domains = new Map<string, DomainInfo>();
   readonly checks = new Map<string, CheckInfo>();
   readonly indexes = new Map<string, IndexInfo>();
   readonly foreignKeys: ForeignKeyInfo[] = [];
@@ -106,6 +115,28 @@ export class Catalog {
   /** Foreign keys that point at `table` (the tables a DELETE on it reaches). */
   referencing(table: string): ForeignKeyInfo[] {
     return this.foreignKeys.filter((fk) => fk.refTable === table);
+  }
+
+  /**
+   * Every column whose type is the domain, directly or through a domain over it (a constraint
+   * on `cents` is checked on columns of `positive_cents AS cents` too), arrays included.
+   */
+  columnsOfDomain(domain: string): { table: string; column: string }[] {
+    const covered = new Set([domain]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of this.domains.values()) {
+        if (covered.has(d.baseType) && !covered.has(d.name)) {
+          covered.add(d.name);
+          grew = true;
+        }
+      }
+    }
+    const out: { table: string; column: string }[] = [];
+    for (const table of this.tables.values()) {
+      for (const column of table.columns.values()) if (covered.has(column.type.name)) out.push({ table: table.name, column: column.name });
+    }
+    return out;
   }
 
   /** Updates the model with one statement; unknown statements are ignored. */
@@ -143,6 +174,11 @@ export class Catalog {
         this.indexes.set(index.name, index);
         // Without ONLY, an index on a partitioned table is built on every partition and attached to it.
         if (flag(node.relation as { inh?: boolean }, 'inh')) this.indexPartitions(index);
+        break;
+      }
+      case 'CreateDomainStmt': {
+        const name = strings(node.domainname).pop()?.toLowerCase();
+        if (name) this.domains.set(name, { name, baseType: typeRef(node.typeName as AstNode).name, createdIn: file });
         break;
       }
       case 'DropStmt':
@@ -330,6 +366,10 @@ export class Catalog {
         break;
       case 'OBJECT_INDEX':
         for (const name of names) this.dropIndex(this.indexes.has(name) ? name : name.split('.').pop()!);
+        break;
+      case 'OBJECT_DOMAIN':
+        // DROP DOMAIN lists TypeNames, not name lists.
+        for (const object of (node.objects as unknown[] | undefined) ?? []) this.domains.delete(typeRef(as(object, 'TypeName')).name);
         break;
     }
   }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Catalog } from '../../src/sql/catalog.js';
 import { loadParser, parseSql } from '../../src/sql/parse.js';
@@ -335,5 +336,209 @@ describe('generated index names and partition indexes (src/sql/names.ts, src/sql
     await client.query("INSERT INTO users (id, email) VALUES (1000, 'x') ON CONFLICT (email) DO NOTHING");
     await client.query('DROP INDEX users_email_key');
     await expect(client.query("INSERT INTO users (id, email) VALUES (1001, 'y') ON CONFLICT (email) DO NOTHING")).rejects.toMatchObject({ code: '42P10' });
+  });
+});
+
+describe('json has no equality operator (json-column)', () => {
+  it('SELECT DISTINCT over json fails with SQLSTATE 42883; over jsonb it works', async () => {
+    await client.query(`CREATE TABLE docs (j json, jb jsonb); INSERT INTO docs VALUES ('{"a":1}', '{"a":1}'), ('{"a":1}', '{"a":1}')`);
+    try {
+      await expect(client.query('SELECT DISTINCT j FROM docs')).rejects.toMatchObject({ code: '42883', message: 'could not identify an equality operator for type json' });
+      await expect(client.query('SELECT j FROM docs UNION SELECT j FROM docs')).rejects.toMatchObject({ code: '42883' });
+      await expect(client.query('SELECT j, count(*) FROM docs GROUP BY j')).rejects.toMatchObject({ code: '42883' });
+      expect((await client.query('SELECT DISTINCT jb FROM docs')).rows).toEqual([{ jb: { a: 1 } }]);
+    } finally {
+      await client.query('DROP TABLE docs');
+    }
+  });
+});
+
+describe('ALTER DOMAIN checks every table that uses the domain (domain-constraint-validation)', () => {
+  beforeEach(async () => {
+    await client.query(`DROP TABLE IF EXISTS ledger; DROP DOMAIN IF EXISTS cents;
+      CREATE DOMAIN cents AS bigint; CREATE TABLE ledger (id bigint, amount cents); INSERT INTO ledger VALUES (1, 5), (2, -1)`);
+  });
+  it('ADD CONSTRAINT (validated) holds SHARE on every table with a column of the domain, and fails on a bad row', async () => {
+    await client.query('DELETE FROM ledger WHERE amount < 0');
+    const locks = await locksOf('ALTER DOMAIN cents ADD CONSTRAINT cents_positive CHECK (VALUE > 0)');
+    expect(locks.ledger).toEqual(['ShareLock']);
+    // No other table is touched: orders has no column of the domain.
+    expect(locks.orders).toBeUndefined();
+    await client.query('INSERT INTO ledger VALUES (3, -1)');
+    await expect(client.query('ALTER DOMAIN cents ADD CONSTRAINT cents_positive CHECK (VALUE > 0)')).rejects.toMatchObject({ code: '23514' });
+  });
+  it('ADD CONSTRAINT … NOT VALID locks no table; VALIDATE CONSTRAINT then holds SHARE on each (writes wait), unlike a table VALIDATE', async () => {
+    expect(await locksOf('ALTER DOMAIN cents ADD CONSTRAINT cents_positive CHECK (VALUE > 0) NOT VALID')).toEqual({});
+    await client.query('ALTER DOMAIN cents ADD CONSTRAINT cents_positive CHECK (VALUE > 0) NOT VALID');
+    await client.query('DELETE FROM ledger WHERE amount < 0');
+    expect((await locksOf('ALTER DOMAIN cents VALIDATE CONSTRAINT cents_positive')).ledger).toEqual(['ShareLock']);
+  });
+  it('SET NOT NULL on a domain holds SHARE on every table using it too', async () => {
+    expect((await locksOf('ALTER DOMAIN cents SET NOT NULL')).ledger).toEqual(['ShareLock']);
+  });
+});
+
+describe('ADD PRIMARY KEY USING INDEX on a nullable column (primary-key-using-nullable-index)', () => {
+  it('scans the table for NULLs ("verifying table") under ACCESS EXCLUSIVE, and fails on one', async () => {
+    await client.query('CREATE TABLE archive (id bigint, kind text); INSERT INTO archive SELECT g, g::text FROM generate_series(1, 50) g');
+    await client.query('CREATE UNIQUE INDEX archive_id_key ON archive (id)');
+    try {
+      const notices = await debugNotices('BEGIN; ALTER TABLE archive ADD CONSTRAINT archive_pkey PRIMARY KEY USING INDEX archive_id_key');
+      expect(notices).toMatch(/verifying table "archive"/);
+      await client.query('ROLLBACK');
+      expect((await locksOf('ALTER TABLE archive ADD CONSTRAINT archive_pkey PRIMARY KEY USING INDEX archive_id_key')).archive).toEqual(['AccessExclusiveLock']);
+      await client.query('INSERT INTO archive VALUES (NULL, 0)');
+      await expect(client.query('ALTER TABLE archive ADD CONSTRAINT archive_pkey PRIMARY KEY USING INDEX archive_id_key')).rejects.toMatchObject({ code: '23502' });
+    } finally {
+      await client.query('DROP TABLE archive');
+    }
+  });
+});
+
+describe('CREATE INDEX CONCURRENTLY IF NOT EXISTS after a failed build (create-index-concurrently-if-not-exists)', () => {
+  it('keeps the INVALID index the failed build left, with only a notice', async () => {
+    await client.query(`CREATE TABLE customers (email text); INSERT INTO customers VALUES ('a@x'), ('a@x')`);
+    const notices: string[] = [];
+    const listener = (n: { message?: string }): void => void notices.push(n.message ?? '');
+    try {
+      await expect(client.query('CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email)')).rejects.toMatchObject({ code: '23505' });
+      client.on('notice', listener);
+      await client.query('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS customers_email_key ON customers (email)');
+      expect(notices).toContain('relation "customers_email_key" already exists, skipping');
+      const { rows } = await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = '${schema}.customers_email_key'::regclass`);
+      expect(rows).toEqual([{ indisvalid: false }]);
+      // The uniqueness it was meant to enforce is not enforced for reads: the planner ignores an INVALID index, and duplicates already exist.
+    } finally {
+      client.removeListener('notice', listener);
+      await client.query('DROP TABLE customers');
+    }
+  });
+});
+
+describe('DETACH PARTITION (detach-partition-non-concurrently)', () => {
+  beforeEach(async () => {
+    await client.query(`DROP TABLE IF EXISTS audit; CREATE TABLE audit (id bigint, at date) PARTITION BY RANGE (at);
+      CREATE TABLE audit_2023 PARTITION OF audit FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+      CREATE TABLE audit_2024 PARTITION OF audit FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`);
+  });
+  it('plain DETACH holds ACCESS EXCLUSIVE on the partition and on the parent', async () => {
+    const locks = await locksOf('ALTER TABLE audit DETACH PARTITION audit_2023');
+    expect(locks.audit).toEqual(['AccessExclusiveLock']);
+    expect(locks.audit_2023).toEqual(['AccessExclusiveLock']);
+    expect(locks.audit_2024).toBeUndefined();
+  });
+  it('DETACH … CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)', async () => {
+    await client.query('BEGIN');
+    await expect(client.query('ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY')).rejects.toMatchObject({ code: '25001' });
+    await client.query('ROLLBACK');
+  });
+  it('DETACH … CONCURRENTLY is refused while the parent has a default partition', async () => {
+    await client.query('CREATE TABLE audit_other PARTITION OF audit DEFAULT');
+    await expect(client.query('ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY')).rejects.toMatchObject({
+      message: expect.stringMatching(/cannot detach partitions concurrently when a default partition exists/),
+    });
+  });
+  it('DETACH … CONCURRENTLY asks for SHARE UPDATE EXCLUSIVE on the parent and the partition, and writes to the parent go on', async () => {
+    const blocker = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    const detacher = new pg.Client({ connectionString: url });
+    await Promise.all([blocker.connect(), watcher.connect(), detacher.connect()]);
+    try {
+      for (const c of [blocker, watcher, detacher]) await c.query(`SET search_path = ${schema}`);
+      // SHARE UPDATE EXCLUSIVE conflicts with itself: holding it on the partition makes the detach wait, showing what it asks for.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE audit_2023 IN SHARE UPDATE EXCLUSIVE MODE');
+      const detacherPid = (await detacher.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const detaching = detacher.query('ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY');
+      let requested: { rel: string; mode: string; granted: boolean }[] = [];
+      for (let i = 0; i < 100 && requested.length < 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        requested = (
+          await watcher.query<{ rel: string; mode: string; granted: boolean }>(
+            `SELECT c.relname AS rel, l.mode, l.granted FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+             WHERE l.pid = $1 AND c.relkind IN ('r', 'p') AND c.relnamespace = '${schema}'::regnamespace ORDER BY 1`,
+            [detacherPid],
+          )
+        ).rows;
+      }
+      expect(requested).toEqual([
+        { rel: 'audit', mode: 'ShareUpdateExclusiveLock', granted: true },
+        { rel: 'audit_2023', mode: 'ShareUpdateExclusiveLock', granted: false },
+      ]);
+      // The parent's SHARE UPDATE EXCLUSIVE lets writes through: this INSERT does not wait.
+      await watcher.query("SET lock_timeout = '2s'");
+      await watcher.query("INSERT INTO audit VALUES (1, '2024-06-01')");
+      await blocker.query('COMMIT');
+      await detaching;
+      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = '${schema}.audit'::regclass`);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await Promise.all([blocker.end(), watcher.end(), detacher.end()]);
+    }
+  });
+});
+
+describe('COMMIT inside DO (commit-inside-do, PG 11+)', () => {
+  it('works when the DO block runs on its own', async () => {
+    await client.query('DO $$ BEGIN COMMIT; END $$');
+  });
+  it('fails with "invalid transaction termination" (SQLSTATE 2D000) inside BEGIN', async () => {
+    await client.query('BEGIN');
+    await expect(client.query('DO $$ BEGIN COMMIT; END $$')).rejects.toMatchObject({ code: '2D000', message: 'invalid transaction termination' });
+    await client.query('ROLLBACK');
+  });
+  it('fails the same way in a multi-statement query string (an implicit transaction)', async () => {
+    await expect(client.query("SET lock_timeout = '1s'; DO $$ BEGIN COMMIT; END $$")).rejects.toMatchObject({ code: '2D000' });
+  });
+  it('ROLLBACK inside DO and COMMIT in a CALLed procedure fail inside BEGIN too', async () => {
+    await client.query(`CREATE OR REPLACE PROCEDURE ${schema}.commits() LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$`);
+    await client.query('BEGIN');
+    await expect(client.query(`CALL ${schema}.commits()`)).rejects.toMatchObject({ code: '2D000' });
+    await client.query('ROLLBACK');
+    await client.query('BEGIN');
+    await expect(client.query('DO $$ BEGIN ROLLBACK; END $$')).rejects.toMatchObject({ code: '2D000' });
+    await client.query('ROLLBACK');
+  });
+});
+
+describe('NOT VALID foreign key on a partitioned table (not-valid-foreign-key-on-partitioned-table)', () => {
+  beforeEach(async () => {
+    await client.query(`DROP TABLE IF EXISTS readings, sensors; CREATE TABLE sensors (id bigint PRIMARY KEY);
+      CREATE TABLE readings (sensor_id bigint, at date) PARTITION BY RANGE (at);
+      CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`);
+  });
+  it('is rejected before PostgreSQL 18 (SQLSTATE 42809); a validated one, and NOT VALID on a single partition, are accepted', async () => {
+    const { rows } = await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`);
+    const fk = client.query('ALTER TABLE readings ADD CONSTRAINT readings_sensor_fk FOREIGN KEY (sensor_id) REFERENCES sensors (id) NOT VALID');
+    if (rows[0]!.v < 180000) {
+      await expect(fk).rejects.toMatchObject({ code: '42809', message: expect.stringMatching(/cannot add NOT VALID foreign key on partitioned table "readings"/) });
+    } else {
+      await fk;
+    }
+    await client.query('ALTER TABLE readings_2024 ADD CONSTRAINT readings_2024_sensor_fk FOREIGN KEY (sensor_id) REFERENCES sensors (id) NOT VALID');
+    await client.query('ALTER TABLE readings ADD CONSTRAINT readings_sensor_fk2 FOREIGN KEY (sensor_id) REFERENCES sensors (id)');
+  });
+});
+
+describe('NOT VALID foreign key on a partitioned table, on PostgreSQL 18 (PGlite)', () => {
+  it('is accepted and VALIDATE works: the restriction ends with 18', async () => {
+    const db = new PGlite();
+    try {
+      const version = (await db.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)).rows[0]!.v;
+      expect(Math.floor(version / 10000)).toBe(18);
+      await db.exec(`CREATE TABLE sensors (id bigint PRIMARY KEY); INSERT INTO sensors VALUES (1);
+        CREATE TABLE readings (sensor_id bigint, at date) PARTITION BY RANGE (at);
+        CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        INSERT INTO readings VALUES (1, '2024-02-01')`);
+      await db.exec('ALTER TABLE readings ADD CONSTRAINT readings_sensor_fk FOREIGN KEY (sensor_id) REFERENCES sensors (id) NOT VALID');
+      const { rows } = await db.query(`SELECT conrelid::regclass::text AS rel, convalidated FROM pg_constraint WHERE conname = 'readings_sensor_fk' ORDER BY 1`);
+      expect(rows).toEqual([
+        { rel: 'readings', convalidated: false },
+        { rel: 'readings_2024', convalidated: false },
+      ]);
+      await db.exec('ALTER TABLE readings VALIDATE CONSTRAINT readings_sensor_fk');
+    } finally {
+      await db.close();
+    }
   });
 });
