@@ -108,8 +108,8 @@ export class Catalog {
   }
 
   /** A validated `CHECK (column IS NOT NULL)` lets PG 12+ skip the scan of SET NOT NULL. */
-  hasValidNotNullCheck(table: string, column: string): boolean {
-    return [...this.checks.values()].some((c) => c.table === table && c.notNullColumn === column && c.validated);
+  hasValidNotNullCheck(table: string, column: string, except: (string | undefined)[] = []): boolean {
+    return [...this.checks.values()].some((c) => c.table === table && c.notNullColumn === column && c.validated && !except.includes(c.name));
   }
 
   /** Foreign keys that point at `table` (the tables a DELETE on it reaches). */

@@ -1,4 +1,4 @@
-import { rangeVarName, statementNode } from '../../sql/ast.js';
+import { qualifiedName, rangeVarName, statementNode } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
 import { decideByCode } from '../helpers.js';
 
@@ -22,8 +22,22 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // Schemas and enum values are renamed for every table that uses them: the code decides (principle 4).
+    const renamed = (what: string, old: string, renamedTo: string, search: string): void => {
+      const decision = decideByCode(ctx, ctx.codeRefs(search, []), `nothing uses ${what} ${old} by that name`);
+      ctx.report({ messageId: 'rename', status: decision.status, verify: decision.verify, data: { what, old, new: renamedTo, refs: decision.refs } });
+    };
     return {
+      AlterEnumStmt(node) {
+        if (node.oldVal && node.newVal) renamed(`enum value of ${qualifiedName(node.typeName)}`, `'${node.oldVal}'`, `'${node.newVal}'`, node.oldVal);
+      },
       RenameStmt(node) {
+        if (node.renameType === 'OBJECT_SCHEMA' && node.subname) {
+          // A schema created earlier in the change holds nothing deployed code uses yet.
+          const createdHere = ctx.statements.some((s) => s.type === 'CreateSchemaStmt' && s.node.schemaname === node.subname);
+          if (!createdHere) renamed('schema', node.subname, node.newname ?? '', node.subname);
+          return;
+        }
         const table = rangeVarName(node.relation);
         if (!table || ctx.isNew(table)) return;
         let what: string;

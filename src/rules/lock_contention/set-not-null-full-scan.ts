@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { forEachAlterCommandOnExistingTable } from '../helpers.js';
+import { alterCommands, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
   id: 'set-not-null-full-scan',
@@ -31,7 +31,9 @@ export default defineRule({
         forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const column = cmd.name;
           if (cmd.subtype !== 'AT_SetNotNull' || !column) return;
-          if (ctx.config.postgres >= 12 && ctx.catalog.hasValidNotNullCheck(table, column)) return;
+          // A CHECK that the same ALTER drops does not help: PostgreSQL scans after the drop (JUDGMENT.md).
+          const dropped = alterCommands(statement).filter((c) => c.subtype === 'AT_DropConstraint').map((c) => c.name);
+          if (ctx.config.postgres >= 12 && ctx.catalog.hasValidNotNullCheck(table, column, dropped)) return;
           const check = `${table.replace(/\./g, '_')}_${column}_not_null`;
           const recipe =
             ctx.config.postgres >= 12

@@ -55,6 +55,7 @@ function hasNoInverse(statement: Statement): boolean {
   if (statement.type === 'DoStmt') return true;
   if (NO_INVERSE.has(statement.type)) return true;
   if (statement.type === 'AlterEnumStmt') return !statement.node.oldVal; // ADD VALUE, not RENAME VALUE
+  if (statement.type === 'AlterDomainStmt') return statement.node.subtype === 'V'; // VALIDATE CONSTRAINT
   // Data changes: a backfill is undone by the next one, and deleted rows no down can bring back
   // (data_loss reports that, with this category).
   if (statement.type === 'UpdateStmt' || statement.type === 'DeleteStmt' || statement.type === 'TruncateStmt') return true;
