@@ -115,7 +115,7 @@ function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Cata
   const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
   const down = file.down ? parseSql(file.down.sql, file.down.startLine) : null;
   out.findings.push(
-    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable }),
+    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable, change: input.change }),
     ...syntaxFindings(file.path, up, 'up'),
   );
   if (down && file.down) out.findings.push(...syntaxFindings(file.down.path, down, 'down'));

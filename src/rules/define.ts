@@ -80,6 +80,8 @@ export interface RuleContext<M extends string = string> {
   isNew(table: string): boolean;
   /** Whether the column was added earlier in the change (or its table is new): it holds no data anyone relies on. */
   isNewColumn(table: string, column: string): boolean;
+  /** Whether a migration file is part of the change under review (this file always is). */
+  inChange(path: string): boolean;
   /** Whether the repository has application code to search: an empty `codeRefs` then means "not used here". */
   readonly codeAvailable: boolean;
   /** Size, estimated duration and status for work of `kind` over the whole table. */

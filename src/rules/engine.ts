@@ -21,6 +21,8 @@ export interface FileRun {
   newTables: Set<string>;
   /** Columns (`table.column`) added to existing tables earlier in the change; the engine adds this file's. */
   newColumns?: Set<string>;
+  /** Paths of the change under review (null: each file is its own change, an audit of the history). */
+  change?: Set<string> | null;
   /** Whether the repository has application code to search (codeRefs finding nothing then means unused). */
   codeAvailable?: boolean;
   config: ResolvedConfig;
@@ -107,6 +109,10 @@ class FileContext implements RuleContext {
   }
   isNewColumn(table: string, column: string): boolean {
     return this.isNew(table) || !!this.state.run.newColumns?.has(`${table}.${column}`);
+  }
+  inChange(path: string): boolean {
+    const { change, file } = this.state.run;
+    return path === file.path || (!!change && change.has(path));
   }
   get codeAvailable(): boolean {
     return !!this.state.run.codeAvailable;

@@ -83,6 +83,10 @@ export class Catalog {
   /** Domains by unqualified name, as column types name them (TypeRef.name drops the schema). */
   readonly domains = new Map<string, DomainInfo>();
   readonly checks = new Map<string, CheckInfo>();
+  /** Enum labels added by ALTER TYPE … ADD VALUE: label → the type and the file that added it. */
+  readonly enumValuesAdded = new Map<string, { type: string; file: string }>();
+  /** Constraints added NOT VALID and not validated since (`table.name` → the file that added it). */
+  readonly notValidConstraints = new Map<string, string>();
   readonly indexes = new Map<string, IndexInfo>();
   readonly foreignKeys: ForeignKeyInfo[] = [];
 
@@ -154,6 +158,9 @@ export class Catalog {
       }
       case 'AlterTableStmt':
         this.alterTable(node, file, statement.line);
+        break;
+      case 'AlterEnumStmt':
+        if (node.newVal && !node.oldVal) this.enumValuesAdded.set(node.newVal as string, { type: strings(node.typeName as AstNode[]).join('.'), file });
         break;
       case 'IndexStmt': {
         const table = rangeVarName(node.relation as AstNode);
@@ -247,6 +254,7 @@ export class Catalog {
 
   private addConstraint(table: string, constraint: Constraint, file: string, line: number): void {
     const contype = constraint.contype;
+    if (constraint.skip_validation && constraint.conname) this.notValidConstraints.set(`${table}.${constraint.conname}`, file);
     if (contype === 'CONSTR_PRIMARY' || contype === 'CONSTR_UNIQUE') {
       const columns = strings(constraint.keys);
       const kind: IndexKind = contype === 'CONSTR_PRIMARY' ? 'primary-key' : 'unique-constraint';
@@ -325,6 +333,7 @@ export class Catalog {
         case 'AT_ValidateConstraint': {
           const check = this.checks.get(`${tableName}.${colname}`);
           if (check) check.validated = true;
+          this.notValidConstraints.delete(`${tableName}.${colname}`);
           break;
         }
         case 'AT_DropConstraint': {

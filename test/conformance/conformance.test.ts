@@ -52,7 +52,16 @@ describe('conformance ratchet', () => {
     }
     const results = await runCases(cases, { concurrency: 2, trace: mode === 'trace' });
     const now = score(results);
-    const worse = regressions(now, before);
+    // Issue #16's bar, whatever the baseline says: verdicts right, every BLOCK-worthy risk a BLOCK,
+    // and safe pull requests left alone.
+    const bar = [
+      ...(now.verdictAccuracy.hit < 0.98 * now.verdictAccuracy.of ? [`verdict accuracy ${now.verdictAccuracy.hit}/${now.verdictAccuracy.of} (goal ≥ 98%)`] : []),
+      ...(now.safeFalsePositiveRate.hit > 0.02 * now.safeFalsePositiveRate.of ? [`false positives on safe PRs ${now.safeFalsePositiveRate.hit}/${now.safeFalsePositiveRate.of} (goal ≤ 2%)`] : []),
+      ...CATEGORY_KEYS.filter((c) => now.categories[c].blockRecall.of > 0 && now.categories[c].blockRecall.hit < now.categories[c].blockRecall.of).map(
+        (c) => `${c} BLOCK recall ${now.categories[c].blockRecall.hit}/${now.categories[c].blockRecall.of} (goal: all)`,
+      ),
+    ];
+    const worse = [...bar, ...regressions(now, before)];
     if (worse.length) {
       const failing = results.filter((r) => !casePassed(r)).map(failureLine);
       console.error(`conformance regressions:\n  ${worse.join('\n  ')}\n\nfailing cases:\n  ${failing.join('\n  ')}`);

@@ -22,13 +22,19 @@ export default defineRule({
   },
   create(ctx) {
     const notValid = new Set<string>();
+    // Drizzle runs every pending migration in one transaction (JUDGMENT.md principle 5): a NOT VALID
+    // added by an earlier file of the change is still in the same transaction as this VALIDATE.
+    const addedInSamePendingRun = (key: string): boolean => {
+      const file = ctx.catalog.notValidConstraints.get(key);
+      return ctx.file.txMode === 'all-pending' && !!file && file !== ctx.file.path && ctx.inChange(file);
+    };
     return {
       Statement(statement) {
         if (statement.type === 'TransactionStmt') notValid.clear();
         forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
           const constraint = as(cmd.def, 'Constraint');
           if (cmd.subtype === 'AT_AddConstraint' && constraint?.skip_validation === true && constraint.conname) notValid.add(`${table}.${constraint.conname}`);
-          if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && ctx.inTransaction && notValid.has(`${table}.${cmd.name}`)) {
+          if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && ctx.inTransaction && (notValid.has(`${table}.${cmd.name}`) || addedInSamePendingRun(`${table}.${cmd.name}`))) {
             // The scan runs under the ACCESS EXCLUSIVE the NOT VALID took: as long as any validation under lock.
             ctx.reportImpact(ctx.impact(table, 'scan'), { messageId: 'same', data: { name: cmd.name, table } });
           }

@@ -29,6 +29,11 @@ export default defineRule({
   create(ctx) {
     // Labels added in the transaction that is still open: value → where.
     let added = new Map<string, { type: string; line: number }>();
+    // Drizzle runs every pending migration in one transaction (JUDGMENT.md principle 5): labels an
+    // earlier file of the change added are not committed yet either.
+    if (ctx.file.txMode === 'all-pending') {
+      for (const [value, at] of ctx.catalog.enumValuesAdded) if (at.file !== ctx.file.path && ctx.inChange(at.file)) added.set(value, { type: at.type, line: 1 });
+    }
     return {
       Statement(statement) {
         if (ctx.inTransaction !== true) {
