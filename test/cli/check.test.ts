@@ -100,15 +100,16 @@ describe('migration-review check: the seed incidents', () => {
 
   it('the safe rewrite passes, and an ack silences a FLAG', async () => {
     const root = await makeRepo({
-      'db/migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
-      'db/migrations/000001_init.down.sql': 'DROP TABLE orders;',
+      'db/migrations/000001_init.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint);\nCREATE INDEX idx_notes_order ON order_notes (order_id);',
+      'db/migrations/000001_init.down.sql': 'DROP TABLE order_notes;\nDROP TABLE orders;',
       'db/migrations/000002_idx.up.sql': 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);\n',
       // golang-migrate sends a file as one query string: with a second statement, CONCURRENTLY fails.
       'db/migrations/000004_idx.up.sql': "SET lock_timeout = '3s';\nCREATE INDEX CONCURRENTLY idx_orders_id ON orders (id);\n",
       'db/migrations/000004_idx.down.sql': 'DROP INDEX CONCURRENTLY idx_orders_id;',
       'db/migrations/000002_idx.down.sql': 'DROP INDEX CONCURRENTLY idx_orders_status;',
-      'db/migrations/000003_fk.up.sql': '-- migration-review: ack on-delete-cascade "notes are owned by their order"\nCREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id) ON DELETE CASCADE);\nCREATE INDEX idx_notes_order ON order_notes (order_id);\n',
-      'db/migrations/000003_fk.down.sql': 'DROP TABLE order_notes;',
+      // A cascade added to an existing relationship is a FLAG (verify intent); the ack answers it.
+      'db/migrations/000003_fk.up.sql': '-- migration-review: ack on-delete-cascade "notes are owned by their order"\nALTER TABLE order_notes ADD CONSTRAINT order_notes_order_fk FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE NOT VALID;\n',
+      'db/migrations/000003_fk.down.sql': 'ALTER TABLE order_notes DROP CONSTRAINT order_notes_order_fk;',
       '.github/migration-review.yml': 'tables:\n  orders: { rows: 80000000 }\n',
     });
     const safe = await cli(['check', 'db/migrations/000002_idx.up.sql', '--format', 'json'], root);
