@@ -9,6 +9,8 @@ import type { CodeRef } from '../core/types.js';
  */
 const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,py,rb,go,java,kt,sql}'];
 const MAX_BYTES = 1_000_000;
+/** DDL that marks a .sql file as schema (a migration or dump), not application queries (sqlc, jOOQ, raw query files). */
+const SCHEMA_DDL = /\b(?:create|alter|drop)\s+(?:table|index|type|schema|function|view|trigger|extension)\b/i;
 /** Folders of migrations (and their runners) are not application code. */
 const MIGRATION_DIR = /(^|\/)(migrations?|migrate)\//i;
 
@@ -43,7 +45,11 @@ export async function readCodeFiles(repo: RepoFiles, migrationPaths: Set<string>
   );
   const chosen = candidates.slice(0, options.maxFiles);
   const texts = await readAll(repo, chosen);
-  const files = chosen.map((path) => ({ path, text: texts.get(path) ?? '' })).filter((f) => f.text.length <= MAX_BYTES).map((f) => ({ path: f.path, lines: f.text.split('\n') }));
+  const files = chosen
+    .map((path) => ({ path, text: texts.get(path) ?? '' }))
+    // A .sql file that defines schema is a migration or a dump the frameworks did not claim, not a query the application runs.
+    .filter((f) => f.text.length <= MAX_BYTES && !(f.path.endsWith('.sql') && SCHEMA_DDL.test(f.text)))
+    .map((f) => ({ path: f.path, lines: f.text.split('\n') }));
   const notes = candidates.length > chosen.length ? [`code search: the first ${chosen.length} of ${candidates.length} application code files were searched (code.maxFiles)`] : [];
   return { files, notes };
 }

@@ -1,7 +1,7 @@
 import { parseConfig } from '../config/load.js';
 import { resolveConfig, type RepoConfig, type ResolvedConfig } from '../config/schema.js';
 import type { Review } from '../core/types.js';
-import { discover, type Discovery } from '../discover/index.js';
+import { discover, isEmptyScript, type Discovery } from '../discover/index.js';
 import type { LlmEnv } from '../llm/index.js';
 import { codeIndexOf, readCodeFiles, type CodeIndex } from '../repo/code-refs.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
@@ -56,7 +56,8 @@ export async function prepareChange(source: ChangeSource, options: PrepareOption
   await loadParser();
   const discovery = await discover(head, { globs: config.migrations, explicit: spec.kind === 'paths' ? spec.files : [] });
   const { change, modified } = await changeOf(spec, discovery, source);
-  const migrationPaths = new Set(discovery.migrations.flatMap((m) => (m.down ? [m.path, m.down.path] : [m.path])));
+  // Not application code: the migrations, their downs, verify and orphan down scripts.
+  const migrationPaths = new Set([...discovery.migrations.flatMap((m) => (m.down ? [m.path, m.down.path] : [m.path])), ...discovery.extras.map((e) => e.path)]);
   const notes = [...source.notes()];
   let code: Promise<CodeIndex> | null = null;
   const readCode = async (): Promise<CodeIndex> => {
@@ -145,7 +146,8 @@ export async function reviewDeterministic(prepared: Prepared, options: Determini
   const analysis = await analyze({ discovery, change, config, modified: prepared.modified, codeRefs: code ? (t, c) => code.search(t, c) : undefined, codeAvailable: !!code && code.fileCount > 0, onFile: options.onFile });
   const draft: Draft = { ...analysis, skipped: [], postgres: config.postgres };
   if (tracing && traceModule) {
-    const traced = traceModule.withTrace(draft.findings, await tracing, config);
+    const emptyDowns = new Set(discovery.migrations.flatMap((m) => (m.down && isEmptyScript(m.down.sql) ? [m.down.path] : [])));
+    const traced = traceModule.withTrace(draft.findings, await tracing, config, emptyDowns);
     draft.findings = traced.findings;
     if (traced.trace) draft.trace = traced.trace;
     if (traced.skipped) draft.skipped.push(traced.skipped);

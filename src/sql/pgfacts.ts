@@ -78,7 +78,15 @@ export type TypeChange =
    */
   | { kind: 'binary-coercible'; rebuilds: 'expression-or-partial-indexes' | 'every-index-on-column' }
   /** Every row is rewritten under ACCESS EXCLUSIVE (int → bigint, text → jsonb …). */
-  | { kind: 'rewrite'; narrowing: boolean; why: string; /** Values change silently (rounded, cut) instead of the statement failing. */ lossy?: boolean }
+  | {
+      kind: 'rewrite';
+      narrowing: boolean;
+      why: string;
+      /** Values change silently (rounded, cut) instead of the statement failing. */
+      lossy?: boolean;
+      /** A conversion to another kind of type (text → enum, json, bytea; USING): values may fail to convert, nothing is narrowed in width. */
+      conversion?: boolean;
+    }
   /** We do not know the column's current type. */
   | { kind: 'unknown' };
 
@@ -111,8 +119,8 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
   const b = canonicalType(to.name);
   const fromText = formatType(from);
   const toText = formatType(to);
-  if (from.array !== to.array) return { kind: 'rewrite', narrowing: true, why: `${fromText} → ${toText}` };
-  if (hasUsing && !(a === b)) return { kind: 'rewrite', narrowing: !LOSSLESS.has(`${a}→${b}`), why: `${fromText} → ${toText} with USING` };
+  if (from.array !== to.array) return { kind: 'rewrite', narrowing: true, conversion: true, why: `${fromText} → ${toText}` };
+  if (hasUsing && !(a === b)) return { kind: 'rewrite', narrowing: !LOSSLESS.has(`${a}→${b}`), conversion: true, why: `${fromText} → ${toText} with USING` };
   // Arrays are coerced element by element: any change of element type or length rewrites
   // (varchar(10)[] → varchar(20)[] and → text[] both do; shown in test/facts).
   if (from.array && to.array) {
@@ -159,7 +167,7 @@ export function classifyTypeChange(from: TypeRef | undefined, to: TypeRef, hasUs
     return { kind: 'rewrite', narrowing: true, lossy: true, why: `${fromText} → ${toText} drops the time of day` };
   }
   const narrowing = TEXTUAL.has(a) && !TEXTUAL.has(b);
-  return { kind: 'rewrite', narrowing, why: `${fromText} → ${toText}` };
+  return { kind: 'rewrite', narrowing, ...(narrowing ? { conversion: true } : {}), why: `${fromText} → ${toText}` };
 }
 
 /** Rough, honest durations for messages: "~25 min", "~40 s". */

@@ -64,8 +64,8 @@ const bare = (name: string): string =>
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
 /** Levels, `off` and acks are not applied here: the policy pass does that for every source. */
-export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig): Reconciled {
-  return new Reconciliation(trace, config).run(findings);
+export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig, emptyDowns: ReadonlySet<string> = new Set()): Reconciled {
+  return new Reconciliation(trace, config, emptyDowns).run(findings);
 }
 
 const keyOf = (s: { file: string; line: number }): string => `${s.file}:${s.line}`;
@@ -81,6 +81,8 @@ class Reconciliation {
   constructor(
     private readonly trace: TraceResult,
     private readonly config: ResolvedConfig,
+    /** Downs that are empty or comments only: missing-down judges those (a step with no inverse, a roll-forward convention). */
+    private readonly emptyDowns: ReadonlySet<string>,
   ) {
     for (const file of trace.files) for (const s of file.statements) this.byLine.set(keyOf(s), s);
   }
@@ -234,8 +236,11 @@ class Reconciliation {
 
   /** The down, run after the up: evidence for a rule's finding, or a finding of its own. */
   private rollback(file: FileTrace): void {
-    const rollback = file.rollback;
-    if (!rollback) return;
+    const found = file.rollback;
+    // An empty down restores nothing by design; whether it should is missing-down's question.
+    if (!found || this.emptyDowns.has(found.down)) return;
+    const differences = differencesThatMatter(found.differences);
+    const rollback = found.status === 'differs' && !differences.length ? { ...found, status: 'restored' as const } : { ...found, differences };
     // A down the rules already called empty or lossy: the trace's diff is their evidence, not a
     // second finding.
     const known = this.out.find((f) => f.source === 'rule' && (f.rule === 'missing-down' || f.rule === 'irreversible-down') && (f.file === rollback.down || f.file === file.path));
@@ -251,6 +256,20 @@ class Reconciliation {
       this.out.push(findingOf('rollback-does-not-restore', 'fails', rollback.down, rollback.line ?? 1, { down: rollback.down, reason: rollback.reason ?? 'error' }, 'FLAG'));
     }
   }
+}
+
+/**
+ * A down that puts a CHECK or foreign key back NOT VALID (so the rollback does not scan the table
+ * under lock) restores the same rule for every new row: that difference does not matter.
+ */
+function differencesThatMatter(differences: string[]): string[] {
+  const notValidAgain = (left: string): string | null => left.match(/^left behind: (.*) NOT VALID \(not validated\)$/)?.[1] ?? null;
+  const restoredNotValid = new Set(differences.map(notValidAgain).filter((d): d is string => d !== null));
+  return differences.filter((d) => {
+    const left = notValidAgain(d);
+    if (left !== null) return !differences.includes(`not restored: ${left}`);
+    return !(d.startsWith('not restored: ') && restoredNotValid.has(d.slice('not restored: '.length)));
+  });
 }
 
 /** What a `Verify:` finding asks the author to check, per message. */

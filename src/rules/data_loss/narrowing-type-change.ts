@@ -82,8 +82,10 @@ export default defineRule({
           const { column, from, to, change } = typeChange;
           if (change.kind !== 'rewrite' || !change.narrowing || !from) return;
           // JUDGMENT.md data_loss: lossy narrowing of existing data is a BLOCK — values are rounded or
-          // cut, or the migration fails on the first one that does not fit.
-          ctx.report({ messageId: 'narrowing', status: 'BLOCK', table, data: { table, column, to: formatType(to), from: formatType(from), check: checkQuery(table, column, from, to) } });
+          // cut, or the migration fails on the first one that does not fit. A conversion to another kind
+          // of type (text → enum, json) narrows nothing in width: the author checks every value converts.
+          const conversion = !!change.conversion && !change.lossy;
+          ctx.report({ messageId: 'narrowing', status: conversion ? 'FLAG' : 'BLOCK', table, verify: conversion ? `every value in ${table}.${column} converts to ${formatType(to)}` : undefined, data: { table, column, to: formatType(to), from: formatType(from), check: checkQuery(table, column, from, to) } });
         });
       },
     };
