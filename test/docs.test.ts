@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ALL_RULES } from '../src/rules/index.js';
-import { findingsFor } from '../src/rules/tester.js';
+import { findingsFor } from './rule-tester.js';
 import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc } from '../scripts/generate-docs.js';
 import { renderRuleIndex } from '../scripts/generate-rule-index.js';
 import { REPO_ROOT } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadParser, parseSql } from '../sql/parse.js';
 import foreignKeyWithoutIndex from './foreign_keys/foreign-key-without-index.js';
-import { findingsFor } from './tester.js';
+import { findingsFor } from '../../test/rule-tester.js';
 
 describe('engine: a finding quotes the statement at its line', () => {
   it('quoted a later statement when the rule reported from File:exit (foreign-key-without-index)', async () => {

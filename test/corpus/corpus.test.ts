@@ -48,7 +48,7 @@ run('corpus: the lock trace on real, merged migrations', () => {
   // These migrations ran in production: a trace that says one of them fails would be crying wolf.
   const projects = ['goose/hatchet-dev__hatchet', 'prisma/triggerdotdev__trigger.dev', 'golang-migrate/goharbor__harbor', 'flyway/MarquezProject__marquez', 'dbmate/supabase__postgres'];
   it.each(projects)('%s: the last three migrations trace without a failure or a stop', async (project) => {
-    const { TEST_CACHE_DIR } = await import('../../src/rules/tester.js');
+    const { TEST_CACHE_DIR } = await import('../rule-tester.js');
     const paths = (await listRepoFiles(CORPUS)).filter((p) => p.startsWith(`${project}/`));
     const discovery = await discover(repoFiles(CORPUS, paths), {});
     const change = new Set(discovery.migrations.sort((a, b) => a.order - b.order).slice(-3).map((m) => m.path));

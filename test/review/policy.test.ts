@@ -5,7 +5,7 @@ import type { Finding, MigrationFile } from '../../src/core/types.js';
 import { finalize } from '../../src/review/finalize.js';
 import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { findingOf } from '../../src/rules/finding.js';
-import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { TEST_CACHE_DIR } from '../rule-tester.js';
 import { loadParser, parseSql } from '../../src/sql/parse.js';
 
 /**

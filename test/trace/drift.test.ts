@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { TEST_CACHE_DIR } from '../rule-tester.js';
 import { detectDrift, driftMarkdown } from '../../src/trace/drift.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';

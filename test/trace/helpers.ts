@@ -2,7 +2,7 @@ import { resolveConfig, type RepoConfig } from '../../src/config/schema.js';
 import type { Review } from '../../src/core/types.js';
 import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
-import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { TEST_CACHE_DIR } from '../rule-tester.js';
 import type { TraceOptions } from '../../src/trace/index.js';
 import { pgliteEngine } from '../../src/trace/engines.js';
 import { DEFAULT_LIMITS, traceChange, type TraceLimits, type TraceResult } from '../../src/trace/trace.js';

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../src/config/schema.js';
 import { preparedOf, reviewDeterministic } from '../../src/review/pipeline.js';
 import { renderText } from '../../src/render/text.js';
 import { discover, listRepoFiles, repoFiles } from '../../src/discover/index.js';
-import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { TEST_CACHE_DIR } from '../rule-tester.js';
 import { makeRepo } from '../helpers.js';
 import { reviewWithTrace } from './helpers.js';
 

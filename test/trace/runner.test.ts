@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { emptyClusterDump } from '../../src/trace/engines.js';
 import { openPglite, TraceTimeout, type Executor } from '../../src/trace/executor.js';
-import { TEST_CACHE_DIR } from '../../src/rules/tester.js';
+import { TEST_CACHE_DIR } from '../rule-tester.js';
 import { BudgetSpent, Clock, execWithinBudget } from '../../src/trace/runner.js';
 import { reviewWithTrace, trace } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findingsFor } from '../../src/rules/tester.js';
+import { findingsFor } from '../rule-tester.js';
 import { reviewWithTrace } from './helpers.js';
 
 /**

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './drop-not-null.js';
 
 const schema = "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL DEFAULT 'new');";

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './unbatched-backfill.js';
 
 const seed = "UPDATE legacy_records\nSET tenant_id = (SELECT id FROM tenants WHERE name = 'default')\nWHERE tenant_id IS NULL;";

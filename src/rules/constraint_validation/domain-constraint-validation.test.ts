@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './domain-constraint-validation.js';
 
 const schema = 'CREATE DOMAIN positive_cents AS bigint;\nCREATE TABLE ledger_entries (id bigint PRIMARY KEY, amount positive_cents NOT NULL);\nCREATE TABLE refunds (id bigint PRIMARY KEY, amount positive_cents NOT NULL);';

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './validate-in-same-transaction.js';
 
 const add = 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;';

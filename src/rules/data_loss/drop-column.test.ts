@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './drop-column.js';
 
 const schema = 'CREATE TABLE users (id bigint PRIMARY KEY, email text, deprecated_field text);';

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './drop-table.js';
 
 const code = { 'src/sessions.ts': "export const load = (db: Db, id: string) => db.query('SELECT data FROM legacy_sessions WHERE id = $1', [id]);" };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { findingsFor, testRule } from '../tester.js';
+import { findingsFor, testRule } from '../../../test/rule-tester.js';
 import rule from './narrowing-type-change.js';
 
 const schema = 'CREATE TABLE users (id bigint, name varchar(100), seen timestamptz, at timestamp, doc json, body text);';

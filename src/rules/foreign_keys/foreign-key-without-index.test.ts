@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './foreign-key-without-index.js';
 
 testRule(rule, {

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './not-valid-foreign-key-on-partitioned-table.js';
 
 const schema =

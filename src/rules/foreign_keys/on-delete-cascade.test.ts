@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './on-delete-cascade.js';
 
 const seed = 'ALTER TABLE order_items\nADD CONSTRAINT fk_orders\nFOREIGN KEY (order_id) REFERENCES orders(id)\nON DELETE CASCADE;';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../config/schema.js';
 import { review } from '../../review/analyze.js';
 import type { MigrationFile } from '../../core/types.js';
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './drop-index-used-by-code.js';
 
 const schema = 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX idx_orders_status ON orders (status);';

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './alter-column-type-rewrite.js';
 
 const schema = 'CREATE TABLE events (id integer PRIMARY KEY, name varchar(50), amount numeric(10,2), body text);';

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './concurrently-in-transaction.js';
 
 const cic = 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders (status);';

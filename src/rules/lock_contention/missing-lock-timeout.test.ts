@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './missing-lock-timeout.js';
 
 const orders = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, amount int);\nCREATE TABLE customers (id bigint PRIMARY KEY);';

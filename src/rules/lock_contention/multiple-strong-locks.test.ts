@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './multiple-strong-locks.js';
 
 const big = { orders: 5_000_000, payments: 5_000_000 };

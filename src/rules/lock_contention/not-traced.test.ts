@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './not-traced.js';
 
 // Raised by the lock trace: refusals happen before anything runs; a stopped statement is killed.

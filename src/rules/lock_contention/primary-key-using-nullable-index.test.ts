@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './primary-key-using-nullable-index.js';
 
 const nullable = 'CREATE TABLE events_archive (id bigint, kind text);\nCREATE UNIQUE INDEX CONCURRENTLY events_archive_id_key ON events_archive (id);';

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './set-not-null-full-scan.js';
 
 const schema = 'CREATE TABLE users (id bigint, email text);';

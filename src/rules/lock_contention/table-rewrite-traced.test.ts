@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './table-rewrite-traced.js';
 
 // Raised by the lock trace: each case really runs in PGlite.

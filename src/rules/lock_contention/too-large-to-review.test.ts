@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './too-large-to-review.js';
 
 const insert = "INSERT INTO products VALUES (1, 'a product name that takes some room');\n";

@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './rollback-does-not-restore.js';
 
 // Raised by the lock trace: up, then down, then the catalog is compared with the one before.

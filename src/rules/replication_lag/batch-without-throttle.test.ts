@@ -1,4 +1,4 @@
-import { testRule } from '../tester.js';
+import { testRule } from '../../../test/rule-tester.js';
 import rule from './batch-without-throttle.js';
 
 const loop = (body: string): string => `DO $$\nBEGIN\n  LOOP\n    UPDATE users SET v = false WHERE id IN (SELECT id FROM users WHERE v IS NULL LIMIT 10000);\n    EXIT WHEN NOT FOUND;\n${body}  END LOOP;\nEND $$;`;

@@ -1,11 +1,11 @@
 import { expect, it, describe } from '@jest/globals';
-import { resolveConfig, type RepoConfig } from '../config/schema.js';
-import { codeIndexOf } from '../repo/code-refs.js';
-import { preparedOf, reviewDeterministic } from '../review/pipeline.js';
-import type { Finding, MigrationFile, TxMode } from '../core/types.js';
+import { resolveConfig, type RepoConfig } from '../src/config/schema.js';
+import { codeIndexOf } from '../src/repo/code-refs.js';
+import { preparedOf, reviewDeterministic } from '../src/review/pipeline.js';
+import type { Finding, MigrationFile, TxMode } from '../src/core/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RuleEntry } from './define.js';
+import type { RuleEntry } from '../src/rules/define.js';
 
 /**
  * RuleTester: a rule's valid/invalid case table, run through the real pipeline (parse → schema →
