@@ -109,7 +109,10 @@ class Reconciliation {
     const table = finding.table ? bare(finding.table) : null;
     if (statement?.status === 'error') return this.checkFailureClaim(finding, statement);
     if (!statement || statement.status !== 'ok') return void this.out.push(finding);
-    const rewriteClaim = REWRITE_CLAIMS.has(finding.rule) || (finding.rule === 'long-write-replication-lag' && statement.type === 'AlterTableStmt');
+    // alter-column-type-rewrite also reports catalog-only changes that rebuild indexes ("does not
+    // rewrite …, but rebuilds"): the table keeping its storage does not disprove that claim.
+    const rebuildOnly = finding.rule === 'alter-column-type-rewrite' && / does not rewrite /.test(finding.message);
+    const rewriteClaim = !rebuildOnly && (REWRITE_CLAIMS.has(finding.rule) || (finding.rule === 'long-write-replication-lag' && statement.type === 'AlterTableStmt'));
     if (rewriteClaim && table) return this.checkRewriteClaim(finding, statement, table);
     this.out.push(this.withLockEvidence(finding, statement, table));
   }
@@ -128,6 +131,10 @@ class Reconciliation {
     } else if (statement.untrusted?.length) {
       // The migration tried to steer the read-back: what it shows cannot lower a finding.
       this.out.push(finding);
+    } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message) && statement.rewrites.length > 0) {
+      // No table rewrite with TimeZone UTC, but the indexes on the column got new storage: they are
+      // rebuilt under the same lock, so the finding stands.
+      this.out.push({ ...finding, evidence: `${table} kept its storage (TimeZone UTC), but ${statement.rewrites.map(bare).join(', ')} were rebuilt` });
     } else if (/timestamp(?: without time zone)? → timestamptz|timestamptz → timestamp/.test(finding.message)) {
       // Since PostgreSQL 12 this conversion skips the rewrite only when the session TimeZone is
       // UTC: true in the trace, not necessarily where the migration runs. Lower, do not drop.

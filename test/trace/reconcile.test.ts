@@ -90,6 +90,23 @@ describe('reconcile with a trace that could not finish or cannot be trusted', ()
   });
 });
 
+describe('reconcile: index rebuilds are not disproved by the table keeping its storage', () => {
+  const utc = finding('alter-column-type-rewrite', 'BLOCK', { message: 'ALTER COLUMN at TYPE (timestamp → timestamptz) rewrites all of orders' });
+  it('timestamp → timestamptz under UTC with an index on the column: the index got new storage, the BLOCK stands', () => {
+    const [kept] = reconcile([utc], traceOf(statement({ rewrites: ['orders_at_idx'] })), config).findings;
+    expect(kept).toMatchObject({ status: 'BLOCK', evidence: expect.stringContaining('orders_at_idx were rebuilt') });
+  });
+  it('without an index the same conversion is lowered to a Verify FLAG about the TimeZone', () => {
+    expect(reconcile([utc], traceOf(statement({})), config).findings[0]!.status).toBe('FLAG');
+  });
+  it('a "does not rewrite, but rebuilds" finding is not a rewrite claim the trace could disprove', () => {
+    const rebuild = finding('alter-column-type-rewrite', 'BLOCK', { message: 'ALTER COLUMN note TYPE (varchar(100) → varchar(200)) does not rewrite orders, but rebuilds its expression indexes (orders_lower_note_idx) under an ACCESS EXCLUSIVE lock' });
+    const result = reconcile([rebuild], traceOf(statement({})), config);
+    expect(result.disproved).toEqual([]);
+    expect(result.findings.map((f) => f.status)).toEqual(['BLOCK']);
+  });
+});
+
 describe('reconcile with an imperfect replay', () => {
   it('a failure is a Verify FLAG, not a BLOCK, when earlier statements could not be replayed', () => {
     const trace = traceOf(statement({ status: 'error', code: '2BP01', reason: 'cannot drop table traces because other objects depend on it' }));
