@@ -41,9 +41,9 @@ export function finalize(draft: Draft, config: ResolvedConfig): Review {
     config,
   );
   const problems: { file: string; problem: AckProblem }[] = [];
+  const known = new Set(RULES_BY_ID.keys());
   for (const script of draft.acks) {
     for (const problem of script.problems) problems.push({ file: script.file, problem });
-    const known = new Set(RULES_BY_ID.keys());
     for (const problem of applyAcks(findings, script.acks, script.file, known, config.acks.allowBlock)) problems.push({ file: script.file, problem });
   }
   const ackFindings = problems.map(({ file, problem }) =>

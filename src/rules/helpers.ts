@@ -190,3 +190,13 @@ export function decideByCode(ctx: Pick<RuleContext, 'codeAvailable'>, refs: Code
 export function droppedInUseCategories(file: MigrationFile): Category[] {
   return ['data_loss', 'concurrent_write_hazards', ...(file.expectsDown || file.down ? (['missing_rollback'] as const) : [])];
 }
+
+/**
+ * The application code that deletes rows of `table` (`DELETE FROM table`): what turns a cascade or
+ * an unindexed foreign key into work on the child. The name comes from the PR, so it is escaped.
+ */
+export function codeDeletingFrom(ctx: Pick<RuleContext, 'codeRefs'>, table: string): CodeRef[] {
+  const name = (table.split('.').pop() ?? table).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const deletes = new RegExp(`\\bdelete\\s+from\\s+"?${name}\\b`, 'i');
+  return ctx.codeRefs(table, []).filter((r) => deletes.test(r.window ?? r.text));
+}

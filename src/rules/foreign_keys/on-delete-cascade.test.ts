@@ -24,5 +24,11 @@ testRule(rule, {
       errors: [{ messageId: 'hugeChild', status: 'BLOCK', message: /order_items \(240M rows\).*src\/orders.ts:1/ }],
       name: 'onto a huge child from a parent the application deletes from',
     },
+    {
+      sql: 'ALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES "ord(ers" (id) ON DELETE CASCADE;',
+      code: { 'src/orders.ts': "export const remove = () => db.query('DELETE FROM orders');" },
+      errors: [{ messageId: 'cascade', status: 'FLAG' }],
+      name: 'a parent name with regex characters (from the PR) is matched literally, not as a pattern',
+    },
   ],
 });

@@ -1,5 +1,6 @@
 import { fkDeleteAction } from '../../sql/catalog.js';
 import { defineRule } from '../define.js';
+import { codeDeletingFrom } from '../helpers.js';
 import { foreignKeysAdded } from './fk.js';
 
 export default defineRule({
@@ -40,7 +41,7 @@ export default defineRule({
           const data = { name: fk.name, refTable: fk.refTable, chain: chainText };
           // A huge child under a parent the application deletes from: every such delete turns into a mass delete.
           const child = ctx.impact(fk.table, 'update');
-          const deletes = ctx.codeRefs(fk.refTable, []).filter((r) => new RegExp(`\\bdelete\\s+from\\s+"?${fk.refTable.split('.').pop()}\\b`, 'i').test(r.window ?? r.text));
+          const deletes = codeDeletingFrom(ctx, fk.refTable);
           if (child.status === 'BLOCK' && deletes.length) {
             const refs = deletes.slice(0, 3).map((r) => `${r.file}:${r.line}`).join(', ');
             ctx.report({ messageId: 'hugeChild', status: 'BLOCK', table: fk.table, data: { ...data, size: child.size, refs } });

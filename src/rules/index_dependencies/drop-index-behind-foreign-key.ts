@@ -1,6 +1,6 @@
 import { qualifiedName } from '../../sql/ast.js';
 import { defineRule } from '../define.js';
-import { indexesBuiltAfter } from '../helpers.js';
+import { codeDeletingFrom, indexesBuiltAfter } from '../helpers.js';
 
 export default defineRule({
   id: 'drop-index-behind-foreign-key',
@@ -41,7 +41,7 @@ export default defineRule({
             // JUDGMENT.md: a BLOCK when the child is big and the application deletes parent rows
             // (each such delete then scans the child); otherwise a FLAG to check both.
             const child = ctx.impact(index.table, 'scan');
-            const parentDeletes = ctx.codeRefs(fk.refTable, []).some((r) => new RegExp(`\\bdelete\\s+from\\s+"?${fk.refTable.split('.').pop()}\\b`, 'i').test(r.window ?? r.text));
+            const parentDeletes = codeDeletingFrom(ctx, fk.refTable).length > 0;
             const status = child.status === 'BLOCK' && parentDeletes ? 'BLOCK' : 'FLAG';
             ctx.report({ messageId: 'fk', status, table: index.table, data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
           }
