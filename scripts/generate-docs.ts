@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { renderReviewSchema } from '../src/render/review-schema.js';
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
 import { CATEGORY_NAMES } from '../src/core/types.js';
@@ -11,7 +12,7 @@ import { loadPatterns } from '../src/patterns/library.js';
 
 /**
  * Generates everything derived from rule metadata: docs/rules/<id>.md, the rules table in the
- * README, docs/config.schema.json and src/rules/index.ts. `npm run docs` writes them; the docs
+ * README, docs/config.schema.json, docs/review.schema.json and src/rules/index.ts. `npm run docs` writes them; the docs
  * test fails when a committed copy is stale.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -104,8 +105,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await mkdir(join(root, 'docs', 'rules'), { recursive: true });
   for (const rule of ALL_RULES) await writeFile(join(root, 'docs', 'rules', `${rule.id}.md`), renderRuleDoc(rule));
   await writeFile(join(root, 'docs', 'config.schema.json'), renderConfigSchema());
+  await writeFile(join(root, 'docs', 'review.schema.json'), renderReviewSchema());
   await writeFile(join(root, 'docs', 'patterns.md'), renderPatternIndex());
   await writeFile(join(root, 'README.md'), await readmeWithRules());
   await writeFile(join(root, 'src', 'rules', 'index.ts'), await renderRuleIndex());
-  console.log(`wrote ${ALL_RULES.length} rule pages, the README rules table, docs/patterns.md, docs/config.schema.json and src/rules/index.ts`);
+  console.log(`wrote ${ALL_RULES.length} rule pages, the README rules table, docs/patterns.md, docs/config.schema.json, docs/review.schema.json and src/rules/index.ts`);
 }

@@ -6,6 +6,7 @@ import { findingsFor } from './rule-tester.js';
 import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc } from '../scripts/generate-docs.js';
 import { renderRuleIndex } from '../scripts/generate-rule-index.js';
 import { REPO_ROOT } from './helpers.js';
+import { renderReviewSchema } from '../src/render/review-schema.js';
 
 /** Meta-tests: every rule has tests and an up-to-date docs page whose examples behave as documented. */
 describe('rules meta', () => {
@@ -56,6 +57,9 @@ describe('generated files', () => {
   });
   it('docs/config.schema.json is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/config.schema.json'), 'utf8')).toBe(renderConfigSchema());
+  });
+  it('docs/review.schema.json is current', () => {
+    expect(readFileSync(join(REPO_ROOT, 'docs/review.schema.json'), 'utf8')).toBe(renderReviewSchema());
   });
   it('docs/patterns.md is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/patterns.md'), 'utf8')).toBe(renderPatternIndex());

@@ -29,6 +29,10 @@ export interface RuleCase {
   trace?: boolean;
   /** Application code of the repository, path → text (absent: the repository has none to search). */
   code?: Record<string, string>;
+  /** An earlier migration of the same change, applied right before `sql` (same runner and settings). */
+  earlier?: string;
+  /** The runner applies the change's files on one connection (MigrationFile.sharedSession). */
+  sharedSession?: string;
 }
 
 /** Tests share one snapshot cache, outside the home directory. */
@@ -42,13 +46,14 @@ export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Prom
   const history: MigrationFile[] = input.schema
     ? [file('migrations/000001_schema.up.sql', input.schema, 0, { txMode: 'per-file', down: null, expectsDown: false })]
     : [];
-  const change = file('migrations/000002_change.up.sql', input.sql, history.length, input);
+  const earlier = input.earlier === undefined ? [] : [file('migrations/000002_earlier.up.sql', input.earlier, history.length, { ...input, down: null })];
+  const change = file(earlier.length ? 'migrations/000003_change.up.sql' : 'migrations/000002_change.up.sql', input.sql, history.length + earlier.length, input);
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
   const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
-  const discovery = { migrations: [...history, change], extras: [] };
+  const discovery = { migrations: [...history, ...earlier, change], extras: [] };
   const traced = !!input.trace || rule?.source === 'trace';
   const code = input.code ? codeIndexOf(Object.entries(input.code).map(([path, text]) => ({ path, lines: text.split('\n') }))) : undefined;
-  const prepared = preparedOf({ discovery, change: new Set([change.path]), config, code });
+  const prepared = preparedOf({ discovery, change: new Set([...earlier, change].map((f) => f.path)), config, code });
   const { review: result } = await reviewDeterministic(prepared, { trace: traced, traceOptions: { cacheDir: TEST_CACHE_DIR } });
   return result.findings.filter((f) => !rule || f.rule === rule.id);
 }
@@ -67,6 +72,7 @@ function file(path: string, sql: string, order: number, input: Partial<RuleCase>
     expectsDown: input.expectsDown ?? false,
     txMode: input.txMode ?? 'per-file',
     txReason: 'the test runner wraps the file in a transaction',
+    ...(input.sharedSession ? { sharedSession: input.sharedSession } : {}),
   };
 }
 

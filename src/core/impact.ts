@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/schema.js';
+import { STATUS_RANK, type Category, type Finding, type Status } from './types.js';
 import { formatDuration, formatRows } from '../sql/pgfacts.js';
 
 /**
@@ -77,6 +78,38 @@ export function computeImpact(config: ResolvedConfig, table: string, kind: WorkK
     queuedWrites: queued ? ` (~${queued.toLocaleString('en-US')} writes queue behind it at ${stats.writesPerSecond}/s)` : '',
     isNew,
   };
+}
+
+/**
+ * What a one-shot rewrite or backfill means for replicas (JUDGMENT.md, replication_lag): BLOCK at
+ * tens of millions of rows (bigTableRows) or past replicationLagBlockSeconds of replay, FLAG past
+ * replicationLagSeconds or at an unknown size, otherwise no replication risk at all. The lock the
+ * same statement holds is judged by lockSeconds, so one finding can be a BLOCK for lock_contention
+ * and a FLAG here.
+ */
+export function replicationLagStatus(config: ResolvedConfig, impact: TableImpact): Status {
+  if (impact.isNew) return 'PASS';
+  if (impact.rows === null || impact.seconds === null) return 'FLAG';
+  const { bigTableRows, replicationLagSeconds, replicationLagBlockSeconds } = config.thresholds;
+  if (impact.rows >= bigTableRows || impact.seconds > replicationLagBlockSeconds) return 'BLOCK';
+  return impact.seconds > replicationLagSeconds ? 'FLAG' : 'PASS';
+}
+
+/**
+ * The categories (and per-category statuses) of a finding about `impact` whose categories include
+ * replication_lag next to another primary: replication_lag is dropped when the work is no
+ * replication risk, and counted at its own, lower status when it is less than the finding's.
+ */
+export function withReplicationLag(
+  config: ResolvedConfig,
+  impact: TableImpact,
+  categories: Category[],
+  status: Status,
+): { categories: Category[]; categoryStatus?: Finding['categoryStatus'] } {
+  if (categories[0] === 'replication_lag' || !categories.includes('replication_lag')) return { categories };
+  const lag = replicationLagStatus(config, impact);
+  if (lag === 'PASS') return { categories: categories.filter((c) => c !== 'replication_lag') };
+  return STATUS_RANK[lag] < STATUS_RANK[status] ? { categories, categoryStatus: { replication_lag: lag } } : { categories };
 }
 
 /** At most 6 lines and 400 characters of the statement, enough to recognise it. */

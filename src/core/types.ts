@@ -54,6 +54,11 @@ export interface Finding {
   /** Every category the risk affects, the primary first (JUDGMENT.md principle 3); each counts it. */
   categories: Category[];
   status: Exclude<Status, 'PASS'>;
+  /**
+   * A lower status for some of `categories`, where the risk weighs less there than in the primary
+   * (a 5M-row rewrite: lock_contention BLOCK, replication_lag FLAG). Absent: `status` for each.
+   */
+  categoryStatus?: Partial<Record<Category, Exclude<Status, 'PASS'>>>;
   file: string;
   line: number;
   message: string;
@@ -128,6 +133,12 @@ export interface MigrationFile {
    * such as lock_timeout that hold for every file.
    */
   sessionSetup?: string;
+  /**
+   * Set when the runner applies every pending file on one database connection (golang-migrate's
+   * postgres driver holds one `*sql.Conn`): why, for messages. A session-level `SET` in one file
+   * then still holds in the files after it.
+   */
+  sharedSession?: string;
   /**
    * Statement boundaries the runner imposes (goose StatementBegin/End): byte ranges of upSql that
    * must each be parsed as a unit. Absent means the whole text is parsed at once.

@@ -5,9 +5,15 @@ export function categoryStatuses(findings: Finding[]): Record<Category, Status> 
   const statuses = Object.fromEntries(CATEGORIES.map((c) => [c, 'PASS'])) as Record<Category, Status>;
   for (const finding of findings) {
     if (finding.acknowledged) continue;
-    for (const category of finding.categories) statuses[category] = worstStatus(statuses[category], finding.status);
+    for (const category of finding.categories) statuses[category] = worstStatus(statuses[category], statusIn(finding, category));
   }
   return statuses;
+}
+
+/** The finding's status in one of its categories: its own, or the lower one it carries for that category. */
+export function statusIn(finding: Finding, category: Category): Exclude<Status, 'PASS'> {
+  const own = finding.categoryStatus?.[category];
+  return own && STATUS_RANK[own] < STATUS_RANK[finding.status] ? own : finding.status;
 }
 
 export function verdictOf(statuses: Record<Category, Status>): Verdict {

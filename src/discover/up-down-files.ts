@@ -43,6 +43,7 @@ export const upDownFiles: Detector = {
           expectsDown: false, // decided per set below: expected where the project writes downs
           txMode,
           txReason,
+          ...(flavour.sharedSession ? { sharedSession: flavour.sharedSession } : {}),
         }),
       );
     }
@@ -58,6 +59,7 @@ interface Flavour {
   framework: string;
   txMode: MigrationFile['txMode'];
   txReason: string;
+  sharedSession?: string;
 }
 
 async function flavourOf(repo: RepoFiles, path: string): Promise<Flavour> {
@@ -75,5 +77,8 @@ async function flavourOf(repo: RepoFiles, path: string): Promise<Flavour> {
     framework: 'golang-migrate',
     txMode: 'implicit',
     txReason: 'golang-migrate sends the file as one query string (one implicit transaction when it holds several statements)',
+    // database/postgres: WithInstance takes one *sql.Conn from the pool and Run executes every
+    // migration on it, so a session SET outlives its file.
+    sharedSession: 'golang-migrate runs every pending migration on one connection',
   };
 }

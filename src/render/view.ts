@@ -1,4 +1,5 @@
-import { CATEGORIES, CATEGORY_NAMES, type Finding, type Review, type Status } from '../core/types.js';
+import { CATEGORIES, CATEGORY_NAMES, STATUS_RANK, type Finding, type Review, type Status } from '../core/types.js';
+import { statusIn } from '../core/verdict.js';
 
 /**
  * The view model every human-facing renderer shares: the seed's table (Category | Status | Issue
@@ -47,7 +48,7 @@ function summarize(findings: Finding[]): Pick<CategoryRow, 'issue' | 'action' | 
 export function buildView(review: Review): ReviewView {
   const open = review.findings.filter((f) => !f.acknowledged);
   const rows = CATEGORIES.map((key) => {
-    const inCategory = open.filter((f) => f.categories.includes(key)).sort((a, b) => (a.status === b.status ? 0 : a.status === 'BLOCK' ? -1 : 1));
+    const inCategory = open.filter((f) => f.categories.includes(key)).sort((a, b) => STATUS_RANK[statusIn(b, key)] - STATUS_RANK[statusIn(a, key)]);
     return { key, name: CATEGORY_NAMES[key], status: review.categories[key], ...summarize(inCategory) };
   });
   const view = (f: Finding): FindingView => ({ ...f, location: `${f.file}:${f.line}` });

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { parseAcks, type ScriptAcks } from '../core/acks.js';
 import type { CodeRef, FileSummary, Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
-import type { Rule } from '../rules/define.js';
+import type { CarriedSetting, Rule } from '../rules/define.js';
 import { runRules } from '../rules/engine.js';
 import { findingOf } from '../rules/finding.js';
 import { AST_RULES } from '../rules/index.js';
@@ -49,6 +49,7 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
     const catalog = new Catalog();
     let newTables = new Set<string>();
     let newColumns = new Set<string>();
+    let session = new Map<string, CarriedSetting>();
     for (const file of list) {
       if (file.order > lastChanged) break;
       if (!inChange(file.path)) {
@@ -62,8 +63,9 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
       if (input.change === null) {
         newTables = new Set();
         newColumns = new Set();
+        session = new Map();
       }
-      analyzeFile(file, { ...input, catalog, newTables, newColumns }, out);
+      analyzeFile(file, { ...input, catalog, newTables, newColumns, session }, out);
       input.onFile?.(++done, total, file.path);
     }
     if (input.change !== null) out.createdTables.push(...newTables);
@@ -93,7 +95,7 @@ function migrationSets(discovery: Discovery): MigrationFile[][] {
 }
 
 /** One file of the change: its rule findings, syntax problems, acks and summary. */
-function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Catalog; newTables: Set<string>; newColumns: Set<string> }, out: Analysis): void {
+function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Catalog; newTables: Set<string>; newColumns: Set<string>; session: Map<string, CarriedSetting> }, out: Analysis): void {
   // A data dump posing as a migration: parsing tens of MB costs seconds and gigabytes, and a
   // human has to look at it anyway. It still counts as reviewed, with one FLAG.
   if (file.upSql.length > input.config.thresholds.maxFileBytes) {
@@ -115,7 +117,7 @@ function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Cata
   const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
   const down = file.down ? parseSql(file.down.sql, file.down.startLine) : null;
   out.findings.push(
-    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable, change: input.change }),
+    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, session: input.session, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable, change: input.change }),
     ...syntaxFindings(file.path, up, 'up'),
   );
   if (down && file.down) out.findings.push(...syntaxFindings(file.down.path, down, 'down'));

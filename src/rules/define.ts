@@ -55,6 +55,16 @@ export interface Report<M extends string> {
   pattern?: string;
   /** Every category this finding affects, primary first, when it differs from the rule's. */
   categories?: Category[];
+  /** Lower statuses for some of the categories (Finding.categoryStatus). */
+  categoryStatus?: Finding['categoryStatus'];
+}
+
+/** A session-level `SET` still in effect when a later file of the change starts. */
+export interface CarriedSetting {
+  value: string;
+  /** The file and line of the `SET`. */
+  file: string;
+  line: number;
 }
 
 export interface RuleContext<M extends string = string> {
@@ -82,6 +92,11 @@ export interface RuleContext<M extends string = string> {
   isNewColumn(table: string, column: string): boolean;
   /** Whether a migration file is part of the change under review (this file always is). */
   inChange(path: string): boolean;
+  /**
+   * A session setting (`lock_timeout`, …) that an earlier file of the change left on the
+   * connection, where the runner applies every pending file on one (`file.sharedSession`).
+   */
+  carriedSetting(name: string): CarriedSetting | undefined;
   /** Whether the repository has application code to search: an empty `codeRefs` then means "not used here". */
   readonly codeAvailable: boolean;
   /** Size, estimated duration and status for work of `kind` over the whole table. */

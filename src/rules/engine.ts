@@ -2,10 +2,10 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { CodeRef, Finding, MigrationFile } from '../core/types.js';
 import type { Catalog } from '../sql/catalog.js';
 import { as, walk } from '../sql/ast.js';
-import { forEachAlterCommand } from './helpers.js';
+import { forEachAlterCommand, settingChange } from './helpers.js';
 import type { ParsedSql, Statement } from '../sql/parse.js';
-import { computeImpact, excerptOf, type TableImpact, type WorkKind } from '../core/impact.js';
-import type { Handler, Handlers, ImpactReport, Report, Rule, RuleContext } from './define.js';
+import { computeImpact, excerptOf, withReplicationLag, type TableImpact, type WorkKind } from '../core/impact.js';
+import type { CarriedSetting, Handler, Handlers, ImpactReport, Report, Rule, RuleContext } from './define.js';
 import { createFinding } from './finding.js';
 
 
@@ -21,6 +21,11 @@ export interface FileRun {
   newTables: Set<string>;
   /** Columns (`table.column`) added to existing tables earlier in the change; the engine adds this file's. */
   newColumns?: Set<string>;
+  /**
+   * Session settings earlier files of the change left on the connection (only filled where the
+   * runner applies them all on one, `file.sharedSession`); the engine adds this file's at its end.
+   */
+  session?: Map<string, CarriedSetting>;
   /** Paths of the change under review (null: each file is its own change, an audit of the history). */
   change?: Set<string> | null;
   /** Whether the repository has application code to search (codeRefs finding nothing then means unused). */
@@ -104,6 +109,9 @@ class FileContext implements RuleContext {
   get outerInTransaction(): boolean | null {
     return this.state.outerTx;
   }
+  carriedSetting(name: string): CarriedSetting | undefined {
+    return this.state.run.session?.get(name);
+  }
   isNew(table: string): boolean {
     return this.state.run.newTables.has(table);
   }
@@ -132,8 +140,11 @@ class FileContext implements RuleContext {
   reportImpact(impact: TableImpact, report: ImpactReport<string>): void {
     if (impact.status === 'PASS') return;
     const { table } = impact;
+    // Replicas see a rewrite or backfill by its size alone, not by the lock threshold.
+    const lag = withReplicationLag(this.state.run.config, impact, report.categories ?? [this.rule.category, ...(this.rule.alsoCategories ?? [])], impact.status);
     this.report({
       ...report,
+      ...lag,
       status: impact.status,
       table,
       verify: impact.rows === null ? `size of ${table}` : undefined,
@@ -198,7 +209,22 @@ export function runRules(run: FileRun): Finding[] {
     if (run.newColumns) for (const column of addedColumns(statement)) run.newColumns.add(column);
   });
   for (const { handlers } of handlerSets) handlers['File:exit']?.();
+  if (run.session && run.file.sharedSession) carrySessionSettings(run.file, run.statements, run.session);
   return state.findings;
+}
+
+/**
+ * Leaves this file's session-level `SET`s (and `RESET`s) on the shared connection for the files
+ * after it. `SET LOCAL` ends with its transaction. A SET rolled back with its transaction would
+ * not carry, but the file then failed and nothing after it runs.
+ */
+function carrySessionSettings(file: MigrationFile, statements: readonly Statement[], session: Map<string, CarriedSetting>): void {
+  for (const statement of statements) {
+    const change = statement.nested ? null : settingChange(statement);
+    if (!change || change.local) continue;
+    if (change.reset) session.delete(change.name);
+    else session.set(change.name, { value: change.value, file: file.path, line: statement.line });
+  }
 }
 
 /** `table.column` of each column an ALTER TABLE adds. */
@@ -228,6 +254,7 @@ function toFinding(rule: Rule, report: Report<string>, run: FileRun, current: St
     verify: report.verify,
     pattern: report.pattern,
     categories: report.categories,
+    categoryStatus: report.categoryStatus,
     table: report.table,
     excerpt: !onDown && statement?.text ? excerptOf(statement.text) : undefined,
   });

@@ -19,6 +19,8 @@ export interface FindingSpec {
   category?: Category;
   /** Every category the risk affects, primary first. Default: the primary plus the rule's `alsoCategories`. */
   categories?: Category[];
+  /** Lower statuses for some of the categories (Finding.categoryStatus). */
+  categoryStatus?: Finding['categoryStatus'];
   /** What the author must check; the message is then prefixed `Verify: <this> — `. */
   verify?: string;
   table?: string;
@@ -39,6 +41,7 @@ export function createFinding(rule: RuleMeta & { alsoCategories?: Category[] }, 
     category,
     categories: [...new Set([category, ...(spec.categories ?? rule.alsoCategories ?? [])])],
     status: spec.status,
+    ...(spec.categoryStatus && Object.keys(spec.categoryStatus).length ? { categoryStatus: spec.categoryStatus } : {}),
     file: spec.file,
     line: spec.line,
     message: spec.verify ? `Verify: ${spec.verify} — ${rendered.message}` : rendered.message,

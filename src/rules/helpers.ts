@@ -114,6 +114,31 @@ export function sessionTimeZoneIsUtc(statements: readonly Statement[], at: State
   return utc;
 }
 
+/** A `SET [LOCAL] name …` / `RESET name` statement: the setting, its value as written ('' for a reset) and its scope. */
+export interface SettingChange {
+  name: string;
+  value: string;
+  local: boolean;
+  reset: boolean;
+}
+
+export function settingChange(statement: Statement): SettingChange | null {
+  const set = statementNode(statement, 'VariableSetStmt');
+  if (!set?.name) return null;
+  const local = set.is_local === true;
+  const name = set.name.toLowerCase();
+  if (set.kind === 'VAR_RESET' || set.kind === 'VAR_SET_DEFAULT') return { name, value: '', local, reset: true };
+  const value = /'([^']*)'|=\s*([^;\s]+)|\bTO\s+([^;\s]+)/i.exec(statement.text);
+  const written = (value?.[1] ?? value?.[2] ?? value?.[3] ?? '').trim();
+  // `SET x TO '3s'` and `SET x = '3s'` reach the TO / = branch with the quotes still on.
+  return { name, value: written.replace(/^'(.*)'$/, '$1'), local, reset: false };
+}
+
+/** Whether a timeout setting's value turns it on: a reset, `0`, `'0'` or `'0s'` turn it off. */
+export function timeoutEnabled(change: { value: string; reset?: boolean }): boolean {
+  return !change.reset && !/^0+(\.0*)?\s*(ms|s|min)?$/i.test(change.value);
+}
+
 /** How to run a statement outside a transaction with this file's runner, in one sentence. */
 export function outsideTransactionHint(file: MigrationFile): string {
   switch (file.framework) {

@@ -36,6 +36,7 @@ import detachPartitionNonConcurrently from './lock_contention/detach-partition-n
 import dropIndexNonConcurrently from './lock_contention/drop-index-non-concurrently.js';
 import enumValueUsedBeforeCommit from './lock_contention/enum-value-used-before-commit.js';
 import invalidAck from './lock_contention/invalid-ack.js';
+import lockTimeoutCancelsConcurrentBuild from './lock_contention/lock-timeout-cancels-concurrent-build.js';
 import migrationFailsTraced from './lock_contention/migration-fails-traced.js';
 import missingLockTimeout from './lock_contention/missing-lock-timeout.js';
 import multipleStrongLocks from './lock_contention/multiple-strong-locks.js';
@@ -92,6 +93,7 @@ export const ALL_RULES: readonly RuleEntry[] = [
   dropIndexNonConcurrently as unknown as RuleEntry,
   enumValueUsedBeforeCommit as unknown as RuleEntry,
   invalidAck as unknown as RuleEntry,
+  lockTimeoutCancelsConcurrentBuild as unknown as RuleEntry,
   migrationFailsTraced as unknown as RuleEntry,
   missingLockTimeout as unknown as RuleEntry,
   multipleStrongLocks as unknown as RuleEntry,
@@ -153,6 +155,7 @@ export type RuleId =
   | 'drop-index-non-concurrently'
   | 'enum-value-used-before-commit'
   | 'invalid-ack'
+  | 'lock-timeout-cancels-concurrent-build'
   | 'migration-fails-traced'
   | 'missing-lock-timeout'
   | 'multiple-strong-locks'

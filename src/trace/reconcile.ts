@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Category, Finding } from '../core/types.js';
-import { computeImpact, excerptOf } from '../core/impact.js';
+import { computeImpact, excerptOf, withReplicationLag } from '../core/impact.js';
 import { findingOf as createFindingOf } from '../rules/finding.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
 import type { FileTrace, StatementTrace, TraceResult } from './trace.js';
@@ -236,6 +236,8 @@ class Reconciliation {
           source: 'trace',
           table,
           verify,
+          // table-rewrite-traced's categories; replicas see the rewrite by its size.
+          ...withReplicationLag(this.config, impact, ['lock_contention', 'replication_lag'], impact.status),
         }),
       );
     }

@@ -1,3 +1,4 @@
+import { reviewOutputSchema } from '../../src/render/review-schema.js';
 import { execFile } from 'node:child_process';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,12 +23,14 @@ async function cli(args: string[], cwd = REPO_ROOT, env: Record<string, string> 
   }
 }
 
+/** The JSON output, checked against the contract's schema (docs/review.schema.json). */
+const reviewOf = (stdout: string): Review => reviewOutputSchema.parse(JSON.parse(stdout)) as unknown as Review;
 const m = (name: string): string => join(SHOP, 'db', 'migrations', name);
 
 describe('migration-review check: the seed incidents', () => {
   it('80M-row orders index → BLOCK in lock_contention, exit 1', async () => {
     const { code, stdout } = await cli(['check', m('000002_orders_status_index.up.sql'), '--root', SHOP, '--format', 'json']);
-    const review = JSON.parse(stdout) as Review;
+    const review = reviewOf(stdout);
     expect(code).toBe(1);
     expect(review.verdict).toBe('BLOCK');
     expect(review.categories.lock_contention).toBe('BLOCK');
@@ -41,7 +44,7 @@ describe('migration-review check: the seed incidents', () => {
 
   it('ON DELETE CASCADE → FLAG in foreign_keys', async () => {
     const { stdout } = await cli(['check', m('000003_order_items_fk.up.sql'), '--root', SHOP, '--format', 'json']);
-    const review = JSON.parse(stdout) as Review;
+    const review = reviewOf(stdout);
     const cascade = review.findings.find((f) => f.rule === 'on-delete-cascade')!;
     expect(cascade).toMatchObject({ category: 'foreign_keys', status: 'FLAG', line: 1 });
     expect(cascade.message).toMatch(/^Verify: the cascade is intended/);
@@ -49,7 +52,7 @@ describe('migration-review check: the seed incidents', () => {
 
   it('23M-row legacy_records UPDATE → BLOCK', async () => {
     const { code, stdout } = await cli(['check', m('000004_backfill_tenant.up.sql'), '--root', SHOP, '--format', 'json']);
-    const review = JSON.parse(stdout) as Review;
+    const review = reviewOf(stdout);
     expect(code).toBe(1);
     expect(review.findings.find((f) => f.rule === 'unbatched-backfill')).toMatchObject({ category: 'concurrent_write_hazards', status: 'BLOCK' });
     expect(review.justification).toMatch(/^Do not ship: /);
@@ -155,7 +158,7 @@ describe('migration-review check: the seed incidents', () => {
 
   it('reviews a whole repository when given one directory', async () => {
     const { stdout } = await cli(['check', SHOP, '--format', 'json']);
-    const review = JSON.parse(stdout) as Review;
+    const review = reviewOf(stdout);
     expect(review.files.map((f) => f.path)).toContain('db/migrations/000001_create_orders.up.sql');
     expect(review.verdict).toBe('BLOCK');
   });
@@ -175,7 +178,7 @@ describe('migration-review check --base', () => {
     await writeFile(join(root, 'db/migrations/000005_note.down.sql'), 'ALTER TABLE orders DROP COLUMN note;\n');
     await writeFile(join(root, 'db/migrations/000002_orders_status_index.up.sql'), 'CREATE INDEX CONCURRENTLY idx_orders_status ON orders(status);\n');
     const { stdout } = await cli(['check', '--base', 'main', '--format', 'json'], root);
-    const review = JSON.parse(stdout) as Review;
+    const review = reviewOf(stdout);
     expect(review.files.map((f) => f.path).sort()).toEqual(['db/migrations/000002_orders_status_index.up.sql', 'db/migrations/000005_note.up.sql']);
     expect(review.findings.find((f) => f.rule === 'modified-migration')).toMatchObject({ file: 'db/migrations/000002_orders_status_index.up.sql', category: 'missing_rollback' });
     const bad = await cli(['check', '--base', 'no-such-branch'], root);

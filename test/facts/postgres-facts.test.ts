@@ -415,6 +415,27 @@ describe('CREATE INDEX CONCURRENTLY IF NOT EXISTS after a failed build (create-i
   });
 });
 
+describe('a session lock_timeout and CREATE INDEX CONCURRENTLY (lock-timeout-cancels-concurrent-build)', () => {
+  it('a writer open past the timeout cancels the build (55P03) and leaves an INVALID index behind', async () => {
+    const writer = new pg.Client({ connectionString: url });
+    await writer.connect();
+    try {
+      await writer.query(`SET search_path = ${schema}`);
+      await writer.query('BEGIN');
+      await writer.query("INSERT INTO orders VALUES (1000, 'new', 1)");
+      await client.query("SET lock_timeout = '300ms'");
+      // The build waits for every transaction that may write the table; the lock_timeout applies to that wait.
+      await expect(client.query('CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)')).rejects.toMatchObject({ code: '55P03' });
+      const { rows } = await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = '${schema}.orders_status_idx'::regclass`);
+      expect(rows).toEqual([{ indisvalid: false }]);
+    } finally {
+      await client.query('RESET lock_timeout');
+      await writer.query('ROLLBACK');
+      await writer.end();
+    }
+  });
+});
+
 describe('DETACH PARTITION (detach-partition-non-concurrently)', () => {
   beforeEach(async () => {
     await client.query(`DROP TABLE IF EXISTS audit; CREATE TABLE audit (id bigint, at date) PARTITION BY RANGE (at);

@@ -5,6 +5,14 @@ const orders = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, amount 
 
 testRule(rule, {
   valid: [
+    {
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY);',
+      earlier: "SET lock_timeout = '3s';",
+      sql: 'ALTER TABLE orders ADD COLUMN note text;',
+      txMode: 'implicit',
+      sharedSession: 'golang-migrate runs every pending migration on one connection',
+      name: 'an earlier file of the change set it on the shared connection',
+    },
     "SET lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;",
     "SET LOCAL lock_timeout TO '2s';\nALTER TABLE orders ADD COLUMN note text;",
     'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN note text;',

@@ -3,7 +3,7 @@ import type { Statement } from '../../sql/parse.js';
 import { locksTaken } from '../../sql/locks.js';
 import { whatItBlocks } from '../../sql/pgfacts.js';
 import { defineRule, type RuleContext } from '../define.js';
-import { statementLabel } from '../helpers.js';
+import { settingChange, statementLabel, timeoutEnabled } from '../helpers.js';
 
 /**
  * JUDGMENT.md principle 7: one FLAG per file, only for ACCESS EXCLUSIVE on an existing table that
@@ -38,7 +38,9 @@ export default defineRule({
     },
   },
   create(ctx) {
-    let timeout: 'set' | 'unset' = 'unset';
+    // An earlier file of the change may have set it for the whole connection (golang-migrate).
+    const carried = ctx.carriedSetting('lock_timeout');
+    let timeout: 'set' | 'unset' = carried && timeoutEnabled(carried) ? 'set' : 'unset';
     let ignoredLocalSet: number | null = null;
     const candidates: { statement: Statement; table: string }[] = [];
     const runnerSetsIt = ctx.config.runner.setsLockTimeout || /\block_timeout\b/i.test(ctx.file.sessionSetup ?? '');
@@ -80,11 +82,6 @@ function isSmall(ctx: RuleContext, table: string): boolean {
 
 /** `SET [LOCAL] lock_timeout …` / `RESET lock_timeout`: whether it turns a timeout on, and its scope. */
 function lockTimeoutSetting(statement: Statement): { enabled: boolean; local: boolean } | null {
-  if (statement.type !== 'VariableSetStmt' || String(statement.node.name ?? '').toLowerCase() !== 'lock_timeout') return null;
-  const local = statement.node.is_local === true;
-  if (statement.node.kind === 'VAR_RESET' || statement.node.kind === 'VAR_SET_DEFAULT') return { enabled: false, local };
-  // `lock_timeout = 0` (or '0', '0s') turns the timeout off.
-  const value = /'([^']*)'|=\s*([^;\s]+)|\bTO\s+([^;\s]+)/i.exec(statement.text);
-  const text = (value?.[1] ?? value?.[2] ?? value?.[3] ?? '').trim();
-  return { enabled: !/^0+(\.0*)?\s*(ms|s|min)?$/i.test(text), local };
+  const change = settingChange(statement);
+  return change?.name === 'lock_timeout' ? { enabled: timeoutEnabled(change), local: change.local } : null;
 }

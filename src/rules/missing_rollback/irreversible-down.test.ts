@@ -23,8 +23,21 @@ testRule(rule, {
       sql: 'CREATE TABLE users_legacy_id_archive AS SELECT id, legacy_id FROM users WHERE legacy_id IS NOT NULL;\nALTER TABLE users DROP COLUMN legacy_id;',
       down: 'ALTER TABLE users ADD COLUMN legacy_id bigint;\nUPDATE users u SET legacy_id = a.legacy_id FROM users_legacy_id_archive a WHERE a.id = u.id;\nDROP TABLE users_legacy_id_archive;',
     },
+    {
+      name: 'partition indexes attached to the parent index are dropped with it',
+      schema: 'CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);\nCREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM (\'2024-01-01\') TO (\'2025-01-01\');',
+      sql: 'CREATE INDEX m_id ON ONLY m (id);\nCREATE INDEX m_2024_id ON m_2024 (id);\nALTER INDEX m_id ATTACH PARTITION m_2024_id;',
+      down: 'DROP INDEX IF EXISTS m_id;',
+    },
   ],
   invalid: [
+    {
+      name: 'a partition index that was never attached is left behind by dropping the parent index',
+      schema: 'CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);\nCREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM (\'2024-01-01\') TO (\'2025-01-01\');',
+      sql: 'CREATE INDEX m_id ON ONLY m (id);\nCREATE INDEX m_2024_id ON m_2024 (id);',
+      down: 'DROP INDEX IF EXISTS m_id;',
+      errors: [{ messageId: 'leftBehind', message: /index m_2024_id/ }],
+    },
     {
       schema: 'CREATE TABLE invoices (id bigint PRIMARY KEY, amount integer);',
       sql: 'ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(12,2);',

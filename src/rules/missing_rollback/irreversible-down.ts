@@ -73,7 +73,15 @@ export default defineRule({
         if (index?.idxname) {
           const name = index.idxname;
           const onTable = rangeVarName(index.relation);
-          created.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => downDrops(down, 'OBJECT_INDEX', name) || downDrops(down, 'OBJECT_TABLE', onTable) });
+          // An index attached to a partitioned index (ALTER INDEX … ATTACH PARTITION) dies with it:
+          // the catalog, read when the down is judged, knows the attachment.
+          const dropped = (down: Statement[], index: string, table: string): boolean => {
+            if (downDrops(down, 'OBJECT_INDEX', index) || downDrops(down, 'OBJECT_TABLE', table)) return true;
+            const parent = ctx.catalog.indexes.get(index)?.parent;
+            const parentTable = parent ? ctx.catalog.indexes.get(parent)?.table : undefined;
+            return !!parent && !!parentTable && parent !== index && dropped(down, parent, parentTable);
+          };
+          created.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => dropped(down, name, onTable) });
         }
         // Columns added to a table created in this change count too: the down must drop them or the table.
         forEachAlterCommand(statement, (cmd, table) => {
