@@ -2,6 +2,9 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Category, Finding } from '../core/types.js';
 import { computeImpact, excerptOf, withReplicationLag } from '../core/impact.js';
 import { findingOf as createFindingOf } from '../rules/finding.js';
+import type { RangeVar } from '@pgsql/types';
+import { rangeVarName, walk } from '../sql/ast.js';
+import { parseSql } from '../sql/parse.js';
 import { LOCK_STRENGTH } from './lock-modes.js';
 import type { FileTrace, StatementTrace, TraceResult } from './trace.js';
 
@@ -248,7 +251,7 @@ class Reconciliation {
     const found = file.rollback;
     // An empty down restores nothing by design; whether it should is missing-down's question.
     if (!found || this.emptyDowns.has(found.down)) return;
-    const differences = differencesThatMatter(found.differences);
+    const differences = differencesThatMatter(found.differences, unavoidableLeftovers(file));
     const rollback = found.status === 'differs' && !differences.length ? { ...found, status: 'restored' as const } : { ...found, differences };
     // A down the rules already called empty or lossy: the trace's diff is their evidence, not a
     // second finding.
@@ -268,17 +271,51 @@ class Reconciliation {
 }
 
 /**
- * A down that puts a CHECK or foreign key back NOT VALID (so the rollback does not scan the table
- * under lock) restores the same rule for every new row: that difference does not matter.
+ * Differences a careful down cannot avoid or that change nothing for the application:
+ * - a CHECK or foreign key put back NOT VALID (so the rollback does not scan the table under
+ *   lock) enforces the same rule for every new row;
+ * - the index an `ADD CONSTRAINT … USING INDEX` took over: the constraint now owns it, so dropping
+ *   the constraint drops it too (PostgreSQL has no way to keep it), and the down of the migration
+ *   that built the index drops it anyway (its IF EXISTS finds nothing);
+ * - the CHECK `DETACH PARTITION … CONCURRENTLY` adds to the partition, a copy of its bound: the
+ *   re-ATTACH accepts it (and skips its validation scan because of it).
  */
-function differencesThatMatter(differences: string[]): string[] {
+function differencesThatMatter(differences: string[], leftovers: UnavoidableLeftovers): string[] {
   const notValidAgain = (left: string): string | null => left.match(/^left behind: (.*) NOT VALID \(not validated\)$/)?.[1] ?? null;
   const restoredNotValid = new Set(differences.map(notValidAgain).filter((d): d is string => d !== null));
+  const unquote = (name: string | undefined): string | undefined => name?.replace(/^"(.*)"$/, '$1').replace(/^public\./, '');
+  const unavoidable = (d: string): boolean => {
+    const index = unquote(d.match(/^not restored: index CREATE (?:UNIQUE )?INDEX (\S+) ON /)?.[1]);
+    const checkOn = unquote(d.match(/^left behind: constraint \S+ on (\S+): CHECK /)?.[1]);
+    return (index !== undefined && leftovers.ownedIndexes.has(index)) || (checkOn !== undefined && leftovers.detachedConcurrently.has(checkOn));
+  };
   return differences.filter((d) => {
+    if (unavoidable(d)) return false;
     const left = notValidAgain(d);
     if (left !== null) return !differences.includes(`not restored: ${left}`);
     return !(d.startsWith('not restored: ') && restoredNotValid.has(d.slice('not restored: '.length)));
   });
+}
+
+interface UnavoidableLeftovers {
+  /** Indexes the up turns into constraints (`ADD CONSTRAINT … UNIQUE / PRIMARY KEY USING INDEX name`). */
+  ownedIndexes: Set<string>;
+  /** Partitions the up detaches CONCURRENTLY. */
+  detachedConcurrently: Set<string>;
+}
+
+function unavoidableLeftovers(file: FileTrace): UnavoidableLeftovers {
+  const out: UnavoidableLeftovers = { ownedIndexes: new Set(), detachedConcurrently: new Set() };
+  for (const statement of file.statements) {
+    if (statement.type !== 'AlterTableStmt' || !/\b(USING\s+INDEX|CONCURRENTLY)\b/i.test(statement.sql)) continue;
+    for (const parsed of parseSql(statement.sql).statements) {
+      walk({ [parsed.type]: parsed.node }, (type, fields) => {
+        if (type === 'Constraint' && typeof fields.indexname === 'string') out.ownedIndexes.add(fields.indexname);
+        if (type === 'PartitionCmd' && fields.concurrent === true) out.detachedConcurrently.add(rangeVarName(fields.name as RangeVar).replace(/^public\./, ''));
+      });
+    }
+  }
+  return out;
 }
 
 /** What a `Verify:` finding asks the author to check, per message. */

@@ -448,6 +448,14 @@ describe('DETACH PARTITION (detach-partition-non-concurrently)', () => {
     expect(locks.audit_2023).toEqual(['AccessExclusiveLock']);
     expect(locks.audit_2024).toBeUndefined();
   });
+  it('DETACH … CONCURRENTLY leaves a CHECK copying the partition bound, which the re-ATTACH keeps', async () => {
+    await client.query('ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY');
+    const checks = async (): Promise<string[]> =>
+      (await client.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${schema}.audit_2023'::regclass AND contype = 'c'`)).rows.map((r) => r.def);
+    expect(await checks()).toEqual([expect.stringMatching(/^CHECK \(\(\(at IS NOT NULL\) AND \(at >= '2023-01-01'::date\) AND \(at < '2024-01-01'::date\)\)\)$/)]);
+    await client.query("ALTER TABLE audit ATTACH PARTITION audit_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')");
+    expect(await checks()).toHaveLength(1);
+  });
   it('DETACH … CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)', async () => {
     await client.query('BEGIN');
     await expect(client.query('ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY')).rejects.toMatchObject({ code: '25001' });

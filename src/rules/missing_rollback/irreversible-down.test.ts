@@ -29,8 +29,34 @@ testRule(rule, {
       sql: 'CREATE INDEX m_id ON ONLY m (id);\nCREATE INDEX m_2024_id ON m_2024 (id);\nALTER INDEX m_id ATTACH PARTITION m_2024_id;',
       down: 'DROP INDEX IF EXISTS m_id;',
     },
+    {
+      name: 'a constraint the up drops and the down adds back',
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);\nALTER TABLE orders ADD CONSTRAINT orders_note_nn CHECK (note IS NOT NULL);',
+      sql: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_note_nn;',
+      down: 'ALTER TABLE orders ADD CONSTRAINT orders_note_nn CHECK (note IS NOT NULL) NOT VALID;\nALTER TABLE orders ALTER COLUMN note DROP NOT NULL;',
+    },
+    {
+      name: 'an index the up drops and the down rebuilds',
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE INDEX orders_status_idx ON orders (status);',
+      sql: 'DROP INDEX orders_status_idx;',
+      down: 'CREATE INDEX orders_status_idx ON orders (status);',
+    },
   ],
   invalid: [
+    {
+      name: 'the CHECK the up drops is not re-created by the down',
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);\nALTER TABLE orders ADD CONSTRAINT orders_note_nn CHECK (note IS NOT NULL);',
+      sql: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL, DROP CONSTRAINT orders_note_nn;',
+      down: 'ALTER TABLE orders ALTER COLUMN note DROP NOT NULL;',
+      errors: [{ messageId: 'notRestored', status: 'FLAG', message: /drops constraint orders_note_nn on orders, but the down script does not re-create it/ }],
+    },
+    {
+      name: 'the index the up drops is not rebuilt by the down',
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE INDEX orders_status_idx ON orders (status);',
+      sql: 'DROP INDEX orders_status_idx;\nALTER TABLE orders ADD COLUMN note text;',
+      down: 'ALTER TABLE orders DROP COLUMN note;',
+      errors: [{ messageId: 'notRestored', line: 1, message: /index orders_status_idx/ }],
+    },
     {
       name: 'a partition index that was never attached is left behind by dropping the parent index',
       schema: 'CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);\nCREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM (\'2024-01-01\') TO (\'2025-01-01\');',

@@ -26,6 +26,10 @@ export default defineRule({
       message: 'The up script {{what}}; the down script can only bring back the structure, not the data, so a rollback after this deploy loses it.',
       recommendation: 'Keep the data recoverable: copy it to a backup table (or keep the column unused for a release) before dropping, and have the down restore from that copy.',
     },
+    notRestored: {
+      message: 'The up script drops {{object}}, but the down script does not re-create it: a rollback leaves the schema without it, and an earlier migration\'s down that drops it (without IF EXISTS) then fails.',
+      recommendation: 'Re-create {{object}} in the down script, as it was defined before this migration.',
+    },
     leftBehind: {
       message: 'The up script creates {{object}}, but the down script does not drop it: a rollback leaves it behind and re-running the up fails with "already exists".',
       recommendation: 'Add `{{undo}}` to the down script.',
@@ -41,6 +45,7 @@ export default defineRule({
         return !!update && rangeVarName(update.relation) === table && (update.targetList ?? []).some((t) => as(t, 'ResTarget')?.name === column);
       });
     const created: { line: number; object: string; undo: string; dropped: (down: Statement[]) => boolean }[] = [];
+    const removed: { line: number; object: string; restored: (down: Statement[]) => boolean }[] = [];
     const downDrops = (down: Statement[], type: ObjectType, name: string): boolean =>
       down.some((s) => {
         const drop = statementNode(s, 'DropStmt');
@@ -64,6 +69,20 @@ export default defineRule({
             restoredBy: (down) => restores(down, table, column),
           });
         });
+        // Constraints and indexes the up drops from existing tables: the down has to bring them back.
+        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) return;
+          const name = cmd.name;
+          removed.push({ line: statement.line, object: `constraint ${name} on ${table}`, restored: (down) => downAddsConstraint(down, name) });
+        });
+        const dropIndex = statementNode(statement, 'DropStmt');
+        if (dropIndex?.removeType === 'OBJECT_INDEX') {
+          for (const name of (dropIndex.objects ?? []).map(qualifiedName)) {
+            const index = ctx.catalog.indexes.get(name);
+            if (!index || ctx.isNew(index.table)) continue;
+            removed.push({ line: statement.line, object: `index ${name}`, restored: (down) => downCreatesIndex(down, name) });
+          }
+        }
         const createTable = statementNode(statement, 'CreateStmt');
         if (createTable) {
           const name = rangeVarName(createTable.relation);
@@ -115,12 +134,25 @@ export default defineRule({
         if (first) ctx.report({ messageId: 'dataLost', status: 'FLAG', line: first.line, data: { what: first.what } });
         // Whole-schema resets (DROP SCHEMA … CASCADE) undo everything at once.
         if (down.statements.some((s) => s.type === 'DropStmt' && s.node.removeType === 'OBJECT_SCHEMA')) return;
+        const gone = removed.find((r) => !r.restored(down.statements));
+        if (gone) ctx.report({ messageId: 'notRestored', status: 'FLAG', line: gone.line, data: { object: gone.object } });
         const missing = created.find((c) => !c.dropped(down.statements));
         if (missing) ctx.report({ messageId: 'leftBehind', status: 'FLAG', line: missing.line, data: { object: missing.object, undo: missing.undo } });
       },
     };
   },
 });
+
+/** Whether the down adds a constraint of that name (ALTER TABLE … ADD CONSTRAINT name …). */
+function downAddsConstraint(down: Statement[], name: string): boolean {
+  return down.some((s) => alterCommands(s).some((c) => c.subtype === 'AT_AddConstraint' && as(c.def, 'Constraint')?.conname === name));
+}
+
+/** Whether the down builds an index of that name (CREATE INDEX, or a constraint that builds one). */
+function downCreatesIndex(down: Statement[], name: string): boolean {
+  const bare = name.split('.').pop();
+  return down.some((s) => statementNode(s, 'IndexStmt')?.idxname === bare) || downAddsConstraint(down, bare ?? name);
+}
 
 /** `table.column` pairs a statement reads: any table it selects from, with the columns it names. */
 function copiedColumns(statement: Statement): string[] {

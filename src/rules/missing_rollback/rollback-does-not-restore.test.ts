@@ -15,8 +15,28 @@ testRule(rule, {
       sql: 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_orders_status ON orders (status);',
       down: 'ALTER TABLE orders DROP COLUMN note;',
     },
+    {
+      name: 'the index a USING INDEX constraint took over goes with the constraint: no down can keep it',
+      schema: schema + '\nCREATE UNIQUE INDEX orders_status_key ON orders (status);',
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_status_key UNIQUE USING INDEX orders_status_key;',
+      down: 'ALTER TABLE orders DROP CONSTRAINT orders_status_key;',
+    },
+    {
+      name: 'the CHECK that DETACH … CONCURRENTLY adds (a copy of the partition bound) stays after the re-ATTACH, harmlessly',
+      schema: "CREATE TABLE audit (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE audit_2023 PARTITION OF audit FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');",
+      sql: 'ALTER TABLE audit DETACH PARTITION audit_2023 CONCURRENTLY;',
+      txMode: 'implicit',
+      down: "ALTER TABLE audit ATTACH PARTITION audit_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');",
+    },
   ],
   invalid: [
+    {
+      name: 'an index the down drops that the constraint never owned',
+      schema: schema + '\nCREATE UNIQUE INDEX orders_status_key ON orders (status);\nCREATE INDEX orders_id_status ON orders (id, status);',
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_status_key UNIQUE USING INDEX orders_status_key;',
+      down: 'ALTER TABLE orders DROP CONSTRAINT orders_status_key;\nDROP INDEX orders_id_status;',
+      errors: [{ messageId: 'differs', message: /not restored: index CREATE INDEX orders_id_status ON/ }],
+    },
     {
       name: 'a default the down forgets',
       schema,
