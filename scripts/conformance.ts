@@ -10,6 +10,7 @@
  *   npm run conformance -- --write-baseline # record today's numbers for the ratchet test
  */
 import { runCheck } from '../src/cli/check.js';
+import { reviewOutputSchema } from '../src/render/review-schema.js';
 import { MigrationReviewError } from '../src/core/errors.js';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -129,7 +130,8 @@ export async function reviewCase(caseDir: string, options: { trace?: boolean } =
   const trace = options.trace ?? process.env.CONFORMANCE_TRACE !== '0';
   try {
     const { output } = await runCheck({ paths: spec.change.map((p) => join(repo, p)), root: repo, format: 'json', failOn: 'block', color: false, trace });
-    return { review: JSON.parse(output) as ReviewJson, error: null };
+    // Every output is also held to the JSON contract's schema (docs/review.schema.json): a violation is an error.
+    return { review: reviewOutputSchema.parse(JSON.parse(output)) as unknown as ReviewJson, error: null };
   } catch (error) {
     return { review: null, error: error instanceof MigrationReviewError ? error.describe() : String((error as Error).stack ?? error) };
   }
