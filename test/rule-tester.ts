@@ -6,6 +6,7 @@ import type { Finding, MigrationFile, TxMode } from '../src/core/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleEntry } from '../src/rules/define.js';
+import type { StatsFile } from '../src/stats/schema.js';
 
 /**
  * RuleTester: a rule's valid/invalid case table, run through the real pipeline (parse → schema →
@@ -29,6 +30,8 @@ export interface RuleCase {
   trace?: boolean;
   /** Application code of the repository, path → text (absent: the repository has none to search). */
   code?: Record<string, string>;
+  /** A database statistics file (`migration-review stats`), as the review reads it from the repository. */
+  stats?: StatsFile;
 }
 
 /** Tests share one snapshot cache, outside the home directory. */
@@ -44,7 +47,8 @@ export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Prom
     : [];
   const change = file('migrations/000002_change.up.sql', input.sql, history.length, input);
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
-  const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
+  const stats = input.stats ? { file: '.github/migration-review-stats.json', data: input.stats } : undefined;
+  const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } }, stats, input.stats ? new Date(input.stats.collectedAt) : undefined);
   const discovery = { migrations: [...history, change], extras: [] };
   const traced = !!input.trace || rule?.source === 'trace';
   const code = input.code ? codeIndexOf(Object.entries(input.code).map(([path, text]) => ({ path, lines: text.split('\n') }))) : undefined;
