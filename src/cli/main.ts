@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   addMonitorCommand(program, setExit);
   addExplainCommand(program);
   addDriftCommand(program, setExit);
+  addStatsCommand(program);
   addGithubActionCommand(program, setExit);
 
   try {
@@ -185,6 +186,26 @@ function addDriftCommand(program: Command, setExit: (code: number) => void): voi
       const result = await runDrift({ ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
       process.stdout.write(result.output);
       setExit(result.exitCode);
+    });
+}
+
+function addStatsCommand(program: Command): void {
+  program
+    .command('stats')
+    .description('Read table sizes, write rates and index usage from the database (read-only) into the statistics file the review uses.')
+    .option('--database-url <url>', 'a server of the cluster; repeat for each replica (index scans are counted per server) (default: $DATABASE_URL)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--sample-seconds <seconds>', 'seconds between the two samples the write rates come from; 0 skips them (default 10)', integerIn(0, 3600, 'seconds from 0 to 3600'))
+    .option('--out <file>', 'where to write the file; - prints it (default: .github/migration-review-stats.json)')
+    .option('--statement-timeout-ms <ms>', 'server-side limit per statement (default 30000)', integerIn(100, 600_000, 'milliseconds from 100 to 600000'))
+    .action(async (opts: { databaseUrl?: string[]; sampleSeconds?: number; out?: string; statementTimeoutMs?: number }) => {
+      const { runStats } = await import('./stats.js');
+      const urls = opts.databaseUrl ?? (process.env.DATABASE_URL ? [process.env.DATABASE_URL] : []);
+      const result = await runStats({ databaseUrl: urls, sampleSeconds: opts.sampleSeconds ?? 10, out: opts.out, statementTimeoutMs: opts.statementTimeoutMs });
+      if (result.path) process.stdout.write(result.summary);
+      else {
+        process.stdout.write(result.json);
+        process.stderr.write(result.summary);
+      }
     });
 }
 
