@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ALL_RULES } from '../src/rules/index.js';
 import { findingsFor } from './rule-tester.js';
-import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc } from '../scripts/generate-docs.js';
+import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc, renderStatsSchema } from '../scripts/generate-docs.js';
 import { renderRuleIndex } from '../scripts/generate-rule-index.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -56,6 +56,9 @@ describe('generated files', () => {
   });
   it('docs/config.schema.json is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/config.schema.json'), 'utf8')).toBe(renderConfigSchema());
+  });
+  it('docs/stats.schema.json is current', () => {
+    expect(readFileSync(join(REPO_ROOT, 'docs/stats.schema.json'), 'utf8')).toBe(renderStatsSchema());
   });
   it('docs/patterns.md is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/patterns.md'), 'utf8')).toBe(renderPatternIndex());

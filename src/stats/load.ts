@@ -26,7 +26,7 @@ export function parseStatsFile(text: string, file = DEFAULT_STATS_PATH): StatsFi
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-  const what = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys[0]}"` : issue.message.replace(/^Invalid input: /, '');
+  const what = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys[0]}"` : issue.message.replace(/^Invalid input: /, '').replace(/^expected (.+), received undefined$/, 'missing (expected $1)');
   throw new StatsFileError(`${jsonPath(path)}: ${what}`, file);
 }
 
