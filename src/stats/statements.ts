@@ -43,7 +43,7 @@ export async function topStatements(client: pg.Client, tables: string[], perTabl
 }
 
 /** The statement's text when it is one normalised DML statement with no literal left; else null. */
-function safeText(query: string): string | null {
+export function safeText(query: string): string | null {
   const parsed = parseSql(query);
   if (parsed.problems.length || parsed.statements.length !== 1 || !DML.has(parsed.statements[0]!.type)) return null;
   const text = query.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
@@ -52,7 +52,7 @@ function safeText(query: string): string | null {
 }
 
 /** Every relation a statement names (`schema.table` or `table`), lower-cased. */
-function relationsIn(query: string): string[] {
+export function relationsIn(query: string): string[] {
   const names: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
