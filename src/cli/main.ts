@@ -125,9 +125,11 @@ function addRunbookCommand(program: Command): void {
     .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
     .option('--no-trace', 'static locks only')
     .option('--staging <file>', 'a `monitor --format json` report from a staging run: measured lock times next to the estimates')
-    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string }) => {
+    .option('--refresh-stats', 'first rewrite the statistics file from --database-url (as `stats` does, sampling writes for 10 s), so the estimates use its sizes')
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string; refreshStats?: boolean }) => {
       const { runRunbook } = await import('./runbook.js');
-      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
+      const note = (message: string): void => void process.stderr.write(message);
+      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), note }));
     });
 }
 

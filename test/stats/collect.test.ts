@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runRunbook } from '../../src/cli/runbook.js';
 import { collectStats } from '../../src/stats/collect.js';
-import { PG_URL, throwawayDatabase } from '../helpers.js';
+import { parseStatsFile } from '../../src/stats/load.js';
+import { makeRepo, PG_URL, throwawayDatabase } from '../helpers.js';
 
 /**
  * `stats` against the local PostgreSQL 15 with generated data, in a database of its own. Without
@@ -110,6 +114,21 @@ describeWithPg('stats on PostgreSQL 15', () => {
     await settle(1200);
     expect(await counters(db.url)).toEqual(before);
   });
+
+  it('runbook --refresh-stats rewrites the file first, and its estimates use the sizes', async () => {
+    const root = await makeRepo({
+      'db/migrations/000001_orders.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, note text);',
+      'db/migrations/000001_orders.down.sql': 'DROP TABLE orders;',
+      'db/migrations/000002_note_index.up.sql': 'CREATE INDEX idx_orders_note ON orders (note);',
+      'db/migrations/000002_note_index.down.sql': 'DROP INDEX idx_orders_note;',
+    });
+    const paths = [join(root, 'db/migrations/000002_note_index.up.sql')];
+    expect(await runRunbook({ paths, root, trace: false })).toMatch(/\| SHARE orders \(static\) \| unknown/);
+    const refreshed = await runRunbook({ paths, root, trace: false, databaseUrl: db.url, refreshStats: true });
+    const file = parseStatsFile(await readFile(join(root, '.github/migration-review-stats.json'), 'utf8'));
+    expect(file.tables['public.orders']!.rows).toBeGreaterThan(180_000);
+    expect(refreshed).not.toMatch(/\| SHARE orders \(static\) \| unknown/);
+  }, 30_000);
 
   describe('as a role of its own', () => {
     const monitorRole = `mr_stats_monitor_${process.pid}`;
