@@ -23,6 +23,8 @@ export interface IndexUsage {
   countingSince: string;
   /** Its end: when the file was collected, ISO. */
   countedUntil: string;
+  /** The file is older than stats.maxAgeDays: an index unused then may be in use now. */
+  stale: boolean;
 }
 
 /** Where the sizes came from, for the report: "sizes from database stats of 2026-11-28". */
@@ -77,14 +79,15 @@ export function statsOf(config: { file?: string; maxAgeDays?: number } | undefin
     fromFile++;
   }
   const collected = Date.parse(data.collectedAt);
+  const ageDays = Math.max(0, Math.floor((now.getTime() - collected) / DAY_MS));
   const since = Math.max(...data.servers.map((s) => Date.parse(s.countingSince)));
   for (const [name, entry] of Object.entries(data.indexes)) {
-    const usage: IndexUsage = { scans: entry.idxScan, unique: entry.unique, countedDays: Math.max(0, (collected - since) / DAY_MS), countingSince: new Date(since).toISOString(), countedUntil: data.collectedAt };
+    const usage: IndexUsage = { scans: entry.idxScan, unique: entry.unique, countedDays: Math.max(0, (collected - since) / DAY_MS), countingSince: new Date(since).toISOString(), countedUntil: data.collectedAt, stale: ageDays > resolved.maxAgeDays };
     resolved.indexes.set(name.toLowerCase(), usage);
     if (unique.has(bareName(name.toLowerCase()))) resolved.indexes.set(bareName(name.toLowerCase()), usage);
   }
   resolved.postgres = data.servers[0]!.postgres;
-  resolved.source = { file: loaded.file, collectedAt: data.collectedAt, ageDays: Math.max(0, Math.floor((now.getTime() - collected) / DAY_MS)), maxAgeDays: resolved.maxAgeDays, tables: fromFile };
+  resolved.source = { file: loaded.file, collectedAt: data.collectedAt, ageDays, maxAgeDays: resolved.maxAgeDays, tables: fromFile };
   return resolved;
 }
 

@@ -101,6 +101,12 @@ describe('the example repository with sizes from the statistics file only', () =
     expect(codeOnly.review.findings.find((f) => f.rule === 'drop-index-used-by-code')).toMatchObject({ status: 'BLOCK' });
   });
 
+  it('does not take zero scans from a stale file as proof: the code decides again', async () => {
+    const stale = await shopWith('{}\n', shopStats(new Date(Date.now() - 45 * DAY), 0));
+    const { review } = await check(stale, DROP_STATUS_INDEX);
+    expect(review.findings.find((f) => f.rule === 'drop-index-used-by-code')).toMatchObject({ status: 'BLOCK' });
+  });
+
   it('blocks dropping an index scanned heavily, naming the count', async () => {
     const busy = await shopWith('{}\n', shopStats(new Date(Date.now() - DAY), 5_000_000));
     const { review } = await check(busy, DROP_STATUS_INDEX);

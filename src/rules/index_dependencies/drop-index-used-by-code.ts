@@ -60,8 +60,9 @@ export default defineRule({
           if (ctx.isNew(index.table) || index.createdIn === ctx.file.path) continue;
           const usage = indexUsage(ctx.config.stats, name);
           // The database's own answer: not scanned once in a week or more of counting. A unique
-          // index is the exception: it enforces uniqueness without counting a scan.
-          if (usage && usage.scans === 0 && !index.unique && usage.countedDays >= UNUSED_AFTER_DAYS) continue;
+          // index is the exception: it enforces uniqueness without counting a scan. A stale file
+          // cannot vouch for today: the code decides then.
+          if (usage && usage.scans === 0 && !index.unique && !usage.stale && usage.countedDays >= UNUSED_AFTER_DAYS) continue;
           const lead = index.columns[0];
           const data = { index: name, table: index.table, columns: index.columns.join(', '), lead: lead ?? '' };
           if (!lead || lead.startsWith('(')) {
