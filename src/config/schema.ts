@@ -32,7 +32,11 @@ export const configSchema = z
     stats: z
       .object({
         /** Repository-relative path of the file (read from the default branch in the app). Default .github/migration-review-stats.json. */
-        file: z.string().min(1).optional(),
+        file: z
+          .string()
+          .min(1)
+          .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'expected a path inside the repository, e.g. .github/migration-review-stats.json')
+          .optional(),
         /** Older than this, the review warns that the sizes may be out of date. Default 30. */
         maxAgeDays: z.number().positive().optional(),
       })

@@ -59,8 +59,8 @@ export interface PrepareOptions {
 export async function prepareChange(source: ChangeSource, options: PrepareOptions = {}): Promise<Prepared> {
   const repoConfig = options.config ?? (await configOf(source));
   if (options.postgres !== undefined) repoConfig.postgres = options.postgres;
-  const notes = [...source.notes()];
-  const stats = await loadStats(source, repoConfig, options.badStats ?? 'fail', notes);
+  const statsNotes: string[] = [];
+  const stats = await loadStats(source, repoConfig, options.badStats ?? 'fail', statsNotes);
   const config = resolveConfig(repoConfig, stats);
   const [head, spec] = await Promise.all([source.head(), source.change()]);
   await loadParser();
@@ -68,6 +68,8 @@ export async function prepareChange(source: ChangeSource, options: PrepareOption
   const { change, modified } = await changeOf(spec, discovery, source);
   // Not application code: the migrations, their downs, verify and orphan down scripts.
   const migrationPaths = new Set([...discovery.migrations.flatMap((m) => (m.down ? [m.path, m.down.path] : [m.path])), ...discovery.extras.map((e) => e.path)]);
+  // After head(): the source notes what it could not list while opening it.
+  const notes = [...source.notes(), ...statsNotes];
   let code: Promise<CodeIndex> | null = null;
   const readCode = async (): Promise<CodeIndex> => {
     const { files, notes: codeNotes } = await readCodeFiles(head, migrationPaths, config.code);
