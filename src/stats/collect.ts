@@ -40,7 +40,14 @@ interface ServerSample {
 
 export async function collectStats(options: CollectOptions): Promise<Collected> {
   const warnings: string[] = [];
-  const clients = await Promise.all(options.urls.map((url, i) => connect(url, i)));
+  const connecting = await Promise.allSettled(options.urls.map((url, i) => connect(url, i)));
+  const clients = connecting.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+  const failed = connecting.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+  if (failed) {
+    // The servers that did answer would keep the process alive.
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+    throw failed.reason;
+  }
   try {
     const samples = await Promise.all(clients.map((client, i) => onServer(i, firstSample(client, options, warnings))));
     if (options.sampleSeconds > 0) {
@@ -210,7 +217,7 @@ function combine(samples: ServerSample[], options: CollectOptions, warnings: str
     indexes[name] = { ...entry, idxScan: samples.reduce((sum, s) => sum + (s.indexes.get(name)?.idxScan ?? 0), 0) };
   }
   const statements = mergeStatements(samples, options.statementsPerTable ?? 5);
-  notes.push(...warnings.filter((w) => w.startsWith('pg_stat_statements')));
+  notes.push(...new Set(warnings.filter((w) => w.startsWith('pg_stat_statements'))));
   return {
     schemaVersion: STATS_SCHEMA_VERSION,
     collectedAt: new Date(samples[0]!.sampledAt).toISOString(),
