@@ -18,7 +18,11 @@ export interface StatsOptions {
 /** `stats`: collect, check against our own schema, write the file sorted (small daily diffs), summarise. */
 export async function runStats(options: StatsOptions): Promise<{ summary: string; json: string; path: string | null }> {
   if (!options.databaseUrl.length) throw new UsageError('stats needs a database: --database-url postgres://… (repeat it for each replica; or DATABASE_URL)');
-  const { file, warnings } = await collectStats({ urls: options.databaseUrl, sampleSeconds: options.sampleSeconds, statementTimeoutMs: options.statementTimeoutMs });
+  const { file, warnings } = await collectStats({
+    urls: options.databaseUrl,
+    sampleSeconds: options.sampleSeconds,
+    statementTimeoutMs: options.statementTimeoutMs,
+  });
   const sorted = statsFileSchema.parse(sortedFile(file));
   const json = `${JSON.stringify(sorted, null, 2)}\n`;
   const out = options.out ?? DEFAULT_STATS_PATH;
@@ -41,15 +45,32 @@ export function summarizeStats(file: StatsFile, warnings: string[], writtenTo: s
   const tables = Object.entries(file.tables);
   const replicas = file.servers.filter((s) => s.role === 'replica').length;
   const servers = `${file.servers.length} server${file.servers.length === 1 ? '' : 's'}${replicas ? ` (${replicas} replica${replicas === 1 ? '' : 's'})` : ''}`;
-  const lines = [`Read ${servers}, PostgreSQL ${file.servers[0]!.postgres}, at ${file.collectedAt.slice(0, 16).replace('T', ' ')} UTC: ${tables.length} tables, ${Object.keys(file.indexes).length} indexes.`];
-  const biggest = tables.filter(([, t]) => t.rows !== null).sort(([, a], [, b]) => b.rows! - a.rows!).slice(0, 5);
+  const lines = [
+    `Read ${servers}, PostgreSQL ${file.servers[0]!.postgres}, at ${file.collectedAt.slice(0, 16).replace('T', ' ')} UTC: ${tables.length} tables, ${Object.keys(file.indexes).length} indexes.`,
+  ];
+  const biggest = tables
+    .filter(([, t]) => t.rows !== null)
+    .sort(([, a], [, b]) => b.rows! - a.rows!)
+    .slice(0, 5);
   if (biggest.length) lines.push(`Largest: ${biggest.map(([name, t]) => `${name} ${formatRows(t.rows!)} (${formatBytes(t.totalBytes)})`).join(', ')}.`);
-  const busiest = tables.filter(([, t]) => (t.writesPerSecond ?? 0) > 0).sort(([, a], [, b]) => b.writesPerSecond! - a.writesPerSecond!).slice(0, 5);
+  const busiest = tables
+    .filter(([, t]) => (t.writesPerSecond ?? 0) > 0)
+    .sort(([, a], [, b]) => b.writesPerSecond! - a.writesPerSecond!)
+    .slice(0, 5);
   if (busiest.length) lines.push(`Busiest: ${busiest.map(([name, t]) => `${name} ${t.writesPerSecond} writes/s`).join(', ')} (over ${file.sampleSeconds} s).`);
-  const since = file.servers.map((s) => s.countingSince).sort().at(-1)!;
+  const since = file.servers
+    .map((s) => s.countingSince)
+    .sort()
+    .at(-1)!;
   const days = Math.floor((Date.parse(file.collectedAt) - Date.parse(since)) / 86_400_000);
   const unused = Object.entries(file.indexes).filter(([, i]) => i.idxScan === 0 && !i.unique);
-  if (unused.length) lines.push(`Never scanned since ${since.slice(0, 10)} (${days} day${days === 1 ? '' : 's'}): ${unused.slice(0, 8).map(([name, i]) => `${name} (${formatBytes(i.bytes)})`).join(', ')}${unused.length > 8 ? ` and ${unused.length - 8} more` : ''}.`);
+  if (unused.length)
+    lines.push(
+      `Never scanned since ${since.slice(0, 10)} (${days} day${days === 1 ? '' : 's'}): ${unused
+        .slice(0, 8)
+        .map(([name, i]) => `${name} (${formatBytes(i.bytes)})`)
+        .join(', ')}${unused.length > 8 ? ` and ${unused.length - 8} more` : ''}.`,
+    );
   for (const note of new Set([...warnings, ...(file.notes ?? [])])) lines.push(`note: ${note}`);
   if (writtenTo) lines.push(`Wrote ${writtenTo}.`);
   return `${lines.join('\n')}\n`;

@@ -56,8 +56,19 @@ const DAY_MS = 86_400_000;
  * Resolves the `stats:` config and merges the file's table sizes into `tables` (which already
  * holds the `tables:` entries: those win, by either spelling of the name).
  */
-export function statsOf(config: { file?: string; maxAgeDays?: number } | undefined, loaded: LoadedStats | undefined, tables: TableSizes, now: Date): ResolvedStats {
-  const resolved: ResolvedStats = { file: config?.file ?? DEFAULT_STATS_PATH, maxAgeDays: config?.maxAgeDays ?? 30, source: null, indexes: new Map(), postgres: null };
+export function statsOf(
+  config: { file?: string; maxAgeDays?: number } | undefined,
+  loaded: LoadedStats | undefined,
+  tables: TableSizes,
+  now: Date,
+): ResolvedStats {
+  const resolved: ResolvedStats = {
+    file: config?.file ?? DEFAULT_STATS_PATH,
+    maxAgeDays: config?.maxAgeDays ?? 30,
+    source: null,
+    indexes: new Map(),
+    postgres: null,
+  };
   if (!loaded) return resolved;
   const { data } = loaded;
   const configured = new Set(tables.keys());
@@ -82,7 +93,14 @@ export function statsOf(config: { file?: string; maxAgeDays?: number } | undefin
   const ageDays = Math.max(0, Math.floor((now.getTime() - collected) / DAY_MS));
   const since = Math.max(...data.servers.map((s) => Date.parse(s.countingSince)));
   for (const [name, entry] of Object.entries(data.indexes)) {
-    const usage: IndexUsage = { scans: entry.idxScan, unique: entry.unique, countedDays: Math.max(0, (collected - since) / DAY_MS), countingSince: new Date(since).toISOString(), countedUntil: data.collectedAt, stale: ageDays > resolved.maxAgeDays };
+    const usage: IndexUsage = {
+      scans: entry.idxScan,
+      unique: entry.unique,
+      countedDays: Math.max(0, (collected - since) / DAY_MS),
+      countingSince: new Date(since).toISOString(),
+      countedUntil: data.collectedAt,
+      stale: ageDays > resolved.maxAgeDays,
+    };
     resolved.indexes.set(name.toLowerCase(), usage);
     if (unique.has(bareName(name.toLowerCase()))) resolved.indexes.set(bareName(name.toLowerCase()), usage);
   }

@@ -103,9 +103,21 @@ async function readOnly<T>(client: pg.Client, options: CollectOptions, read: () 
 
 async function firstSample(client: pg.Client, options: CollectOptions, warnings: string[]): Promise<ServerSample> {
   return readOnly(client, options, async () => {
-    const info = (await client.query(SERVER_SQL)).rows[0] as { version_num: number; replica: boolean; role: string; superuser: boolean; reads_all_stats: boolean; counting_since: Date; now: Date };
+    const info = (await client.query(SERVER_SQL)).rows[0] as {
+      version_num: number;
+      replica: boolean;
+      role: string;
+      superuser: boolean;
+      reads_all_stats: boolean;
+      counting_since: Date;
+      now: Date;
+    };
     privilegeWarnings(info, warnings);
-    const server: ServerEntry = { role: info.replica ? 'replica' : 'primary', postgres: Math.floor(info.version_num / 10_000), countingSince: info.counting_since.toISOString() };
+    const server: ServerEntry = {
+      role: info.replica ? 'replica' : 'primary',
+      postgres: Math.floor(info.version_num / 10_000),
+      countingSince: info.counting_since.toISOString(),
+    };
     const tables = tablesOf((await client.query(TABLES_SQL)).rows as TableRow[]);
     const indexes = indexesOf((await client.query(INDEXES_SQL)).rows as IndexRow[]);
     const names = [...tables.values()].map((t) => t.name);
@@ -118,9 +130,13 @@ async function firstSample(client: pg.Client, options: CollectOptions, warnings:
 function privilegeWarnings(info: { role: string; superuser: boolean; reads_all_stats: boolean }, warnings: string[]): void {
   const role = JSON.stringify(info.role).slice(1, -1);
   if (info.superuser) {
-    warnings.push(`connected as superuser "${role}": stats needs no more than pg_monitor — give the scheduled job a role of its own (CREATE ROLE migration_review_stats LOGIN; GRANT pg_monitor TO migration_review_stats;)`);
+    warnings.push(
+      `connected as superuser "${role}": stats needs no more than pg_monitor — give the scheduled job a role of its own (CREATE ROLE migration_review_stats LOGIN; GRANT pg_monitor TO migration_review_stats;)`,
+    );
   } else if (!info.reads_all_stats) {
-    warnings.push(`role "${role}" is not a member of pg_read_all_stats (or pg_monitor): statements other roles run are hidden from pg_stat_statements. Run, as an admin: GRANT pg_monitor TO "${role}";`);
+    warnings.push(
+      `role "${role}" is not a member of pg_read_all_stats (or pg_monitor): statements other roles run are hidden from pg_stat_statements. Run, as an admin: GRANT pg_monitor TO "${role}";`,
+    );
   }
 }
 
@@ -151,8 +167,21 @@ function tablesOf(rows: TableRow[]): ServerSample['tables'] {
   for (const row of rows) {
     // reltuples is -1 until the first VACUUM or ANALYZE (PostgreSQL 14+); a parent's own is ignored: its partitions add up.
     const estimate = row.kind === 'p' || row.reltuples < 0 ? null : Math.round(row.reltuples);
-    const entry: TableEntry = { rows: estimate, totalBytes: Number(row.total_bytes), heapBytes: Number(row.heap_bytes), liveTuples: row.live === null ? null : Number(row.live), deadTuples: row.dead === null ? null : Number(row.dead), writesPerSecond: null };
-    tables.set(Number(row.oid), { name: `${row.schema}.${row.name}`, entry, writes: Number(row.writes ?? 0), ancestors: row.ancestors.map(Number), partitioned: row.kind === 'p' });
+    const entry: TableEntry = {
+      rows: estimate,
+      totalBytes: Number(row.total_bytes),
+      heapBytes: Number(row.heap_bytes),
+      liveTuples: row.live === null ? null : Number(row.live),
+      deadTuples: row.dead === null ? null : Number(row.dead),
+      writesPerSecond: null,
+    };
+    tables.set(Number(row.oid), {
+      name: `${row.schema}.${row.name}`,
+      entry,
+      writes: Number(row.writes ?? 0),
+      ancestors: row.ancestors.map(Number),
+      partitioned: row.kind === 'p',
+    });
   }
   for (const leaf of tables.values()) {
     if (leaf.partitioned) continue;
@@ -183,7 +212,15 @@ interface IndexRow {
 }
 
 function indexesOf(rows: IndexRow[]): Map<string, IndexEntry> {
-  const byOid = new Map(rows.map((r) => [Number(r.oid), { name: `${r.schema}.${r.name}`, entry: { table: `${r.table_schema}.${r.table_name}`, idxScan: Number(r.scans), bytes: Number(r.bytes), unique: r.unique } }]));
+  const byOid = new Map(
+    rows.map((r) => [
+      Number(r.oid),
+      {
+        name: `${r.schema}.${r.name}`,
+        entry: { table: `${r.table_schema}.${r.table_name}`, idxScan: Number(r.scans), bytes: Number(r.bytes), unique: r.unique },
+      },
+    ]),
+  );
   for (const row of rows) {
     for (const ancestor of row.ancestors.map(Number)) {
       const parent = byOid.get(ancestor);
@@ -203,14 +240,22 @@ function indexesOf(rows: IndexRow[]): Map<string, IndexEntry> {
 function combine(samples: ServerSample[], options: CollectOptions, warnings: string[]): StatsFile {
   const primary = samples.find((s) => s.server.role === 'primary');
   const notes: string[] = [];
-  if (!primary) notes.push('every server read is a replica: live/dead tuples and write rates are counted on the primary only, so they are missing — add the primary\'s URL (read-only is enough) to measure them');
+  if (!primary)
+    notes.push(
+      "every server read is a replica: live/dead tuples and write rates are counted on the primary only, so they are missing — add the primary's URL (read-only is enough) to measure them",
+    );
   else if (options.sampleSeconds <= 0) notes.push('write rates not sampled (--sample-seconds 0)');
   const rates = primary?.writesAfter ? writeRates(primary) : null;
   const onPrimary = new Map([...(primary?.tables.values() ?? [])].map((t) => [t.name, t.entry]));
   const tables: StatsFile['tables'] = {};
   for (const table of samples[0]!.tables.values()) {
     const counted = onPrimary.get(table.name);
-    tables[table.name] = { ...table.entry, liveTuples: counted?.liveTuples ?? null, deadTuples: counted?.deadTuples ?? null, writesPerSecond: rates ? (rates.get(table.name) ?? 0) : null };
+    tables[table.name] = {
+      ...table.entry,
+      liveTuples: counted?.liveTuples ?? null,
+      deadTuples: counted?.deadTuples ?? null,
+      writesPerSecond: rates ? (rates.get(table.name) ?? 0) : null,
+    };
   }
   const indexes: StatsFile['indexes'] = {};
   for (const [name, entry] of samples[0]!.indexes) {

@@ -11,7 +11,8 @@ export const MAX_STATS_BYTES = 20 * 1024 * 1024;
  * `.github/migration-review-stats.json: $.tables["public.orders"].rows: expected a number, got "80M"`.
  */
 export function parseStatsFile(text: string, file = DEFAULT_STATS_PATH): StatsFile {
-  if (text.length > MAX_STATS_BYTES) throw new StatsFileError(`the statistics file is ${Math.round(text.length / 1024 / 1024)} MB; at most ${MAX_STATS_BYTES / 1024 / 1024} MB is read`, file);
+  if (text.length > MAX_STATS_BYTES)
+    throw new StatsFileError(`the statistics file is ${Math.round(text.length / 1024 / 1024)} MB; at most ${MAX_STATS_BYTES / 1024 / 1024} MB is read`, file);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -20,13 +21,19 @@ export function parseStatsFile(text: string, file = DEFAULT_STATS_PATH): StatsFi
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version !== 1) {
-    throw new StatsFileError(`$.schemaVersion: ${version} is newer than this migration-review reads (1); upgrade migration-review or rewrite the file with this version's \`stats\``, file);
+    throw new StatsFileError(
+      `$.schemaVersion: ${version} is newer than this migration-review reads (1); upgrade migration-review or rewrite the file with this version's \`stats\``,
+      file,
+    );
   }
   const result = statsFileSchema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-  const what = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys[0]}"` : issue.message.replace(/^Invalid input: /, '').replace(/^expected (.+), received undefined$/, 'missing (expected $1)');
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key "${issue.keys[0]}"`
+      : issue.message.replace(/^Invalid input: /, '').replace(/^expected (.+), received undefined$/, 'missing (expected $1)');
   throw new StatsFileError(`${jsonPath(path)}: ${what}`, file);
 }
 

@@ -13,7 +13,12 @@ import type { StatsFile } from './schema.js';
 const DML = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
 const MAX_QUERY_CHARS = 500;
 
-export async function topStatements(client: pg.Client, tables: string[], perTable: number, warnings: string[]): Promise<NonNullable<StatsFile['statements']> | undefined> {
+export async function topStatements(
+  client: pg.Client,
+  tables: string[],
+  perTable: number,
+  warnings: string[],
+): Promise<NonNullable<StatsFile['statements']> | undefined> {
   const extension = (await client.query(STATEMENTS_EXTENSION_SQL)).rows[0] as { schema: string } | undefined;
   if (!extension) return undefined;
   let rows: { query: string; calls: string; mean_ms: number | null }[];
@@ -34,7 +39,11 @@ export async function topStatements(client: pg.Client, tables: string[], perTabl
   for (const row of rows) {
     const query = safeText(row.query);
     if (!query) continue;
-    for (const table of new Set(relationsIn(query).map(resolve).filter((t): t is string => !!t))) {
+    for (const table of new Set(
+      relationsIn(query)
+        .map(resolve)
+        .filter((t): t is string => !!t),
+    )) {
       (out[table] ??= []).push({ query, calls: Number(row.calls), meanMs: Math.round((row.mean_ms ?? 0) * 1000) / 1000 });
     }
   }
@@ -46,7 +55,11 @@ export async function topStatements(client: pg.Client, tables: string[], perTabl
 export function safeText(query: string): string | null {
   const parsed = parseSql(query);
   if (parsed.problems.length || parsed.statements.length !== 1 || !DML.has(parsed.statements[0]!.type)) return null;
-  const text = query.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = query
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text.includes("'")) return null;
   return text.length > MAX_QUERY_CHARS ? `${text.slice(0, MAX_QUERY_CHARS - 1)}…` : text;
 }

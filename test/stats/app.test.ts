@@ -54,7 +54,11 @@ afterEach(() => nock.cleanAll());
 
 describe('the app with a statistics file', () => {
   it("takes sizes from the default branch's file, not from one the PR commits", async () => {
-    const state = fakeGitHub({ files: { ...files, [STATS_PATH]: statsWithOrders(100) }, changed: { ...changed, [STATS_PATH]: 'added' }, defaultBranch: { [STATS_PATH]: statsWithOrders(80_000_000) } });
+    const state = fakeGitHub({
+      files: { ...files, [STATS_PATH]: statsWithOrders(100) },
+      changed: { ...changed, [STATS_PATH]: 'added' },
+      defaultBranch: { [STATS_PATH]: statsWithOrders(80_000_000) },
+    });
     const body = await reviewPullRequest(state);
     expect(state.requests).toContain(`GET contents ${STATS_PATH}`);
     expect(body).toContain('| Lock Contention | ⛔ BLOCK |');
@@ -65,7 +69,9 @@ describe('the app with a statistics file', () => {
   it('notes a broken file in one line and reviews with the config alone', async () => {
     const state = fakeGitHub({ files, changed, defaultBranch: { [STATS_PATH]: '{"schemaVersion": 1, "tables": 3}' } });
     const body = await reviewPullRequest(state);
-    expect(body).toMatch(/> skipped: database statistics: \.github\/migration-review-stats\.json: \\?\$\.collectedAt: missing \(expected string\) — sizes come from the config alone\n/);
+    expect(body).toMatch(
+      /> skipped: database statistics: \.github\/migration-review-stats\.json: \\?\$\.collectedAt: missing \(expected string\) — sizes come from the config alone\n/,
+    );
     // Without sizes, the index build is the usual "Verify: size of orders".
     expect(body).toContain('Verify: size of orders');
   });

@@ -97,7 +97,10 @@ describeWithPg('stats on PostgreSQL 15', () => {
 
   it('sees idx_scan grow when a query uses the index, and sums it over every URL given', async () => {
     const before = (await collectStats({ urls: [db.url], sampleSeconds: 0 })).file.indexes['public.idx_orders_status']!.idxScan;
-    await onOwnConnection(db.url, "SET enable_seqscan = off; SELECT count(*) FROM orders WHERE status = 'paid'; SELECT count(*) FROM orders WHERE status = 'new';");
+    await onOwnConnection(
+      db.url,
+      "SET enable_seqscan = off; SELECT count(*) FROM orders WHERE status = 'paid'; SELECT count(*) FROM orders WHERE status = 'new';",
+    );
     await settle(200);
     const { file } = await collectStats({ urls: [db.url], sampleSeconds: 0 });
     const after = file.indexes['public.idx_orders_status']!.idxScan;
@@ -139,7 +142,10 @@ describeWithPg('stats on PostgreSQL 15', () => {
       return url.toString();
     };
     beforeAll(async () => {
-      await onOwnConnection(PG_URL, `DROP ROLE IF EXISTS ${monitorRole}; DROP ROLE IF EXISTS ${plainRole}; CREATE ROLE ${monitorRole} LOGIN; GRANT pg_monitor TO ${monitorRole}; CREATE ROLE ${plainRole} LOGIN;`);
+      await onOwnConnection(
+        PG_URL,
+        `DROP ROLE IF EXISTS ${monitorRole}; DROP ROLE IF EXISTS ${plainRole}; CREATE ROLE ${monitorRole} LOGIN; GRANT pg_monitor TO ${monitorRole}; CREATE ROLE ${plainRole} LOGIN;`,
+      );
     });
     afterAll(async () => {
       await onOwnConnection(PG_URL, `DROP ROLE IF EXISTS ${monitorRole}; DROP ROLE IF EXISTS ${plainRole};`);

@@ -23,7 +23,14 @@ const DAY = 86_400_000;
 
 /** What `stats` would write for the example's production: the sizes its config lists by hand. */
 function shopStats(collectedAt: Date, statusScans: number): StatsFile {
-  const table = (rows: number, writesPerSecond: number) => ({ rows, totalBytes: rows * 300, heapBytes: rows * 200, liveTuples: rows, deadTuples: 0, writesPerSecond });
+  const table = (rows: number, writesPerSecond: number) => ({
+    rows,
+    totalBytes: rows * 300,
+    heapBytes: rows * 200,
+    liveTuples: rows,
+    deadTuples: 0,
+    writesPerSecond,
+  });
   return {
     schemaVersion: 1,
     collectedAt: collectedAt.toISOString(),
@@ -58,7 +65,8 @@ async function shopWith(config: string | null, stats: StatsFile | string | null)
 const roots: string[] = [];
 afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
 
-const check = (root: string, file: string, format: 'json' | 'text' = 'json') => runCheck({ paths: [join(root, file)], root, format, failOn: 'block', color: false, trace: false });
+const check = (root: string, file: string, format: 'json' | 'text' = 'json') =>
+  runCheck({ paths: [join(root, file)], root, format, failOn: 'block', color: false, trace: false });
 const statuses = (review: Review): string[] => review.findings.map((f) => `${f.rule}:${f.status}`).sort();
 
 describe('the example repository with sizes from the statistics file only', () => {
@@ -110,7 +118,10 @@ describe('the example repository with sizes from the statistics file only', () =
   it('blocks dropping an index scanned heavily, naming the count', async () => {
     const busy = await shopWith('{}\n', shopStats(new Date(Date.now() - DAY), 5_000_000));
     const { review } = await check(busy, DROP_STATUS_INDEX);
-    expect(review.findings.find((f) => f.rule === 'drop-index-used-by-code')).toMatchObject({ status: 'BLOCK', message: expect.stringContaining('scanned 5,000,000 times in the 10 days before') });
+    expect(review.findings.find((f) => f.rule === 'drop-index-used-by-code')).toMatchObject({
+      status: 'BLOCK',
+      message: expect.stringContaining('scanned 5,000,000 times in the 10 days before'),
+    });
   });
 
   it('lets explicit tables: entries win over the file', async () => {
@@ -124,7 +135,14 @@ describe('the example repository with sizes from the statistics file only', () =
     const old = await shopWith('stats:\n  maxAgeDays: 7\n', shopStats(new Date(Date.now() - 45 * DAY), 0));
     const { output } = await check(old, 'db/migrations/000002_orders_status_index.up.sql', 'text');
     expect(output).toContain('warning: The database stats are 45 days old (stats.maxAgeDays is 7)');
-    const markdown = await runCheck({ paths: [join(old, 'db/migrations/000002_orders_status_index.up.sql')], root: old, format: 'markdown', failOn: 'block', color: false, trace: false });
+    const markdown = await runCheck({
+      paths: [join(old, 'db/migrations/000002_orders_status_index.up.sql')],
+      root: old,
+      format: 'markdown',
+      failOn: 'block',
+      color: false,
+      trace: false,
+    });
     expect(markdown.output).toContain('> ⚠️ The database stats are 45 days old');
   });
 });
@@ -136,7 +154,9 @@ describe('a statistics file that is not what stats writes', () => {
     expect(() => parseStatsFile(bad, STATS_PATH)).toThrow(/^\$\.tables\["public\.orders"\]\.rows: expected number, received string$/);
     expect(() => parseStatsFile('{"schemaVersion": 1,\n  "tables": {,}}', STATS_PATH)).toThrow(/^not JSON/);
     expect(() => parseStatsFile(JSON.stringify({ ...shopStats(new Date(), 0), schemaVersion: 2 }), STATS_PATH)).toThrow(/\$\.schemaVersion: 2 is newer/);
-    expect(() => parseStatsFile(JSON.stringify({ ...shopStats(new Date(), 0), rows: [{ email: 'a@b.c' }] }), STATS_PATH)).toThrow(/^\$\.rows: unknown key "rows"$/);
+    expect(() => parseStatsFile(JSON.stringify({ ...shopStats(new Date(), 0), rows: [{ email: 'a@b.c' }] }), STATS_PATH)).toThrow(
+      /^\$\.rows: unknown key "rows"$/,
+    );
   });
 
   it('exits 2 in the CLI with file and path on stderr', async () => {
@@ -153,8 +173,14 @@ describe('a statistics file that is not what stats writes', () => {
 
   it('is one note where the adapter asks for notes (the app), and the review goes on with the config', async () => {
     const root = await shopWith(null, '[]');
-    const prepared = await prepareChange(await localSource({ paths: [join(root, 'db/migrations/000002_orders_status_index.up.sql')], root }), { badStats: 'note' });
-    expect(prepared.notes).toEqual([expect.stringMatching(/^database statistics: \.github\/migration-review-stats\.json: \$: expected object, received array — sizes come from the config alone$/)]);
+    const prepared = await prepareChange(await localSource({ paths: [join(root, 'db/migrations/000002_orders_status_index.up.sql')], root }), {
+      badStats: 'note',
+    });
+    expect(prepared.notes).toEqual([
+      expect.stringMatching(
+        /^database statistics: \.github\/migration-review-stats\.json: \$: expected object, received array — sizes come from the config alone$/,
+      ),
+    ]);
     expect(prepared.config.tables.get('orders')?.rows).toBe(80_000_000);
   });
 });

@@ -7,7 +7,9 @@ beforeAll(() => loadParser());
 
 describe('statements from pg_stat_statements', () => {
   it('keeps normalised DML, without its comments', () => {
-    expect(safeText('/* app=checkout user=ana@example.com */ SELECT id FROM orders WHERE status = $1 -- hot path')).toBe('SELECT id FROM orders WHERE status = $1');
+    expect(safeText('/* app=checkout user=ana@example.com */ SELECT id FROM orders WHERE status = $1 -- hot path')).toBe(
+      'SELECT id FROM orders WHERE status = $1',
+    );
     expect(safeText('UPDATE orders SET status = $1 WHERE id = $2')).toBe('UPDATE orders SET status = $1 WHERE id = $2');
   });
   it('never keeps utility statements or text with a literal left in it', () => {
@@ -18,6 +20,10 @@ describe('statements from pg_stat_statements', () => {
     expect(safeText('not sql at all')).toBeNull();
   });
   it('finds every table a statement names', () => {
-    expect(relationsIn('SELECT o.id FROM orders o JOIN app.order_items i ON i.order_id = o.id WHERE o.id IN (SELECT order_id FROM refunds)').sort()).toEqual(['app.order_items', 'orders', 'refunds']);
+    expect(relationsIn('SELECT o.id FROM orders o JOIN app.order_items i ON i.order_id = o.id WHERE o.id IN (SELECT order_id FROM refunds)').sort()).toEqual([
+      'app.order_items',
+      'orders',
+      'refunds',
+    ]);
   });
 });
