@@ -197,12 +197,14 @@ function addStatsCommand(program: Command): void {
     .description('Read table sizes, write rates and index usage from the database (read-only) into the statistics file the review uses.')
     .option('--database-url <url>', 'a server of the cluster; repeat for each replica (index scans are counted per server) (default: $DATABASE_URL)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--sample-seconds <seconds>', 'seconds between the two samples the write rates come from; 0 skips them (default 10)', integerIn(0, 3600, 'seconds from 0 to 3600'))
-    .option('--out <file>', 'where to write the file; - prints it (default: .github/migration-review-stats.json)')
+    .option('--out <file>', 'where to write the file; - prints it (default: stats.file in the config, else .github/migration-review-stats.json, in the repository)')
+    .option('--root <dir>', 'repository root, for the default --out (default: the git top level, or the current directory)')
+    .option('--config <file>', 'config file naming stats.file (default: .github/migration-review.yml in the repository)')
     .option('--statement-timeout-ms <ms>', 'server-side limit per statement (default 30000)', integerIn(100, 600_000, 'milliseconds from 100 to 600000'))
-    .action(async (opts: { databaseUrl?: string[]; sampleSeconds?: number; out?: string; statementTimeoutMs?: number }) => {
+    .action(async (opts: { databaseUrl?: string[]; sampleSeconds?: number; out?: string; statementTimeoutMs?: number; root?: string; config?: string }) => {
       const { runStats } = await import('./stats.js');
       const urls = opts.databaseUrl ?? (process.env.DATABASE_URL ? [process.env.DATABASE_URL] : []);
-      const result = await runStats({ databaseUrl: urls, sampleSeconds: opts.sampleSeconds ?? 10, out: opts.out, statementTimeoutMs: opts.statementTimeoutMs });
+      const result = await runStats({ ...opts, databaseUrl: urls, sampleSeconds: opts.sampleSeconds ?? 10 });
       if (result.path) process.stdout.write(result.summary);
       else {
         process.stdout.write(result.json);

@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
-import { gitTopLevel } from '../repo/git.js';
-import { DEFAULT_STATS_PATH } from '../stats/load.js';
 import type { MonitorReport } from '../runbook/monitor.js';
 import { allProbes, renderRunbook } from '../runbook/runbook.js';
 import { runProbes } from '../runbook/probes.js';
@@ -28,10 +24,8 @@ export async function runRunbook(options: { paths: string[]; base?: string; root
  */
 async function refreshStats(options: { root?: string; config?: string; databaseUrl?: string; note?: (message: string) => void }): Promise<void> {
   if (!options.databaseUrl) throw new UsageError('--refresh-stats reads the database given by --database-url (or DATABASE_URL)');
-  const root = options.root ? resolve(options.root) : ((await gitTopLevel(process.cwd())) ?? process.cwd());
-  const repoConfig = await loadConfigFile(options.config ? resolve(options.config) : resolve(root, DEFAULT_CONFIG_PATH), !!options.config, options.config ?? DEFAULT_CONFIG_PATH);
   const { runStats } = await import('./stats.js');
-  const { summary } = await runStats({ databaseUrl: [options.databaseUrl], sampleSeconds: 10, out: repoConfig.stats?.file ?? DEFAULT_STATS_PATH, cwd: root });
+  const { summary } = await runStats({ databaseUrl: [options.databaseUrl], sampleSeconds: 10, root: options.root, config: options.config });
   options.note?.(summary);
 }
 

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
+import { gitTopLevel } from '../repo/git.js';
 import { formatBytes, formatRows } from '../sql/pgfacts.js';
 import { collectStats } from '../stats/collect.js';
 import { DEFAULT_STATS_PATH } from '../stats/load.js';
@@ -9,15 +11,29 @@ import { statsFileSchema, type StatsFile } from '../stats/schema.js';
 export interface StatsOptions {
   databaseUrl: string[];
   sampleSeconds: number;
-  /** File to write; `-` prints it. Default .github/migration-review-stats.json. */
+  /** File to write; `-` prints it. Default: where the review reads it (`stats.file` in the config, else .github/migration-review-stats.json). */
   out?: string;
   statementTimeoutMs?: number;
-  cwd?: string;
+  /** Repository root, for the default path; default: the git top level, or the current directory. */
+  root?: string;
+  /** Config file naming `stats.file`; default .github/migration-review.yml in the repository. */
+  config?: string;
+}
+
+/** Where the review reads the statistics file: `stats.file` from the repository's config, or the default, under the root. */
+export async function configuredStatsPath(options: { root?: string; config?: string }): Promise<{ path: string; display: string }> {
+  const root = options.root ? resolve(options.root) : ((await gitTopLevel(process.cwd())) ?? process.cwd());
+  const configPath = options.config ? resolve(options.config) : resolve(root, DEFAULT_CONFIG_PATH);
+  const repoConfig = await loadConfigFile(configPath, !!options.config, options.config ?? DEFAULT_CONFIG_PATH);
+  const display = repoConfig.stats?.file ?? DEFAULT_STATS_PATH;
+  return { path: resolve(root, display), display };
 }
 
 /** `stats`: collect, check against our own schema, write the file sorted (small daily diffs), summarise. */
 export async function runStats(options: StatsOptions): Promise<{ summary: string; json: string; path: string | null }> {
   if (!options.databaseUrl.length) throw new UsageError('stats needs a database: --database-url postgres://… (repeat it for each replica; or DATABASE_URL)');
+  // Where it goes is settled first: a broken config should not cost a sampling interval.
+  const target = options.out === '-' ? null : options.out ? { path: resolve(options.out), display: options.out } : await configuredStatsPath(options);
   const { file, warnings } = await collectStats({
     urls: options.databaseUrl,
     sampleSeconds: options.sampleSeconds,
@@ -25,14 +41,10 @@ export async function runStats(options: StatsOptions): Promise<{ summary: string
   });
   const sorted = statsFileSchema.parse(sortedFile(file));
   const json = `${JSON.stringify(sorted, null, 2)}\n`;
-  const out = options.out ?? DEFAULT_STATS_PATH;
-  let path: string | null = null;
-  if (out !== '-') {
-    path = resolve(options.cwd ?? process.cwd(), out);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, json);
-  }
-  return { summary: summarizeStats(sorted, warnings, out === '-' ? null : out), json, path };
+  if (!target) return { summary: summarizeStats(sorted, warnings, null), json, path: null };
+  await mkdir(dirname(target.path), { recursive: true });
+  await writeFile(target.path, json);
+  return { summary: summarizeStats(sorted, warnings, target.display), json, path: target.path };
 }
 
 function sortedFile(file: StatsFile): StatsFile {

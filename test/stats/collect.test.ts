@@ -3,6 +3,7 @@ import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runRunbook } from '../../src/cli/runbook.js';
+import { runStats } from '../../src/cli/stats.js';
 import { collectStats } from '../../src/stats/collect.js';
 import { parseStatsFile } from '../../src/stats/load.js';
 import { makeRepo, PG_URL, throwawayDatabase } from '../helpers.js';
@@ -132,6 +133,15 @@ describeWithPg('stats on PostgreSQL 15', () => {
     expect(file.tables['public.orders']!.rows).toBeGreaterThan(180_000);
     expect(refreshed).not.toMatch(/\| SHARE orders \(static\) \| unknown/);
   }, 30_000);
+
+  it('writes the file where the config says the review reads it', async () => {
+    const root = await makeRepo({ '.github/migration-review.yml': 'stats:\n  file: db/production-stats.json\n' });
+    const { path, summary } = await runStats({ databaseUrl: [db.url], sampleSeconds: 0, root });
+    expect(path).toBe(join(root, 'db/production-stats.json'));
+    expect(parseStatsFile(await readFile(path!, 'utf8')).tables['public.orders']).toBeDefined();
+    expect(summary).toMatch(/^Read 1 server, PostgreSQL 15, at .* UTC: \d+ tables, \d+ indexes\.\nLargest: public\.orders 200k rows/);
+    expect(summary).toContain('Wrote db/production-stats.json.');
+  });
 
   describe('as a role of its own', () => {
     const monitorRole = `mr_stats_monitor_${process.pid}`;
