@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { renderReviewSchema } from '../src/render/review-schema.js';
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
+import { statsFileSchema } from '../src/stats/schema.js';
 import { CATEGORY_NAMES } from '../src/core/types.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import type { RuleEntry } from '../src/rules/define.js';
@@ -96,6 +97,11 @@ export function renderConfigSchema(): string {
   return `${JSON.stringify(z.toJSONSchema(configSchema), null, 2)}\n`;
 }
 
+/** docs/stats.schema.json: the JSON Schema of the statistics file `migration-review stats` writes. */
+export function renderStatsSchema(): string {
+  return `${JSON.stringify({ title: 'migration-review database statistics (.github/migration-review-stats.json)', ...z.toJSONSchema(statsFileSchema) }, null, 2)}\n`;
+}
+
 export async function readmeWithRules(): Promise<string> {
   const readme = await readFile(join(root, 'README.md'), 'utf8');
   return readme.replace(/<!-- rules:start[\s\S]*?<!-- rules:end -->/, renderRulesTable());
@@ -106,8 +112,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const rule of ALL_RULES) await writeFile(join(root, 'docs', 'rules', `${rule.id}.md`), renderRuleDoc(rule));
   await writeFile(join(root, 'docs', 'config.schema.json'), renderConfigSchema());
   await writeFile(join(root, 'docs', 'review.schema.json'), renderReviewSchema());
+  await writeFile(join(root, 'docs', 'stats.schema.json'), renderStatsSchema());
   await writeFile(join(root, 'docs', 'patterns.md'), renderPatternIndex());
   await writeFile(join(root, 'README.md'), await readmeWithRules());
   await writeFile(join(root, 'src', 'rules', 'index.ts'), await renderRuleIndex());
-  console.log(`wrote ${ALL_RULES.length} rule pages, the README rules table, docs/patterns.md, docs/config.schema.json, docs/review.schema.json and src/rules/index.ts`);
+  console.log(`wrote ${ALL_RULES.length} rule pages, the README rules table, docs/patterns.md, docs/config.schema.json, docs/review.schema.json, docs/stats.schema.json and src/rules/index.ts`);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ALL_RULES } from '../src/rules/index.js';
 import { findingsFor } from './rule-tester.js';
-import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc } from '../scripts/generate-docs.js';
+import { readmeWithRules, renderConfigSchema, renderPatternIndex, renderRuleDoc, renderStatsSchema } from '../scripts/generate-docs.js';
 import { renderRuleIndex } from '../scripts/generate-rule-index.js';
 import { REPO_ROOT } from './helpers.js';
 import { renderReviewSchema } from '../src/render/review-schema.js';
@@ -62,6 +62,9 @@ describe('generated files', () => {
   });
   it('docs/review.schema.json is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/review.schema.json'), 'utf8')).toBe(renderReviewSchema());
+  });
+  it('docs/stats.schema.json is current', () => {
+    expect(readFileSync(join(REPO_ROOT, 'docs/stats.schema.json'), 'utf8')).toBe(renderStatsSchema());
   });
   it('docs/patterns.md is current', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs/patterns.md'), 'utf8')).toBe(renderPatternIndex());

@@ -6,6 +6,7 @@ import type { Finding, MigrationFile, TxMode } from '../src/core/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleEntry } from '../src/rules/define.js';
+import type { StatsFile } from '../src/stats/schema.js';
 
 /**
  * RuleTester: a rule's valid/invalid case table, run through the real pipeline (parse → schema →
@@ -33,6 +34,8 @@ export interface RuleCase {
   earlier?: string;
   /** The runner applies the change's files on one connection (MigrationFile.sharedSession). */
   sharedSession?: string;
+  /** A database statistics file (`migration-review stats`), as the review reads it from the repository. */
+  stats?: StatsFile;
 }
 
 /** Tests share one snapshot cache, outside the home directory. */
@@ -49,7 +52,8 @@ export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Prom
   const earlier = input.earlier === undefined ? [] : [file('migrations/000002_earlier.up.sql', input.earlier, history.length, { ...input, down: null })];
   const change = file(earlier.length ? 'migrations/000003_change.up.sql' : 'migrations/000002_change.up.sql', input.sql, history.length + earlier.length, input);
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
-  const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } });
+  const stats = input.stats ? { file: '.github/migration-review-stats.json', data: input.stats } : undefined;
+  const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } }, stats, input.stats ? new Date(input.stats.collectedAt) : undefined);
   const discovery = { migrations: [...history, ...earlier, change], extras: [] };
   const traced = !!input.trace || rule?.source === 'trace';
   const code = input.code ? codeIndexOf(Object.entries(input.code).map(([path, text]) => ({ path, lines: text.split('\n') }))) : undefined;

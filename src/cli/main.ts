@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   addMonitorCommand(program, setExit);
   addExplainCommand(program);
   addDriftCommand(program, setExit);
+  addStatsCommand(program);
   addGithubActionCommand(program, setExit);
 
   try {
@@ -124,9 +125,11 @@ function addRunbookCommand(program: Command): void {
     .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
     .option('--no-trace', 'static locks only')
     .option('--staging <file>', 'a `monitor --format json` report from a staging run: measured lock times next to the estimates')
-    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string }) => {
+    .option('--refresh-stats', 'first rewrite the statistics file from --database-url (as `stats` does, sampling writes for 10 s), so the estimates use its sizes')
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string; refreshStats?: boolean }) => {
       const { runRunbook } = await import('./runbook.js');
-      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
+      const note = (message: string): void => void process.stderr.write(message);
+      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), note }));
     });
 }
 
@@ -185,6 +188,28 @@ function addDriftCommand(program: Command, setExit: (code: number) => void): voi
       const result = await runDrift({ ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
       process.stdout.write(result.output);
       setExit(result.exitCode);
+    });
+}
+
+function addStatsCommand(program: Command): void {
+  program
+    .command('stats')
+    .description('Read table sizes, write rates and index usage from the database (read-only) into the statistics file the review uses.')
+    .option('--database-url <url>', 'a server of the cluster; repeat for each replica (index scans are counted per server) (default: $DATABASE_URL)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--sample-seconds <seconds>', 'seconds between the two samples the write rates come from; 0 skips them (default 10)', integerIn(0, 3600, 'seconds from 0 to 3600'))
+    .option('--out <file>', 'where to write the file; - prints it (default: stats.file in the config, else .github/migration-review-stats.json, in the repository)')
+    .option('--root <dir>', 'repository root, for the default --out (default: the git top level, or the current directory)')
+    .option('--config <file>', 'config file naming stats.file (default: .github/migration-review.yml in the repository)')
+    .option('--statement-timeout-ms <ms>', 'server-side limit per statement (default 30000)', integerIn(100, 600_000, 'milliseconds from 100 to 600000'))
+    .action(async (opts: { databaseUrl?: string[]; sampleSeconds?: number; out?: string; statementTimeoutMs?: number; root?: string; config?: string }) => {
+      const { runStats } = await import('./stats.js');
+      const urls = opts.databaseUrl ?? (process.env.DATABASE_URL ? [process.env.DATABASE_URL] : []);
+      const result = await runStats({ ...opts, databaseUrl: urls, sampleSeconds: opts.sampleSeconds ?? 10 });
+      if (result.path) process.stdout.write(result.summary);
+      else {
+        process.stdout.write(result.json);
+        process.stderr.write(result.summary);
+      }
     });
 }
 

@@ -6,7 +6,8 @@ import { runProbes } from '../runbook/probes.js';
 import { runCheck } from './check.js';
 
 /** `migration-review runbook`: the same review as `check`, printed as the production runbook. */
-export async function runRunbook(options: { paths: string[]; base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string }): Promise<string> {
+export async function runRunbook(options: { paths: string[]; base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string; refreshStats?: boolean; note?: (message: string) => void }): Promise<string> {
+  if (options.refreshStats) await refreshStats(options);
   const { run, review } = await runCheck({ paths: options.paths, base: options.base, root: options.root, config: options.config, format: 'json', failOn: 'block', color: false, trace: options.trace === false ? false : undefined });
   const { discovery, change, config } = run.prepared;
   if (change !== null && change.size === 0) throw new UsageError('no migration files in the change: name them, or use --base <ref>');
@@ -14,6 +15,18 @@ export async function runRunbook(options: { paths: string[]; base?: string; root
   const staging = options.staging ? readStagingReport(options.staging) : undefined;
   const title = `# Runbook — ${review.files.length} migration file${review.files.length === 1 ? '' : 's'}\n\nVerdict of the review: **${review.verdict.replace(/_/g, ' ')}** — ${review.justification}\n\n`;
   return `${title}${renderRunbook({ review, discovery, change, config, probeResults, staging })}\n`;
+}
+
+/**
+ * `--refresh-stats`: the statistics file rewritten from --database-url before the review reads
+ * it, so the runbook's durations use today's sizes. Only here and in `stats`: `monitor` watches
+ * staging, whose sizes are not production's.
+ */
+async function refreshStats(options: { root?: string; config?: string; databaseUrl?: string; note?: (message: string) => void }): Promise<void> {
+  if (!options.databaseUrl) throw new UsageError('--refresh-stats reads the database given by --database-url (or DATABASE_URL)');
+  const { runStats } = await import('./stats.js');
+  const { summary } = await runStats({ databaseUrl: [options.databaseUrl], sampleSeconds: 10, root: options.root, config: options.config });
+  options.note?.(summary);
 }
 
 function readStagingReport(path: string): MonitorReport {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statsOf, type LoadedStats, type ResolvedStats } from '../stats/apply.js';
 
 /**
  * The repository config, `.github/migration-review.yml`. One schema, parsed at the edge; every key
@@ -23,10 +24,24 @@ export const configSchema = z
   .object({
     /** Globs (repository-relative) of migration files. Default: detect known frameworks anywhere. */
     migrations: z.array(z.string().min(1)).optional(),
-    /** Target PostgreSQL major version. Default 14. */
+    /** Target PostgreSQL major version. Default: the version in the statistics file, else 14. */
     postgres: z.number().int().min(9).max(19).optional(),
-    /** Table sizes the rules and estimates use, keyed by table name (schema-qualified or not). */
+    /** Table sizes the rules and estimates use, keyed by table name (schema-qualified or not). They win over the statistics file. */
     tables: z.record(z.string(), tableStats).optional(),
+    /** The database statistics file `migration-review stats` writes: table sizes, writes/s and index usage. */
+    stats: z
+      .object({
+        /** Repository-relative path of the file (read from the default branch in the app). Default .github/migration-review-stats.json. */
+        file: z
+          .string()
+          .min(1)
+          .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'expected a path inside the repository, e.g. .github/migration-review-stats.json')
+          .optional(),
+        /** Older than this, the review warns that the sizes may be out of date. Default 30. */
+        maxAgeDays: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     /** Per-rule override: off, or force the status of its findings to FLAG or BLOCK. */
     rules: z.record(z.string(), ruleLevel).optional(),
     thresholds: z
@@ -171,14 +186,21 @@ export interface ResolvedConfig {
   runner: { setsLockTimeout: boolean };
   llm: { model: string | null; deadlineSeconds: number; enabled: boolean };
   runbook: { contacts: string[]; lockAlertSeconds: number; replicationLagAlertSeconds: number };
+  /** The statistics file: where it is, and what it said (index usage, where the sizes came from). */
+  stats: ResolvedStats;
 }
 
-export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
+/**
+ * Fills in every default. With a statistics file, its sizes fill in the tables `tables:` does not
+ * name (explicit entries win), and its server version stands in for an unset `postgres:`.
+ */
+export function resolveConfig(config: RepoConfig = {}, loaded?: LoadedStats, now = new Date()): ResolvedConfig {
   const tables = new Map<string, { rows: number; writesPerSecond?: number; avgRowBytes?: number }>();
   for (const [name, stats] of Object.entries(config.tables ?? {})) tables.set(name.toLowerCase(), stats);
+  const stats = statsOf(config.stats, loaded, tables, now);
   return {
     migrations: config.migrations ?? null,
-    postgres: config.postgres ?? 14,
+    postgres: config.postgres ?? stats.postgres ?? 14,
     tables,
     rules: config.rules ?? {},
     thresholds: {
@@ -205,5 +227,6 @@ export function resolveConfig(config: RepoConfig = {}): ResolvedConfig {
     runner: { setsLockTimeout: config.runner?.setsLockTimeout ?? false },
     llm: { model: config.llm?.model ?? null, deadlineSeconds: config.llm?.deadlineSeconds ?? 45, enabled: config.llm?.enabled ?? true },
     runbook: { contacts: config.runbook?.contacts ?? [], lockAlertSeconds: config.runbook?.lockAlertSeconds ?? 30, replicationLagAlertSeconds: config.runbook?.replicationLagAlertSeconds ?? 60 },
+    stats,
   };
 }

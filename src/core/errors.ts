@@ -27,3 +27,9 @@ export class UsageError extends MigrationReviewError {}
 
 /** git or the file system could not give us the change under review. */
 export class InputError extends MigrationReviewError {}
+
+/** The database statistics file is not what `migration-review stats` writes (exit code 2 in the CLI). */
+export class StatsFileError extends MigrationReviewError {}
+
+/** A database could not be read for statistics (unreachable, or the role lacks a privilege). */
+export class DatabaseError extends MigrationReviewError {}

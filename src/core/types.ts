@@ -1,5 +1,6 @@
 import type { Disproved } from '../trace/reconcile.js';
 import type { TraceResult } from '../trace/trace.js';
+import type { StatsProvenance } from '../stats/apply.js';
 
 /**
  * The shapes that flow through the pipeline: files → discover → parse → facts → rules → merge →
@@ -167,6 +168,8 @@ export interface Review {
   skipped?: string[];
   /** Target PostgreSQL major version the review assumed. */
   postgres?: number;
+  /** Where table sizes came from when a database statistics file was read (extra to the JSON contract). */
+  stats?: StatsProvenance;
   /** The lock trace, per statement, when it ran (extra to the JSON contract). */
   trace?: TraceReport;
 }

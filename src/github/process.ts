@@ -82,7 +82,7 @@ async function review(attempt: Attempt): Promise<'posted' | 'stale' | 'closed'> 
   const found = await source.configText();
   const repoConfig = found ? parseConfig(found.text, found.path) : {};
   attempt.config = resolveConfig(repoConfig);
-  const prepared = await prepareChange(source, { config: repoConfig });
+  const prepared = await prepareChange(source, { config: repoConfig, badStats: 'note' });
   const config = prepared.config;
   const run = changedCount(prepared) ? await reviewDeterministic(prepared, { traceOptions: deps.trace === false ? undefined : deps.trace, trace: deps.trace === false ? false : undefined }) : null;
   // A push landed while we worked: this result describes an old commit. Say so on its check

@@ -80,8 +80,8 @@ export interface PullRequestRef {
 
 /**
  * A pull request through the API: the head commit's tree, the PR's changed files, the base
- * commit's content of a file, and the config from the default branch only (a PR cannot loosen its
- * own review).
+ * commit's content of a file, and the config and the statistics file from the default branch only
+ * (a PR cannot loosen its own review).
  */
 export function githubSource(octokit: Octokit, pr: PullRequestRef, shas: { head: string; base: string }): ChangeSource {
   const { owner, repo } = pr;
@@ -99,6 +99,11 @@ export function githubSource(octokit: Octokit, pr: PullRequestRef, shas: { head:
       const text = await defaultBranchFile(octokit, owner, repo, DEFAULT_CONFIG_PATH);
       return text === null ? null : { text, path: DEFAULT_CONFIG_PATH };
     },
+    // Like the config: from the default branch, so a PR cannot shrink its own tables.
+    async statsText(path) {
+      const text = await defaultBranchFile(octokit, owner, repo, path);
+      return text === null ? null : { text, path };
+    },
     head: () => (head ??= openHead()),
     async change() {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pr.number, per_page: 100 });
@@ -114,6 +119,12 @@ async function fileAt(octokit: Octokit, owner: string, repo: string, path: strin
   try {
     const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
     if (Array.isArray(data) || data.type !== 'file') return null;
+    // Above 1 MB the contents API leaves `content` empty (encoding "none"): a statistics file of
+    // a database with thousands of tables gets there. The blob API serves up to 100 MB.
+    if (data.encoding === 'none' && data.size > 0) {
+      const { data: blob } = await octokit.rest.git.getBlob({ owner, repo, file_sha: data.sha });
+      return Buffer.from(blob.content, 'base64').toString('utf8');
+    }
     return Buffer.from(data.content, 'base64').toString('utf8');
   } catch (error) {
     if ((error as { status?: number }).status === 404) return null;

@@ -45,6 +45,8 @@ export interface MarkdownView {
   acknowledged: MarkdownFinding[];
   fileCount: number;
   skipped: string[];
+  sizesFrom: string | null;
+  staleStats: string | null;
 }
 
 const location = (f: Finding): string => `${f.file}:${f.line}`;
@@ -84,5 +86,7 @@ export function buildMarkdownView(review: Review, docsBase = ''): MarkdownView {
     acknowledged: view.acknowledged.map((f) => finding(f, docsBase)),
     fileCount: view.fileCount,
     skipped: view.skipped.map(inlineMarkdown),
+    sizesFrom: view.sizesFrom ? inlineMarkdown(view.sizesFrom) : null,
+    staleStats: view.staleStats ? inlineMarkdown(view.staleStats) : null,
   };
 }

@@ -62,6 +62,16 @@ export const reviewOutputSchema = z
     files: z.array(file),
     skipped: z.array(z.string()).optional(),
     postgres: z.number().int().optional().describe('Target PostgreSQL major version the review assumed.'),
+    stats: z
+      .looseObject({
+        file: z.string(),
+        collectedAt: z.string(),
+        ageDays: z.number(),
+        maxAgeDays: z.number(),
+        tables: z.number().int().min(0).describe('Tables whose size came from the file (not named in `tables:`).'),
+      })
+      .optional()
+      .describe('Where table sizes came from, when a database statistics file (`migration-review stats`) was read.'),
   })
   .describe('migration-review check --format json (DESIGN.md, JSON output contract)');
 

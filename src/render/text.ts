@@ -43,6 +43,8 @@ export function renderText(review: Review & { trace?: TraceReport }, options: { 
     out.push('');
   }
   if (review.trace) out.push(traceText(review.trace), '');
+  if (view.sizesFrom) out.push(t(view.sizesFrom));
+  if (view.staleStats) out.push(paint('33', `warning: ${t(view.staleStats)}`));
   for (const reason of view.skipped) out.push(`skipped: ${t(reason)}`);
   out.push(
     `Verdict: ${paint(review.verdict === 'BLOCK' ? '31;1' : review.verdict === 'SAFE_TO_SHIP' ? '32;1' : '33;1', view.verdictLabel)} — ${t(view.justification)}`,

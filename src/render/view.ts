@@ -30,6 +30,10 @@ export interface ReviewView {
   acknowledged: FindingView[];
   fileCount: number;
   skipped: string[];
+  /** "Sizes from database stats of 2026-11-28 (…)", when a statistics file was read. */
+  sizesFrom: string | null;
+  /** The statistics file is older than stats.maxAgeDays. */
+  staleStats: string | null;
 }
 
 export const VERDICT_LABELS = { SAFE_TO_SHIP: 'SAFE TO SHIP', SAFE_WITH_MODIFICATIONS: 'SAFE WITH MODIFICATIONS', BLOCK: 'BLOCK' } as const;
@@ -61,5 +65,19 @@ export function buildView(review: Review): ReviewView {
     acknowledged: review.findings.filter((f) => f.acknowledged).map(view),
     fileCount: review.files.length,
     skipped: review.skipped ?? [],
+    ...statsLines(review),
   };
+}
+
+/** Where the sizes came from, and whether they are old enough to distrust. */
+function statsLines(review: Review): Pick<ReviewView, 'sizesFrom' | 'staleStats'> {
+  const stats = review.stats;
+  if (!stats) return { sizesFrom: null, staleStats: null };
+  const day = stats.collectedAt.slice(0, 10);
+  const sizesFrom = `Sizes from database stats of ${day} (${stats.file}, ${stats.tables} table${stats.tables === 1 ? '' : 's'}); \`tables:\` in the config wins where it names a table.`;
+  const staleStats =
+    stats.ageDays > stats.maxAgeDays
+      ? `The database stats are ${stats.ageDays} days old (stats.maxAgeDays is ${stats.maxAgeDays}): sizes, write rates and index usage may have moved since — run \`migration-review stats\` again.`
+      : null;
+  return { sizesFrom, staleStats };
 }

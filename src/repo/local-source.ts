@@ -2,6 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG_PATH, readConfigText } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
+import { readStatsText } from '../stats/load.js';
 import { listRepoFiles, repoFiles, type RepoFiles } from '../discover/index.js';
 import type { ChangeSource, ChangeSpec } from '../review/source.js';
 import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
@@ -43,6 +44,7 @@ export async function localSource(options: LocalSourceOptions): Promise<LocalSou
   return {
     root,
     configText: () => readConfigText(configPath, !!options.config, options.config ?? DEFAULT_CONFIG_PATH),
+    statsText: (path) => readStatsText(resolve(fixedRoot, path), path),
     head: () => (head ??= listRepoFiles(fixedRoot).then((all) => repoFiles(fixedRoot, all))),
     async change() {
       if (spec) return spec;

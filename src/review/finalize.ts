@@ -57,7 +57,7 @@ export function finalize(draft: Draft, config: ResolvedConfig): Review {
       category: RULES_BY_ID.get(problem.rule ?? '')?.category,
     }),
   );
-  return assemble([...findings, ...withLevels(ackFindings, config)], draft);
+  return assemble([...findings, ...withLevels(ackFindings, config)], draft, config);
 }
 
 /** `rules: { <id>: off | FLAG | BLOCK }`: drops or re-levels a rule's findings, whatever raised them. */
@@ -71,7 +71,7 @@ function withLevels(findings: Finding[], config: ResolvedConfig): Finding[] {
   return out;
 }
 
-function assemble(findings: Finding[], draft: Draft): Review {
+function assemble(findings: Finding[], draft: Draft, config: ResolvedConfig): Review {
   const categories = categoryStatuses(findings);
   const verdict = verdictOf(categories);
   // Sorted first, so the finding the justification leads with does not depend on run order.
@@ -85,6 +85,7 @@ function assemble(findings: Finding[], draft: Draft): Review {
     files: draft.files,
     ...(draft.skipped.length ? { skipped: draft.skipped } : {}),
     postgres: draft.postgres,
+    ...(config.stats.source ? { stats: config.stats.source } : {}),
     ...(draft.trace ? { trace: draft.trace } : {}),
   };
 }

@@ -1,4 +1,7 @@
 import { parseConfig } from '../config/load.js';
+import { StatsFileError } from '../core/errors.js';
+import type { LoadedStats } from '../stats/apply.js';
+import { DEFAULT_STATS_PATH, parseStatsFile } from '../stats/load.js';
 import { resolveConfig, type RepoConfig, type ResolvedConfig } from '../config/schema.js';
 import type { Review } from '../core/types.js';
 import { discover, isEmptyScript, type Discovery } from '../discover/index.js';
@@ -45,20 +48,28 @@ export interface PrepareOptions {
   postgres?: number;
   /** Overrides the source's config (`--config`): already parsed. */
   config?: RepoConfig;
+  /**
+   * An invalid statistics file: `fail` (the CLI: exit 2, naming the file and JSON path) or `note`
+   * (the app: one line in the comment, and the review goes on with the config's sizes). Default fail.
+   */
+  badStats?: 'fail' | 'note';
 }
 
 /** Step 1: what the change is, in the repository as the source sees it. */
 export async function prepareChange(source: ChangeSource, options: PrepareOptions = {}): Promise<Prepared> {
   const repoConfig = options.config ?? (await configOf(source));
   if (options.postgres !== undefined) repoConfig.postgres = options.postgres;
-  const config = resolveConfig(repoConfig);
+  const statsNotes: string[] = [];
+  const stats = await loadStats(source, repoConfig, options.badStats ?? 'fail', statsNotes);
+  const config = resolveConfig(repoConfig, stats);
   const [head, spec] = await Promise.all([source.head(), source.change()]);
   await loadParser();
   const discovery = await discover(head, { globs: config.migrations, explicit: spec.kind === 'paths' ? spec.files : [] });
   const { change, modified } = await changeOf(spec, discovery, source);
   // Not application code: the migrations, their downs, verify and orphan down scripts.
   const migrationPaths = new Set([...discovery.migrations.flatMap((m) => (m.down ? [m.path, m.down.path] : [m.path])), ...discovery.extras.map((e) => e.path)]);
-  const notes = [...source.notes()];
+  // After head(): the source notes what it could not list while opening it.
+  const notes = [...source.notes(), ...statsNotes];
   let code: Promise<CodeIndex> | null = null;
   const readCode = async (): Promise<CodeIndex> => {
     const { files, notes: codeNotes } = await readCodeFiles(head, migrationPaths, config.code);
@@ -71,6 +82,20 @@ export async function prepareChange(source: ChangeSource, options: PrepareOption
 async function configOf(source: ChangeSource): Promise<RepoConfig> {
   const found = await source.configText();
   return found ? parseConfig(found.text, found.path) : {};
+}
+
+/** The statistics file, parsed; an invalid one fails the run or becomes a note, as the adapter asked. */
+async function loadStats(source: ChangeSource, repoConfig: RepoConfig, onBad: 'fail' | 'note', notes: string[]): Promise<LoadedStats | undefined> {
+  const path = repoConfig.stats?.file ?? DEFAULT_STATS_PATH;
+  try {
+    const found = await source.statsText(path);
+    if (!found && repoConfig.stats?.file) notes.push(`database statistics: stats.file names ${path}, which does not exist — sizes come from the config alone`);
+    return found ? { file: found.path, data: parseStatsFile(found.text, found.path) } : undefined;
+  } catch (error) {
+    if (onBad === 'fail' || !(error instanceof StatsFileError)) throw error;
+    notes.push(`database statistics: ${error.describe()} — sizes come from the config alone`);
+    return undefined;
+  }
 }
 
 /** The change as a set of migration paths (downs stand for their migration), and which of them edit merged files. */

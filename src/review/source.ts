@@ -8,6 +8,11 @@ import type { RepoFiles } from '../discover/index.js';
 export interface ChangeSource {
   /** The repository config's text and its display path, or null when there is none. */
   configText(): Promise<{ text: string; path: string } | null>;
+  /**
+   * The database statistics file (`migration-review stats`) at a repository-relative path, read
+   * where the config is read (the default branch in the app), or null when there is none.
+   */
+  statsText(path: string): Promise<{ text: string; path: string } | null>;
   /** The repository at the head of the change: every file path, and a reader. */
   head(): Promise<RepoFiles>;
   /** What the change is (see ChangeSpec). */

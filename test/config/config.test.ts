@@ -17,6 +17,11 @@ describe('repository config', () => {
     expect(parseConfig('migrations: ["db/migrations/**"]\npostgres: 16\ntables:\n  orders: { rows: 80000000 }\n  users: { rows: 12000000, writesPerSecond: 300 }\nrules:\n  missing-lock-timeout: off\n')).toMatchObject({ postgres: 16 });
     expect(parseConfig('')).toEqual({});
   });
+  it('stats: a file inside the repository and a maximum age', () => {
+    expect(parseConfig('stats:\n  file: db/stats.json\n  maxAgeDays: 7\n')).toEqual({ stats: { file: 'db/stats.json', maxAgeDays: 7 } });
+    expect(errorOf('stats:\n  file: ../../etc/passwd\n')).toBe('.github/migration-review.yml:2: stats.file: expected a path inside the repository, e.g. .github/migration-review-stats.json');
+    expect(errorOf('stats:\n  maxAgeDays: 0\n')).toMatch(/^\.github\/migration-review\.yml:2: stats\.maxAgeDays: /);
+  });
   it('names the unknown key and its line', () => {
     expect(errorOf('postgres: 15\ntablez:\n  orders: { rows: 1 }\n')).toBe('.github/migration-review.yml:2: tablez: unknown key "tablez"');
     expect(errorOf('tables:\n  orders: { rows: 1, size: 3 }\n')).toMatch(/:2: tables\.orders\.size: unknown key "size"/);

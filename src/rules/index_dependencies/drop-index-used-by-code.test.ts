@@ -3,6 +3,7 @@ import { resolveConfig } from '../../config/schema.js';
 import { review } from '../../review/analyze.js';
 import type { MigrationFile } from '../../core/types.js';
 import { testRule } from '../../../test/rule-tester.js';
+import type { StatsFile } from '../../stats/schema.js';
 import rule from './drop-index-used-by-code.js';
 
 const schema = 'CREATE TABLE orders (id bigint, status text);\nCREATE INDEX idx_orders_status ON orders (status);';
@@ -10,9 +11,42 @@ const readsOnly = { 'src/orders.ts': "export const list = (db: Db) => db.query('
 // Code that never queries orders: the search ran and found nothing.
 const noQueries = { 'src/health.ts': "export const ping = (db: Db) => db.query('SELECT 1');" };
 const filters = { 'src/orders.ts': "export const open = (db: Db) => db.query('SELECT id FROM orders WHERE status = $1', ['open']);" };
+
+/** A statistics file whose counters began `days` before collection and saw `scans` scans of `index` (plus whether it is unique). */
+function statsWith(index: string, scans: number, days: number, unique = false): StatsFile {
+  const collectedAt = '2026-11-28T06:00:00.000Z';
+  const countingSince = new Date(Date.parse(collectedAt) - days * 86_400_000).toISOString();
+  return {
+    schemaVersion: 1,
+    collectedAt,
+    servers: [{ role: 'primary', postgres: 15, countingSince }],
+    sampleSeconds: 10,
+    tables: { 'public.orders': { rows: 1_000_000, totalBytes: 2e8, heapBytes: 1e8, liveTuples: 1_000_000, deadTuples: 0, writesPerSecond: 5 } },
+    indexes: { [`public.${index}`]: { table: 'public.orders', idxScan: scans, bytes: 3e7, unique } },
+  };
+}
 testRule(rule, {
   valid: [
     'DROP INDEX IF EXISTS nothing_known;',
+    {
+      sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      code: filters,
+      stats: statsWith('idx_orders_status', 0, 10),
+      name: 'never scanned in 10 days of counting: the code that mentions the column is served otherwise, or never runs',
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      stats: statsWith('idx_orders_status', 0, 10),
+      name: 'never scanned in 10 days of counting, and no code to search: the statistics answer what the code could not',
+    },
+    {
+      sql: 'CREATE INDEX CONCURRENTLY idx_orders_status_id ON orders (status, id);\nDROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      stats: statsWith('idx_orders_status', 2_400_000, 12),
+      name: 'scanned heavily, but a new index with the same leading column takes its queries',
+    },
     { sql: 'DROP INDEX CONCURRENTLY idx_orders_status;', schema, code: readsOnly, name: 'the code only reads the column: no query needs the index' },
     {
       sql: 'CREATE INDEX CONCURRENTLY idx_orders_status_id ON orders (status, id);\nDROP INDEX CONCURRENTLY idx_orders_status;',
@@ -49,6 +83,38 @@ testRule(rule, {
   ],
   invalid: [
     { sql: 'DROP INDEX CONCURRENTLY mystery_idx;', errors: [{ messageId: 'unknown' }] },
+    {
+      sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      code: noQueries,
+      stats: statsWith('idx_orders_status', 2_400_000, 12),
+      errors: [{ messageId: 'heavilyScanned', status: 'BLOCK', message: /scanned 2,400,000 times in the 12 days before 2026-11-28 \(about 200,000 a day.*another service/ }],
+      name: 'scanned heavily with no reference in this repository: another service needs it',
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      code: noQueries,
+      stats: statsWith('idx_orders_status', 40, 30),
+      errors: [{ messageId: 'scannedElsewhere', status: 'FLAG', message: /^Verify: who still scans idx_orders_status — .*40 times in the 30 days/ }],
+      name: 'scanned now and then with no reference in this repository: verify the caller',
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
+      schema,
+      code: filters,
+      stats: statsWith('idx_orders_status', 0, 3),
+      errors: [{ messageId: 'used', status: 'BLOCK' }],
+      name: 'zero scans over 3 days of counting prove nothing: the code decides',
+    },
+    {
+      sql: 'DROP INDEX CONCURRENTLY orders_ref_key;',
+      schema: 'CREATE TABLE orders (id bigint, ref text);\nCREATE UNIQUE INDEX orders_ref_key ON orders (ref);',
+      code: { 'src/orders.ts': "export const byRef = (db: Db) => db.query('SELECT id FROM orders WHERE ref = $1');" },
+      stats: statsWith('orders_ref_key', 0, 40, true),
+      errors: [{ messageId: 'used', status: 'BLOCK', message: /It is UNIQUE/ }],
+      name: 'a unique index enforces uniqueness without counting a scan: zero scans do not make it droppable',
+    },
     {
       sql: 'DROP INDEX CONCURRENTLY idx_orders_status;',
       schema,
