@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   addPatternsCommand(program);
   addRunbookCommand(program);
   addMonitorCommand(program, setExit);
-  addExplainCommand(program);
+  addExplainCommand(program, setExit);
   addDriftCommand(program, setExit);
   addGithubActionCommand(program, setExit);
 
@@ -153,22 +153,24 @@ function addMonitorCommand(program: Command, setExit: (code: number) => void): v
     });
 }
 
-function addExplainCommand(program: Command): void {
+function addExplainCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('explain')
     .description(
-      "For each index the change creates: the repository's queries that should use it, planned without and with it (built in a rolled-back transaction).",
+      "For each index the change creates: the repository's queries that should use it, planned without and with it (a HypoPG hypothetical index; read-only, nothing is built). Exit 1 when nothing could be planned.",
     )
     .argument('[paths...]', 'migration files or directories (as for check)')
     .option('--base <ref>', 'the migrations added or modified since this git ref')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
-    .option('--database-url <url>', 'a staging database with production-like data (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'the database to plan on, production included: read-only, AccessShareLock only (default: $DATABASE_URL)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown']).default('markdown'))
     .action(async (paths: string[], opts: { base?: string; root?: string; databaseUrl?: string; format: 'json' | 'markdown' }) => {
       const { runExplain } = await import('./explain.js');
       const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
       if (!databaseUrl) throw new UsageError('explain needs a staging database: --database-url postgres://… (or DATABASE_URL)');
-      process.stdout.write(await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format }));
+      const result = await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format });
+      process.stdout.write(result.output);
+      setExit(result.exitCode);
     });
 }
 
