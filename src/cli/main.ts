@@ -133,7 +133,7 @@ function addRunbookCommand(program: Command): void {
 function addMonitorCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('monitor')
-    .description('Run the command that applies the migrations against staging and watch locks, waits and replication lag; exit 1 when a threshold is crossed.')
+    .description('Run the command that applies the migrations against staging and watch lock waits and holds, blockers and replication lag; exit 1 when a threshold is crossed or the command fails.')
     .argument('<command...>', 'the command after --, e.g. -- npx knex migrate:latest')
     .option('--database-url <url>', 'the staging database (default: $DATABASE_URL)')
     .option('--threshold <seconds>', 'flag locks held or waited on longer than this (default 5)', (v) => {
@@ -147,9 +147,10 @@ function addMonitorCommand(program: Command, setExit: (code: number) => void): v
       const { monitor, monitorMarkdown } = await import('../runbook/monitor.js');
       const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
       if (!databaseUrl) throw new UsageError('monitor needs the staging database: --database-url postgres://… (or DATABASE_URL)');
-      const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs });
+      // Signals go to the command; the report is written however it ends.
+      const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs, forwardSignals: true });
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : monitorMarkdown(report));
-      setExit(report.exceeded.length || report.exitCode !== 0 ? 1 : 0);
+      setExit(report.failure || report.exceeded.length ? 1 : 0);
     });
 }
 
