@@ -2,6 +2,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { computeImpact, excerptOf } from '../core/impact.js';
+import { categoryStatuses, justify, verdictOf } from '../core/verdict.js';
+import { findingOf } from '../rules/finding.js';
 import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';
@@ -49,6 +51,34 @@ export function changedMigrations(discovery: Discovery, change: Set<string> | nu
 
 export function allProbes(discovery: Discovery, change: Set<string> | null): Probe[] {
   return changedMigrations(discovery, change).flatMap((m) => probesFor(m.path, expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements));
+}
+
+/** A data check that counted offending rows proves the statement fails there: a BLOCK, with the count. */
+export function dataCheckFindings(results: ProbeResult[]): Finding[] {
+  return results
+    .filter((r) => r.count !== null && r.count > 0)
+    .map((r) =>
+      findingOf('data-check-fails', {
+        messageId: 'fails',
+        data: { count: r.count!.toLocaleString('en-US'), unit: r.kind === 'duplicates' ? 'duplicate groups' : 'rows', table: r.table, meaning: r.meaning },
+        file: r.file,
+        line: r.line,
+        status: 'BLOCK',
+        source: 'trace',
+        table: r.table,
+        evidence: r.sql,
+      }),
+    );
+}
+
+/** The review with the data checks' findings in it: the verdict and its justification follow the counts. */
+export function withDataChecks<R extends Review>(review: R, results: ProbeResult[]): R {
+  const added = dataCheckFindings(results);
+  if (!added.length) return review;
+  const findings = [...review.findings, ...added];
+  const categories = categoryStatuses(findings);
+  const verdict = verdictOf(categories);
+  return { ...review, findings, categories, verdict, justification: justify(verdict, findings, review.files.length) };
 }
 
 export function renderRunbook(input: RunbookInput): string {
