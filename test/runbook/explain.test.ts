@@ -84,8 +84,10 @@ describeWithPostgres('explain on PostgreSQL', () => {
     if (hypopg) await withHypopg.run(`CREATE EXTENSION hypopg; ${DATA}`);
     else await withHypopg.run(DATA);
     await queryOn(plain.url, `DROP ROLE IF EXISTS ${reader}; CREATE ROLE ${reader} LOGIN; ALTER ROLE ${reader} SET default_transaction_read_only = on; GRANT SELECT ON orders TO ${reader}`);
+    await queryOn(withHypopg.url, `GRANT SELECT ON orders TO ${reader}`);
   });
   afterAll(async () => {
+    await queryOn(withHypopg.url, `DROP OWNED BY ${reader}`);
     await queryOn(plain.url, `DROP OWNED BY ${reader}; DROP ROLE IF EXISTS ${reader}`);
   });
 
@@ -141,10 +143,20 @@ describeWithPostgres('explain on PostgreSQL', () => {
   it('works on a read-only connection, and exits 1 saying why when nothing could be planned (item 5)', async () => {
     const readOnly = new URL(plain.url);
     readOnly.username = reader;
-    const { report } = await explainOn(readOnly.toString(), ['migrations/000002_status.up.sql']);
+    const { report, exitCode: withoutHypopg } = await explainOn(readOnly.toString(), ['migrations/000002_status.up.sql']);
+    // No HypoPG in this database: the plans without the index, and exit 1 saying a plan with it needs HypoPG or a scratch copy.
+    expect(index(report, 'idx_orders_status').withIndex).toMatch(/^no plan with the index: HypoPG .*scratch copy/);
+    expect(withoutHypopg).toBe(1);
     const byStatus = query(index(report, 'idx_orders_status'), 4)!;
     expect(byStatus.error).toBeUndefined();
     expect(byStatus.before).toMatch(/Seq Scan on orders/);
+    if (hypopg) {
+      const readOnlyHypo = new URL(withHypopg.url);
+      readOnlyHypo.username = reader;
+      const { report: hypothetical, exitCode } = await explainOn(readOnlyHypo.toString(), ['migrations/000004_email.up.sql']);
+      expect(query(index(hypothetical, 'idx_orders_email'), 10)).toMatchObject({ usesIndex: true });
+      expect(exitCode).toBe(0);
+    }
     // A database without the table: every query fails to plan; the command says so and exits 1.
     const root = await makeRepo({ ...MIGRATIONS, 'src/orders.ts': CODE });
     const { code, stdout } = await cli(['explain', join(root, 'migrations/000002_status.up.sql'), '--root', root, '--database-url', empty.url]);
