@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   addCheckCommand(program, setExit);
   addRulesCommand(program);
   addPatternsCommand(program);
-  addRunbookCommand(program);
+  addRunbookCommand(program, setExit);
   addMonitorCommand(program, setExit);
   addExplainCommand(program, setExit);
   addDriftCommand(program, setExit);
@@ -113,7 +113,7 @@ function addPatternsCommand(program: Command): void {
     });
 }
 
-function addRunbookCommand(program: Command): void {
+function addRunbookCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('runbook')
     .description('The production runbook for the change: statements and locks, durations, data checks, what to watch, rollback, contacts.')
@@ -121,12 +121,19 @@ function addRunbookCommand(program: Command): void {
     .option('--base <ref>', 'the migrations added or modified since this git ref')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
     .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
-    .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'run the data checks on this database, read-only; exit 1 when one finds rows or cannot run (default: $DATABASE_URL)')
+    .option('--check-timeout <seconds>', 'stop a data check after this long (default 30; each also gives up after 2 s waiting for a lock)', (v) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError('expected seconds, e.g. 120');
+      return n;
+    })
     .option('--no-trace', 'static locks only')
     .option('--staging <file>', 'a `monitor --format json` report from a staging run: measured lock times next to the estimates')
-    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string }) => {
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; checkTimeout?: number; trace?: boolean; staging?: string }) => {
       const { runRunbook } = await import('./runbook.js');
-      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) }));
+      const result = await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined) });
+      process.stdout.write(result.output);
+      setExit(result.exitCode);
     });
 }
 

@@ -157,16 +157,19 @@ export interface ProbeResult extends Probe {
 
 /**
  * Runs probes read-only (the transaction refuses writes even if a probe tried) with a statement
- * timeout, one failure never stopping the others.
+ * timeout and a lock timeout — a probe must never queue behind a migration's ACCESS EXCLUSIVE lock
+ * (and make the traffic behind it queue too) — one failure never stopping the others.
  */
-export async function runProbes(probes: Probe[], url: string, timeoutMs = 30_000): Promise<ProbeResult[]> {
-  const client = new pg.Client({ connectionString: url });
+export async function runProbes(probes: Probe[], url: string, limits: { statementMs?: number; lockMs?: number } = {}): Promise<ProbeResult[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'migration-review-data-checks' });
   await client.connect();
   const results: ProbeResult[] = [];
   try {
     for (const probe of probes) {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
+      await client.query('BEGIN READ ONLY');
       try {
+        await client.query(`SET LOCAL statement_timeout = ${Math.round(limits.statementMs ?? 30_000)}`);
+        await client.query(`SET LOCAL lock_timeout = ${Math.round(limits.lockMs ?? 2_000)}`);
         const { rows } = await client.query<{ count: string }>(probe.sql);
         results.push({ ...probe, count: Number(rows[0]?.count ?? 0) });
       } catch (error) {
