@@ -133,13 +133,14 @@ function runCommand(options: MonitorOptions): { child: ChildProcess; ended: Prom
   return { child, ended };
 }
 
-/** Passes our SIGINT / SIGTERM / SIGHUP on to the command; returns the one received (if any) and the undo. */
+/** Passes our SIGINT / SIGTERM / SIGHUP on to the command (a second one as SIGKILL); returns the first received (if any) and the undo. */
 function forwardSignals(child: ChildProcess): { received: () => string | null; restore: () => void } {
   let received: string | null = null;
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const handler = (signal: NodeJS.Signals): void => {
+    // A second signal means the command did not stop on the first: SIGKILL, so the run does end.
+    child.kill(received ? 'SIGKILL' : signal);
     received ??= signal;
-    child.kill(signal);
   };
   for (const s of signals) process.on(s, handler);
   return { received: () => received, restore: () => signals.forEach((s) => process.off(s, handler)) };
