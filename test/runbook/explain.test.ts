@@ -162,5 +162,7 @@ describeWithPostgres('explain on PostgreSQL', () => {
     const { code, stdout } = await cli(['explain', join(root, 'migrations/000002_status.up.sql'), '--root', root, '--database-url', empty.url]);
     expect(code).toBe(1);
     expect(stdout).toContain('explain could not answer:** no query could be planned: relation "orders" does not exist');
+    // Named files that are no migrations: a usage error (exit 2), not an empty success.
+    expect((await cli(['explain', join(root, 'src/orders.ts'), '--root', root, '--database-url', empty.url])).code).toBe(2);
   });
 });
