@@ -43,6 +43,11 @@ export interface IndexExplain {
   columns: string[];
   /** How the plan with the index was made, or why it could not be. */
   withIndex: string;
+  /**
+   * Whether its transaction ended without a transaction id: PostgreSQL assigns one at the first
+   * write, so this is the server's own word that nothing was written. Null when nothing was planned.
+   */
+  wroteNothing: boolean | null;
   queries: QueryPlan[];
 }
 
@@ -81,7 +86,7 @@ export function indexTargets(discovery: Discovery, change: Set<string> | null): 
       const first = as((s.node.indexParams as unknown[] | undefined)?.[0], 'IndexElem');
       const leading = first ? (typeof first.name === 'string' ? [first.name] : columnRefs(first.expr)) : [];
       const index = (s.node.idxname as string | undefined) ?? `${table}_${columns.join('_')}_idx`;
-      targets.push({ migration: m.path, line: s.line, index, table, columns, leading, definition: s.text, withIndex: '', queries: [] });
+      targets.push({ migration: m.path, line: s.line, index, table, columns, leading, definition: s.text, withIndex: '', wroteNothing: null, queries: [] });
     }
   }
   return targets;
@@ -144,18 +149,24 @@ async function planTarget(client: pg.Client, target: IndexTarget, hypothetical: 
     await one(client, `SET LOCAL lock_timeout = ${Math.round(options.lockTimeoutMs ?? 2_000)}`);
     await one(client, 'SET LOCAL plan_cache_mode = force_generic_plan');
     for (const q of planned) await planInto(client, q, 'before');
-    if (!hypothetical) return;
-    const [index] = await one<{ indexrelid: number }>(client, 'SELECT indexrelid FROM hypopg_create_index($1)', [target.definition]);
-    try {
-      for (const q of planned.filter((p) => !p.error)) {
-        const oids = await planInto(client, q, 'after');
-        if (oids) q.usesIndex = oids.includes(index!.indexrelid);
-      }
-    } finally {
-      await one(client, 'SELECT hypopg_drop_index($1)', [index!.indexrelid]);
-    }
+    if (hypothetical) await planWithHypotheticalIndex(client, target, planned);
+    const [xact] = await one<{ none: boolean }>(client, 'SELECT txid_current_if_assigned() IS NULL AS none');
+    target.wroteNothing = xact!.none;
   } finally {
     await one(client, 'ROLLBACK');
+  }
+}
+
+/** The hypothetical index made once, every candidate planned with it, and the index dropped (it lives in the session, not the transaction). */
+async function planWithHypotheticalIndex(client: pg.Client, target: IndexTarget, planned: QueryPlan[]): Promise<void> {
+  const [index] = await one<{ indexrelid: number }>(client, 'SELECT indexrelid FROM hypopg_create_index($1)', [target.definition]);
+  try {
+    for (const q of planned.filter((p) => !p.error)) {
+      const oids = await planInto(client, q, 'after');
+      if (oids) q.usesIndex = oids.includes(index!.indexrelid);
+    }
+  } finally {
+    await one(client, 'SELECT hypopg_drop_index($1)', [index!.indexrelid]);
   }
 }
 
