@@ -241,6 +241,7 @@ export function explainMarkdown(report: ExplainReport): string {
       continue;
     }
     out.push(`With the index: ${r.withIndex}.`, '');
+    if (r.wroteNothing === false) out.push('⛔ PostgreSQL assigned the planning transaction a transaction id — something in it wrote; it was rolled back. Report this as a bug.', '');
     for (const q of r.queries) {
       out.push(`- \`${q.file}:${q.line}\` — ${VERDICT(q)}`, '', '  ```sql', ...indented(q.sql), '  ```');
       if (q.before) {
