@@ -21,9 +21,6 @@ const DATA = `${SCHEMA}
     'u' || (g % 100000) || '@x.test', 'n' || g, now() - g * interval '1 minute' FROM generate_series(1, 300000) g;
   CREATE INDEX idx_orders_customer_created ON orders (customer_id, created_at);
   ANALYZE orders;`;
-const withHypopg = throwawayDatabase('mr_explain_hypo', '');
-const plain = throwawayDatabase('mr_explain_plain', DATA);
-const empty = throwawayDatabase('mr_explain_empty', '');
 const reader = `mr_explain_reader_${process.pid}`;
 let hypopg = false;
 
@@ -63,11 +60,6 @@ async function footprint(url: string): Promise<unknown> {
   );
 }
 
-beforeAll(async () => {
-  await loadParser();
-  hypopg = await hypopgAvailable();
-  if (!hypopg) console.warn('SKIPPED (HypoPG case): the server has no hypopg extension (apt-get install postgresql-15-hypopg); the plans with the index are not tested');
-});
 
 it('refuses anything but one query, and turns driver placeholders into $n (item 1)', async () => {
   await loadParser();
@@ -80,7 +72,14 @@ it('refuses anything but one query, and turns driver placeholders into $n (item 
 });
 
 describeWithPostgres('explain on PostgreSQL', () => {
+  // Created inside this block: without a server, its hooks are skipped with its tests.
+  const withHypopg = throwawayDatabase('mr_explain_hypo', '');
+  const plain = throwawayDatabase('mr_explain_plain', DATA);
+  const empty = throwawayDatabase('mr_explain_empty', '');
   beforeAll(async () => {
+    await loadParser();
+    hypopg = await hypopgAvailable();
+    if (!hypopg) console.warn('SKIPPED (HypoPG case): the server has no hypopg extension (apt-get install postgresql-15-hypopg); the plans with the index are not tested');
     if (hypopg) await withHypopg.run(`CREATE EXTENSION hypopg; ${DATA}`);
     else await withHypopg.run(DATA);
     await queryOn(plain.url, `DROP ROLE IF EXISTS ${reader}; CREATE ROLE ${reader} LOGIN; ALTER ROLE ${reader} SET default_transaction_read_only = on; GRANT SELECT ON orders TO ${reader}`);
