@@ -72,6 +72,11 @@ it('refuses anything but one query, and turns driver placeholders into $n (item 
 });
 
 describeWithPostgres('explain on PostgreSQL', () => {
+  // Registered before the databases' own hooks: afterAll hooks run in order, and the role's grants must go before the databases do.
+  afterAll(async () => {
+    await queryOn(withHypopg.url, `DROP OWNED BY ${reader}`);
+    await queryOn(plain.url, `DROP OWNED BY ${reader}; DROP ROLE IF EXISTS ${reader}`);
+  });
   // Created inside this block: without a server, its hooks are skipped with its tests.
   const withHypopg = throwawayDatabase('mr_explain_hypo', '');
   const plain = throwawayDatabase('mr_explain_plain', DATA);
@@ -84,10 +89,6 @@ describeWithPostgres('explain on PostgreSQL', () => {
     else await withHypopg.run(DATA);
     await queryOn(plain.url, `DROP ROLE IF EXISTS ${reader}; CREATE ROLE ${reader} LOGIN; ALTER ROLE ${reader} SET default_transaction_read_only = on; GRANT SELECT ON orders TO ${reader}`);
     await queryOn(withHypopg.url, `GRANT SELECT ON orders TO ${reader}`);
-  });
-  afterAll(async () => {
-    await queryOn(withHypopg.url, `DROP OWNED BY ${reader}`);
-    await queryOn(plain.url, `DROP OWNED BY ${reader}; DROP ROLE IF EXISTS ${reader}`);
   });
 
   it('never runs a second statement from the code: the side_effect table is not created (item 1)', async () => {

@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { monitor, monitorMarkdown, type MonitorReport, type TableReport } from '../../src/runbook/monitor.js';
 import { REPO_ROOT, throwawayDatabase } from '../helpers.js';
-import { describeWithPostgres } from './local-pg.js';
+import { describeWithPostgres, queryOn } from './local-pg.js';
 
 /**
  * The staging monitor against the local PostgreSQL 15 with a real conflict: an application
@@ -24,6 +24,16 @@ const pgPath = JSON.stringify(createRequire(import.meta.url).resolve('pg'));
 /** A migration command: a node script that runs `sql` on the target through node-postgres. */
 const migration = (sql: string): string[] => ['node', '-e', `const pg=require(${pgPath});const c=new pg.Client({connectionString:${JSON.stringify(target)}});c.connect().then(()=>c.query(${JSON.stringify(sql)})).then(()=>c.end())`];
 const sleep = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the migration's ACCESS EXCLUSIVE request is queued (node starts slowly on a busy machine). */
+async function untilMigrationWaits(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const rows = await queryOn(target, "SELECT 1 FROM pg_locks WHERE relation = 'orders'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted");
+    if (rows.length) return;
+    await sleep(50);
+  }
+  throw new Error('the migration never queued for its lock');
+}
 
 describeWithPostgres('monitor', () => {
   let report: MonitorReport;
@@ -41,10 +51,11 @@ describeWithPostgres('monitor', () => {
     await app.query('SELECT count(*) FROM orders');
     // …the migration queues for ACCESS EXCLUSIVE, and will hold it for 1 s once granted…
     const running = monitor({ databaseUrl: target, command: migration('BEGIN; ALTER TABLE orders ADD COLUMN note text; SELECT pg_sleep(1); COMMIT'), thresholdSeconds: 1, intervalMs: 100, output: quiet });
-    await sleep(500);
+    await untilMigrationWaits();
+    await sleep(300);
     // …and an application write now queues behind the migration.
     const insert = writer.query("INSERT INTO orders VALUES (500000, 'new', 1)");
-    await sleep(1_500);
+    await sleep(1_200);
     await app.query('COMMIT');
     await insert;
     report = await running;
@@ -56,9 +67,9 @@ describeWithPostgres('monitor', () => {
   it("reports the migration's wait and its hold separately, not the transaction's age as a hold (item 6)", () => {
     expect(report.exitCode).toBe(0);
     expect(orders.migration).toMatchObject({ mode: 'AccessExclusiveLock' });
-    // It queued from its connection (~0.4 s after the start: node starting) until the reader committed at 2 s.
-    expect(orders.migration!.waitedSeconds).toBeGreaterThan(1.2);
-    expect(orders.migration!.waitedSeconds).toBeLessThan(2.3);
+    // It queued ~1.5 s (seen waiting, +0.3 s, +1.2 s until the reader committed), then held its lock through pg_sleep(1).
+    expect(orders.migration!.waitedSeconds).toBeGreaterThan(1.3);
+    expect(orders.migration!.waitedSeconds).toBeLessThan(2.5);
     expect(orders.migration!.heldSeconds).toBeGreaterThan(0.6);
     expect(orders.migration!.heldSeconds).toBeLessThan(1.8);
     // The longest write-blocking hold is the 1 s, not the 3 s since the migration's BEGIN.
