@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { as, rangeVarName, strings, typeRef } from '../sql/ast.js';
-import type { ColumnDef } from '@pgsql/types';
+import type { ColumnDef, Constraint } from '@pgsql/types';
 import type { AstNode, Statement } from '../sql/parse.js';
 import { alterCommands, alteredTable } from '../rules/helpers.js';
 import { afterTopLevel, indexElements, usingExpression } from './sql-text.js';
@@ -84,18 +84,32 @@ function typeChangeProbes(s: Statement, table: string, column: string, def: Colu
 
 const INT_RANGE: Record<string, [string, string]> = { int2: ['-32768', '32767'], smallint: ['-32768', '32767'], int4: ['-2147483648', '2147483647'], integer: ['-2147483648', '2147483647'], int: ['-2147483648', '2147483647'] };
 
+/** Rows that would collide under a unique key: groups of equal keys (NULLs apart, unless NULLS NOT DISTINCT), within the index's predicate. */
+function duplicatesProbe(s: Statement, table: string, key: UniqueKey, what: string, at: At): void {
+  const keys = key.expressions.map((e, i) => `${e} AS k${i + 1}`).join(', ');
+  const conditions = [...(key.nullsNotDistinct ? [] : key.expressions.map((e) => `(${e}) IS NOT NULL`)), ...(key.predicate ? [`(${key.predicate})`] : [])];
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const groups = key.expressions.map((_, i) => i + 1).join(', ');
+  const scope = key.predicate ? ` among the rows where ${key.predicate}` : '';
+  at(s, table, 'duplicates', `share their ${key.label} with another row${scope}: ${what} fails`, `SELECT count(*) FROM (SELECT ${keys} FROM ${qualified(table)}${where} GROUP BY ${groups} HAVING count(*) > 1) AS duplicate_groups`);
+}
+
+/** Child rows whose key points at no parent row: what a foreign key's validation rejects. */
+function orphansProbe(s: Statement, table: string, constraint: Constraint, at: At): void {
+  const fk = strings(constraint.fk_attrs);
+  const parent = rangeVarName(constraint.pktable);
+  const pk = strings(constraint.pk_attrs);
+  const parentKeys = pk.length ? pk : fk.map(() => 'id');
+  if (!fk.length || fk.length !== parentKeys.length) return;
+  const join = fk.map((c, i) => `p.${ident(parentKeys[i]!)} = c.${ident(c)}`).join(' AND ');
+  const meaning = `point at no ${parent} row (${fk.join(', ')}): ${constraint.skip_validation ? 'VALIDATE CONSTRAINT' : 'ADD FOREIGN KEY'} fails${pk.length ? '' : ` (assuming ${parent}'s key is id)`}`;
+  at(s, table, 'orphans', meaning, `SELECT count(*) FROM ${qualified(table)} AS c WHERE ${fk.map((c) => `c.${ident(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${qualified(parent)} AS p WHERE ${join})`);
+}
+
 export function probesFor(file: string, statements: Statement[]): Probe[] {
   const out: Probe[] = [];
   const at = (s: Statement, table: string, kind: Probe['kind'], meaning: string, sql: string): void => void out.push({ file, line: s.line, table, kind, meaning, sql });
-  const duplicates = (s: Statement, table: string, key: UniqueKey, what: string): void => {
-    const keys = key.expressions.map((e, i) => `${e} AS k${i + 1}`).join(', ');
-    // NULLs never collide, unless the index says NULLS NOT DISTINCT (PostgreSQL 15+); a partial index checks only its rows.
-    const conditions = [...(key.nullsNotDistinct ? [] : key.expressions.map((e) => `(${e}) IS NOT NULL`)), ...(key.predicate ? [`(${key.predicate})`] : [])];
-    const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-    const groups = key.expressions.map((_, i) => i + 1).join(', ');
-    const scope = key.predicate ? ` among the rows where ${key.predicate}` : '';
-    at(s, table, 'duplicates', `share their ${key.label} with another row${scope}: ${what} fails`, `SELECT count(*) FROM (SELECT ${keys} FROM ${qualified(table)}${where} GROUP BY ${groups} HAVING count(*) > 1) AS duplicate_groups`);
-  };
+  const duplicates = (s: Statement, table: string, key: UniqueKey, what: string): void => duplicatesProbe(s, table, key, what, at);
   for (const s of statements) {
     if (s.nested) continue;
     if (s.type === 'IndexStmt' && s.node.unique) {
@@ -128,22 +142,7 @@ export function probesFor(file: string, statements: Statement[]): Probe[] {
         const expr = parenthesizedAfter(s.text, /\bcheck\s*/i);
         if (expr) at(s, table, 'check', `fail CHECK (${expr.length > 60 ? `${expr.slice(0, 59)}…` : expr})${constraint.skip_validation ? ': VALIDATE CONSTRAINT fails' : ': ADD CONSTRAINT fails'}`, `SELECT count(*) FROM ${qualified(table)} WHERE NOT (${expr})`);
       }
-      if (constraint.contype === 'CONSTR_FOREIGN') {
-        const fk = strings(constraint.fk_attrs);
-        const parent = rangeVarName(constraint.pktable as AstNode);
-        const pk = strings(constraint.pk_attrs);
-        const parentKeys = pk.length ? pk : fk.map(() => 'id');
-        if (fk.length && fk.length === parentKeys.length) {
-          const join = fk.map((c, i) => `p.${ident(parentKeys[i]!)} = c.${ident(c)}`).join(' AND ');
-          at(
-            s,
-            table,
-            'orphans',
-            `point at no ${parent} row (${fk.join(', ')}): ${constraint.skip_validation ? 'VALIDATE CONSTRAINT' : 'ADD FOREIGN KEY'} fails${pk.length ? '' : ` (assuming ${parent}'s key is id)`}`,
-            `SELECT count(*) FROM ${qualified(table)} AS c WHERE ${fk.map((c) => `c.${ident(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${qualified(parent)} AS p WHERE ${join})`,
-          );
-        }
-      }
+      if (constraint.contype === 'CONSTR_FOREIGN') orphansProbe(s, table, constraint, at);
     }
   }
   return out;
