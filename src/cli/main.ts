@@ -22,9 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   addCheckCommand(program, setExit);
   addRulesCommand(program);
   addPatternsCommand(program);
-  addRunbookCommand(program);
+  addRunbookCommand(program, setExit);
   addMonitorCommand(program, setExit);
-  addExplainCommand(program);
+  addExplainCommand(program, setExit);
   addDriftCommand(program, setExit);
   addStatsCommand(program);
   addGithubActionCommand(program, setExit);
@@ -114,7 +114,7 @@ function addPatternsCommand(program: Command): void {
     });
 }
 
-function addRunbookCommand(program: Command): void {
+function addRunbookCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('runbook')
     .description('The production runbook for the change: statements and locks, durations, data checks, what to watch, rollback, contacts.')
@@ -122,21 +122,28 @@ function addRunbookCommand(program: Command): void {
     .option('--base <ref>', 'the migrations added or modified since this git ref')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
     .option('--config <file>', 'config file (default: .github/migration-review.yml in the repository)')
-    .option('--database-url <url>', 'run the data checks on this database, read-only (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'run the data checks on this database, read-only; exit 1 when one finds rows or cannot run (default: $DATABASE_URL)')
+    .option('--check-timeout <seconds>', 'stop a data check after this long (default 30; each also gives up after 2 s waiting for a lock)', (v) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError('expected seconds, e.g. 120');
+      return n;
+    })
     .option('--no-trace', 'static locks only')
     .option('--staging <file>', 'a `monitor --format json` report from a staging run: measured lock times next to the estimates')
     .option('--refresh-stats', 'first rewrite the statistics file from --database-url (as `stats` does, sampling writes for 10 s), so the estimates use its sizes')
-    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; trace?: boolean; staging?: string; refreshStats?: boolean }) => {
+    .action(async (paths: string[], opts: { base?: string; root?: string; config?: string; databaseUrl?: string; checkTimeout?: number; trace?: boolean; staging?: string; refreshStats?: boolean }) => {
       const { runRunbook } = await import('./runbook.js');
       const note = (message: string): void => void process.stderr.write(message);
-      process.stdout.write(await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), note }));
+      const result = await runRunbook({ paths, ...opts, databaseUrl: opts.databaseUrl ?? (process.env.DATABASE_URL || undefined), note });
+      process.stdout.write(result.output);
+      setExit(result.exitCode);
     });
 }
 
 function addMonitorCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('monitor')
-    .description('Run the command that applies the migrations against staging and watch locks, waits and replication lag; exit 1 when a threshold is crossed.')
+    .description('Run the command that applies the migrations against staging and watch lock waits and holds, blockers and replication lag; exit 1 when a threshold is crossed or the command fails.')
     .argument('<command...>', 'the command after --, e.g. -- npx knex migrate:latest')
     .option('--database-url <url>', 'the staging database (default: $DATABASE_URL)')
     .option('--threshold <seconds>', 'flag locks held or waited on longer than this (default 5)', (v) => {
@@ -150,28 +157,31 @@ function addMonitorCommand(program: Command, setExit: (code: number) => void): v
       const { monitor, monitorMarkdown } = await import('../runbook/monitor.js');
       const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
       if (!databaseUrl) throw new UsageError('monitor needs the staging database: --database-url postgres://… (or DATABASE_URL)');
-      const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs });
+      // Signals go to the command; the report is written however it ends.
+      const report = await monitor({ databaseUrl, command, thresholdSeconds: opts.threshold, intervalMs: opts.intervalMs, forwardSignals: true });
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : monitorMarkdown(report));
-      setExit(report.exceeded.length || report.exitCode !== 0 ? 1 : 0);
+      setExit(report.failure || report.exceeded.length ? 1 : 0);
     });
 }
 
-function addExplainCommand(program: Command): void {
+function addExplainCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('explain')
     .description(
-      "For each index the change creates: the repository's queries that should use it, planned without and with it (built in a rolled-back transaction).",
+      "For each index the change creates: the repository's queries that should use it, planned without and with it (a HypoPG hypothetical index; read-only, nothing is built). Exit 1 when nothing could be planned.",
     )
     .argument('[paths...]', 'migration files or directories (as for check)')
     .option('--base <ref>', 'the migrations added or modified since this git ref')
     .option('--root <dir>', 'repository root (default: the git top level, or the current directory)')
-    .option('--database-url <url>', 'a staging database with production-like data (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'the database to plan on, production included: read-only, AccessShareLock only (default: $DATABASE_URL)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'markdown']).default('markdown'))
     .action(async (paths: string[], opts: { base?: string; root?: string; databaseUrl?: string; format: 'json' | 'markdown' }) => {
       const { runExplain } = await import('./explain.js');
       const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
       if (!databaseUrl) throw new UsageError('explain needs a staging database: --database-url postgres://… (or DATABASE_URL)');
-      process.stdout.write(await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format }));
+      const result = await runExplain({ paths, base: opts.base, root: opts.root, databaseUrl, format: opts.format });
+      process.stdout.write(result.output);
+      setExit(result.exitCode);
     });
 }
 

@@ -8,6 +8,7 @@ import unbatchedBackfill from './concurrent_write_hazards/unbatched-backfill.js'
 import addColumnNotNullWithoutDefault from './constraint_validation/add-column-not-null-without-default.js';
 import checkWithoutNotValid from './constraint_validation/check-without-not-valid.js';
 import createIndexConcurrentlyIfNotExists from './constraint_validation/create-index-concurrently-if-not-exists.js';
+import dataCheckFails from './constraint_validation/data-check-fails.js';
 import domainConstraintValidation from './constraint_validation/domain-constraint-validation.js';
 import setNotNullExistingData from './constraint_validation/set-not-null-existing-data.js';
 import uniqueOnExistingData from './constraint_validation/unique-on-existing-data.js';
@@ -65,6 +66,7 @@ export const ALL_RULES: readonly RuleEntry[] = [
   addColumnNotNullWithoutDefault as unknown as RuleEntry,
   checkWithoutNotValid as unknown as RuleEntry,
   createIndexConcurrentlyIfNotExists as unknown as RuleEntry,
+  dataCheckFails as unknown as RuleEntry,
   domainConstraintValidation as unknown as RuleEntry,
   setNotNullExistingData as unknown as RuleEntry,
   uniqueOnExistingData as unknown as RuleEntry,
@@ -127,6 +129,7 @@ export type RuleId =
   | 'add-column-not-null-without-default'
   | 'check-without-not-valid'
   | 'create-index-concurrently-if-not-exists'
+  | 'data-check-fails'
   | 'domain-constraint-validation'
   | 'set-not-null-existing-data'
   | 'unique-on-existing-data'

@@ -1,7 +1,9 @@
 import pg from 'pg';
-import { as, indexColumns, rangeVarName, strings, typeRef } from '../sql/ast.js';
+import { as, rangeVarName, strings, typeRef } from '../sql/ast.js';
+import type { ColumnDef, Constraint } from '@pgsql/types';
 import type { AstNode, Statement } from '../sql/parse.js';
 import { alterCommands, alteredTable } from '../rules/helpers.js';
+import { afterTopLevel, indexElements, usingExpression } from './sql-text.js';
 
 /**
  * Data-validity probes: for each change that existing rows could violate, the read-only query
@@ -43,21 +45,76 @@ function parenthesizedAfter(text: string, keyword: RegExp): string | null {
   return null;
 }
 
+/** What makes rows collide under a unique index or constraint: SQL expressions over the table, and the rows it covers. */
+interface UniqueKey {
+  expressions: string[];
+  label: string;
+  predicate: string | null;
+  nullsNotDistinct: boolean;
+}
+
+/** The key of `CREATE UNIQUE INDEX`: its columns or expressions (as written), and its WHERE predicate. */
+function uniqueIndexKey(s: Statement): UniqueKey | null {
+  const params = (s.node.indexParams as unknown[] | undefined) ?? [];
+  const elements = params.map((p) => as(p, 'IndexElem'));
+  const written = indexElements(s.text);
+  // The text must agree with the parse tree element for element, or the check would count the wrong thing.
+  if (!written || written.length !== elements.length || !elements.length) return null;
+  const expressions = elements.map((e, i) => (typeof e?.name === 'string' ? ident(e.name) : written[i]!));
+  const predicate = s.node.whereClause ? afterTopLevel(s.text, /where\b/) : null;
+  if (s.node.whereClause && !predicate) return null;
+  return { expressions, label: expressions.join(', '), predicate, nullsNotDistinct: !!s.node.nulls_not_distinct };
+}
+
+type At = (s: Statement, table: string, kind: Probe['kind'], meaning: string, sql: string) => void;
+
+/** A narrowing type change fails on the values it cannot hold — after its USING expression, when it has one. */
+function typeChangeProbes(s: Statement, table: string, column: string, def: ColumnDef | undefined, at: At): void {
+  const to = typeRef(def?.typeName);
+  const using = def?.raw_default ? usingExpression(s.text, column) : null;
+  // A USING clause we cannot read back would make the check count the wrong values: none then.
+  if (def?.raw_default && !using) return;
+  const value = using ? `(${using})` : ident(column);
+  const after = using ? ` after USING ${using.length > 50 ? `${using.slice(0, 49)}…` : using}` : '';
+  const limit = to.mods[0];
+  if (/^(varchar|bpchar|char|character varying)$/.test(to.name) && limit) at(s, table, 'too-long', `have ${column} longer than ${limit} characters${after}: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE length(${value}::text) > ${limit}`);
+  const range = INT_RANGE[to.name];
+  if (range && !to.array) at(s, table, 'out-of-range', `have ${column} outside ${to.name}'s range${after}: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${value}::numeric NOT BETWEEN ${range[0]} AND ${range[1]}`);
+}
+
 const INT_RANGE: Record<string, [string, string]> = { int2: ['-32768', '32767'], smallint: ['-32768', '32767'], int4: ['-2147483648', '2147483647'], integer: ['-2147483648', '2147483647'], int: ['-2147483648', '2147483647'] };
+
+/** Rows that would collide under a unique key: groups of equal keys (NULLs apart, unless NULLS NOT DISTINCT), within the index's predicate. */
+function duplicatesProbe(s: Statement, table: string, key: UniqueKey, what: string, at: At): void {
+  const keys = key.expressions.map((e, i) => `${e} AS k${i + 1}`).join(', ');
+  const conditions = [...(key.nullsNotDistinct ? [] : key.expressions.map((e) => `(${e}) IS NOT NULL`)), ...(key.predicate ? [`(${key.predicate})`] : [])];
+  const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  const groups = key.expressions.map((_, i) => i + 1).join(', ');
+  const scope = key.predicate ? ` among the rows where ${key.predicate}` : '';
+  at(s, table, 'duplicates', `share their ${key.label} with another row${scope}: ${what} fails`, `SELECT count(*) FROM (SELECT ${keys} FROM ${qualified(table)}${where} GROUP BY ${groups} HAVING count(*) > 1) AS duplicate_groups`);
+}
+
+/** Child rows whose key points at no parent row: what a foreign key's validation rejects. */
+function orphansProbe(s: Statement, table: string, constraint: Constraint, at: At): void {
+  const fk = strings(constraint.fk_attrs);
+  const parent = rangeVarName(constraint.pktable);
+  const pk = strings(constraint.pk_attrs);
+  const parentKeys = pk.length ? pk : fk.map(() => 'id');
+  if (!fk.length || fk.length !== parentKeys.length) return;
+  const join = fk.map((c, i) => `p.${ident(parentKeys[i]!)} = c.${ident(c)}`).join(' AND ');
+  const meaning = `point at no ${parent} row (${fk.join(', ')}): ${constraint.skip_validation ? 'VALIDATE CONSTRAINT' : 'ADD FOREIGN KEY'} fails${pk.length ? '' : ` (assuming ${parent}'s key is id)`}`;
+  at(s, table, 'orphans', meaning, `SELECT count(*) FROM ${qualified(table)} AS c WHERE ${fk.map((c) => `c.${ident(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${qualified(parent)} AS p WHERE ${join})`);
+}
 
 export function probesFor(file: string, statements: Statement[]): Probe[] {
   const out: Probe[] = [];
   const at = (s: Statement, table: string, kind: Probe['kind'], meaning: string, sql: string): void => void out.push({ file, line: s.line, table, kind, meaning, sql });
-  const duplicates = (s: Statement, table: string, columns: string[], what: string): void => {
-    const cols = columns.map(ident).join(', ');
-    at(s, table, 'duplicates', `share their ${columns.join(', ')} with another row: ${what} fails`, `SELECT count(*) FROM (SELECT ${cols} FROM ${qualified(table)} WHERE ${columns.map((c) => `${ident(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${cols} HAVING count(*) > 1) AS duplicate_groups`);
-  };
+  const duplicates = (s: Statement, table: string, key: UniqueKey, what: string): void => duplicatesProbe(s, table, key, what, at);
   for (const s of statements) {
     if (s.nested) continue;
     if (s.type === 'IndexStmt' && s.node.unique) {
-      const columns = indexColumns(s.node.indexParams);
-      const table = rangeVarName(s.node.relation as AstNode);
-      if (columns.length && columns.every((c) => /^[\w$]+$/.test(c))) duplicates(s, table, columns, `the unique index ${String(s.node.idxname ?? '')} build`.replace(/ {2}/g, ' '));
+      const key = uniqueIndexKey(s);
+      if (key) duplicates(s, rangeVarName(s.node.relation as AstNode), key, `the unique index ${String(s.node.idxname ?? '')} build`.replace(/ {2}/g, ' '));
       continue;
     }
     const table = alteredTable(s);
@@ -72,41 +129,20 @@ export function probesFor(file: string, statements: Statement[]): Probe[] {
         const hasDefault = constraints.some((c) => c?.contype === 'CONSTR_DEFAULT') || !!def?.raw_default;
         if (notNull && !hasDefault) at(s, table, 'any-row', `exist: ADD COLUMN ${String(def?.colname)} NOT NULL without a default fails on any row`, `SELECT count(*) FROM (SELECT 1 FROM ${qualified(table)} LIMIT 1) AS any_row`);
       }
-      if (cmd.subtype === 'AT_AlterColumnType' && column) {
-        const to = typeRef(as(cmd.def, 'ColumnDef')?.typeName as AstNode);
-        const limit = to.mods[0];
-        if (/^(varchar|bpchar|char|character varying)$/.test(to.name) && limit) at(s, table, 'too-long', `have ${column} longer than ${limit} characters: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE length(${ident(column)}::text) > ${limit}`);
-        const range = INT_RANGE[to.name];
-        if (range && !to.array) at(s, table, 'out-of-range', `have ${column} outside ${to.name}'s range: the type change fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${ident(column)}::numeric NOT BETWEEN ${range[0]} AND ${range[1]}`);
-      }
+      if (cmd.subtype === 'AT_AlterColumnType' && column) typeChangeProbes(s, table, column, as(cmd.def, 'ColumnDef'), at);
       if (cmd.subtype !== 'AT_AddConstraint') continue;
       const constraint = as(cmd.def, 'Constraint');
       if (!constraint) continue;
       const keys = strings(constraint.keys);
       if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length && !constraint.indexname) {
-        duplicates(s, table, keys, `ADD ${constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'}`);
+        duplicates(s, table, { expressions: keys.map(ident), label: keys.join(', '), predicate: null, nullsNotDistinct: !!constraint.nulls_not_distinct }, `ADD ${constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'}`);
         if (constraint.contype === 'CONSTR_PRIMARY') for (const key of keys) at(s, table, 'nulls', `have ${key} NULL: the primary key fails`, `SELECT count(*) FROM ${qualified(table)} WHERE ${ident(key)} IS NULL`);
       }
       if (constraint.contype === 'CONSTR_CHECK') {
         const expr = parenthesizedAfter(s.text, /\bcheck\s*/i);
         if (expr) at(s, table, 'check', `fail CHECK (${expr.length > 60 ? `${expr.slice(0, 59)}…` : expr})${constraint.skip_validation ? ': VALIDATE CONSTRAINT fails' : ': ADD CONSTRAINT fails'}`, `SELECT count(*) FROM ${qualified(table)} WHERE NOT (${expr})`);
       }
-      if (constraint.contype === 'CONSTR_FOREIGN') {
-        const fk = strings(constraint.fk_attrs);
-        const parent = rangeVarName(constraint.pktable as AstNode);
-        const pk = strings(constraint.pk_attrs);
-        const parentKeys = pk.length ? pk : fk.map(() => 'id');
-        if (fk.length && fk.length === parentKeys.length) {
-          const join = fk.map((c, i) => `p.${ident(parentKeys[i]!)} = c.${ident(c)}`).join(' AND ');
-          at(
-            s,
-            table,
-            'orphans',
-            `point at no ${parent} row (${fk.join(', ')}): ${constraint.skip_validation ? 'VALIDATE CONSTRAINT' : 'ADD FOREIGN KEY'} fails${pk.length ? '' : ` (assuming ${parent}'s key is id)`}`,
-            `SELECT count(*) FROM ${qualified(table)} AS c WHERE ${fk.map((c) => `c.${ident(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${qualified(parent)} AS p WHERE ${join})`,
-          );
-        }
-      }
+      if (constraint.contype === 'CONSTR_FOREIGN') orphansProbe(s, table, constraint, at);
     }
   }
   return out;
@@ -120,16 +156,19 @@ export interface ProbeResult extends Probe {
 
 /**
  * Runs probes read-only (the transaction refuses writes even if a probe tried) with a statement
- * timeout, one failure never stopping the others.
+ * timeout and a lock timeout — a probe must never queue behind a migration's ACCESS EXCLUSIVE lock
+ * (and make the traffic behind it queue too) — one failure never stopping the others.
  */
-export async function runProbes(probes: Probe[], url: string, timeoutMs = 30_000): Promise<ProbeResult[]> {
-  const client = new pg.Client({ connectionString: url });
+export async function runProbes(probes: Probe[], url: string, limits: { statementMs?: number; lockMs?: number } = {}): Promise<ProbeResult[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'migration-review-data-checks' });
   await client.connect();
   const results: ProbeResult[] = [];
   try {
     for (const probe of probes) {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
+      await client.query('BEGIN READ ONLY');
       try {
+        await client.query(`SET LOCAL statement_timeout = ${Math.round(limits.statementMs ?? 30_000)}`);
+        await client.query(`SET LOCAL lock_timeout = ${Math.round(limits.lockMs ?? 2_000)}`);
         const { rows } = await client.query<{ count: string }>(probe.sql);
         results.push({ ...probe, count: Number(rows[0]?.count ?? 0) });
       } catch (error) {

@@ -2,11 +2,15 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { computeImpact, excerptOf } from '../core/impact.js';
+import { categoryStatuses, justify, verdictOf } from '../core/verdict.js';
+import { findingOf } from '../rules/finding.js';
 import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';
 import { parseSql } from '../sql/parse.js';
 import type { TraceReport } from '../render/trace.js';
+import type { LockTrace, StatementTrace } from '../trace/trace.js';
+import type { Statement } from '../sql/parse.js';
 import type { MonitorReport } from './monitor.js';
 import { probesFor, type Probe, type ProbeResult } from './probes.js';
 
@@ -51,48 +55,131 @@ export function allProbes(discovery: Discovery, change: Set<string> | null): Pro
   return changedMigrations(discovery, change).flatMap((m) => probesFor(m.path, expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements));
 }
 
+/** A data check that counted offending rows proves the statement fails there: a BLOCK, with the count. */
+export function dataCheckFindings(results: ProbeResult[]): Finding[] {
+  return results
+    .filter((r) => r.count !== null && r.count > 0)
+    .map((r) =>
+      findingOf('data-check-fails', {
+        messageId: 'fails',
+        data: { count: r.count!.toLocaleString('en-US'), unit: r.kind === 'duplicates' ? 'duplicate groups' : 'rows', table: r.table, meaning: r.meaning },
+        file: r.file,
+        line: r.line,
+        status: 'BLOCK',
+        source: 'trace',
+        table: r.table,
+        evidence: r.sql,
+      }),
+    );
+}
+
+/** The review with the data checks' findings in it: the verdict and its justification follow the counts. */
+export function withDataChecks<R extends Review>(review: R, results: ProbeResult[]): R {
+  const added = dataCheckFindings(results);
+  if (!added.length) return review;
+  const findings = [...review.findings, ...added];
+  const categories = categoryStatuses(findings);
+  const verdict = verdictOf(categories);
+  return { ...review, findings, categories, verdict, justification: justify(verdict, findings, review.files.length) };
+}
+
 export function renderRunbook(input: RunbookInput): string {
-  const { review, config } = input;
-  const migrations = changedMigrations(input.discovery, input.change);
   const results = new Map((input.probeResults ?? []).map((r) => [`${r.file}:${r.line}:${r.sql}`, r]));
   const out: string[] = [];
   const tables = new Set<string>();
   // Locks by statement type only (no schema needed); the trace's are used wherever it ran.
   const catalog = new Catalog();
-  for (const m of migrations) {
+  for (const m of changedMigrations(input.discovery, input.change)) {
     const parsed = expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements;
-    const statements = parsed.filter((s) => !s.nested);
-    const traced = review.trace?.files.find((f) => f.path === m.path);
-    out.push(`#### \`${m.path}\``, '', `${m.framework}: ${m.txReason || m.txMode}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|');
-    for (const s of statements) {
-      const trace = traced?.statements.find((t) => t.line === s.line);
-      const locks = trace?.locks.filter((l) => !l.isNew).map((l) => `${l.mode.replace(/Lock$/, '')} ${l.relation}${l.heldUntilLine > s.line ? ` (until line ${l.heldUntilLine})` : ''}`) ?? locksTaken(s, catalog).map((l) => `${l.mode} ${l.table} (static)`);
-      for (const l of trace?.locks ?? []) if (!l.isNew) tables.add(l.relation);
-      for (const l of trace ? [] : locksTaken(s, catalog)) tables.add(l.table);
-      const timed = review.findings.find((f) => f.file === m.path && f.line === s.line && WORK[f.rule] && f.table);
-      const estimated = timed ? estimate(timed, config) : trace?.status === 'error' ? `fails: ${trace.reason ?? ''}` : locks.length ? 'seconds at most (catalog change; waits for the lock first)' : '—';
-      const lockedTables = trace ? trace.locks.filter((l) => !l.isNew).map((l) => l.relation) : locksTaken(s, catalog).map((l) => l.table);
-      const measured = lockedTables.flatMap((t) => {
-        const report = input.staging?.tables.find((r) => r.table === t.replace(/^public\./, ''));
-        return report?.longestHold ? [`staging: ${report.longestHold.mode.replace(/Lock$/, '')} on ${t} held ${report.longestHold.seconds.toFixed(1)} s`] : [];
-      });
-      const duration = measured.length ? `${measured.join('; ')} (estimate: ${estimated})` : estimated;
-      out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
-    }
-    out.push('');
-    const probes = probesFor(m.path, parsed);
-    if (probes.length) {
-      out.push('**Pre-flight — data checks** (read-only; each must return 0):', '');
-      for (const p of probes) {
-        const result = results.get(`${p.file}:${p.line}:${p.sql}`);
-        const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${result.error}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
-        out.push(`- line ${p.line}, ${p.table}: rows that ${p.meaning}${verdict}`, '', '  ```sql', `  ${p.sql}`, '  ```', '');
-      }
-    }
-    out.push('**Rollback:** ', rollback(m, review.findings), '');
+    out.push(...statementTable(m, parsed.filter((s) => !s.nested), input, catalog, tables), '');
+    out.push(...dataChecks(probesFor(m.path, parsed), results));
+    out.push('**Rollback:** ', rollback(m, input.review.findings), '');
   }
+  return [...beforeAndWatch(input.config, tables), ...out].join('\n');
+}
+
+interface HeldLock {
+  lock: LockTrace;
+  since: number;
+}
+
+/** Per statement: its locks (the ones it takes, and those earlier statements of its transaction still hold), and its duration. */
+function statementTable(m: MigrationFile, statements: Statement[], input: RunbookInput, catalog: Catalog, tables: Set<string>): string[] {
+  const traced = input.review.trace?.files.find((f) => f.path === m.path);
+  const out = [`#### \`${m.path}\``, '', `${m.framework}: ${m.txReason || m.txMode}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|'];
+  let held: HeldLock[] = [];
+  const attributed = new Set<string>();
+  for (const s of statements) {
+    const trace = traced?.statements.find((t) => t.line === s.line);
+    const taken = trace?.locks.filter((l) => !l.isNew) ?? [];
+    held = held.filter((h) => h.lock.heldUntilLine >= s.line);
+    const carried = held.filter((h) => !taken.some((l) => l.relation === h.lock.relation));
+    const locks = trace
+      ? [...taken.map((l) => `${l.mode.replace(/Lock$/, '')} ${l.relation}${l.heldUntilLine > s.line ? ` (until line ${l.heldUntilLine})` : ''}`), ...carried.map((h) => `${h.lock.mode.replace(/Lock$/, '')} ${h.lock.relation} (held since line ${h.since})`)]
+      : locksTaken(s, catalog).map((l) => `${l.mode} ${l.table} (static)`);
+    const lockedTables = trace ? [...taken.map((l) => l.relation), ...carried.map((h) => h.lock.relation)] : locksTaken(s, catalog).map((l) => l.table);
+    lockedTables.forEach((t) => tables.add(t));
+    held.push(...taken.filter((l) => l.heldUntilLine > s.line).map((lock) => ({ lock, since: s.line })));
+    const estimated = estimateFor(m, s, trace, locks.length > 0, input);
+    const measured = measuredOnStaging(s, lockedTables, input.staging, attributed);
+    const duration = measured.length ? `${measured.join('; ')} (estimate: ${estimated})` : estimated;
+    out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
+  }
+  return [...out, ...unattributedStaging(input.staging, tables, attributed)];
+}
+
+/** The duration: a rule's estimate of the work, else what the trace saw (a rewrite, an error), else a catalog change. */
+function estimateFor(m: MigrationFile, s: Statement, trace: StatementTrace | undefined, locks: boolean, input: RunbookInput): string {
+  const timed = input.review.findings.find((f) => f.file === m.path && f.line === s.line && WORK[f.rule] && f.table);
+  if (timed) return estimate(computeImpact(input.config, timed.table!, WORK[timed.rule]!, false));
+  if (trace?.status === 'error') return `fails: ${trace.reason ?? ''}`;
+  // The trace saw the table get new storage: the statement rewrote it, whatever the rules expected.
+  const rewritten = trace?.rewrites.find((r) => !trace.locks.some((l) => l.relation === r && l.isNew));
+  if (rewritten) return `rewrites ${rewritten} (traced): ${estimate(computeImpact(input.config, bareName(rewritten), 'rewrite', false))}`;
+  return locks ? 'seconds at most (catalog change; waits for the lock first)' : '—';
+}
+
+const bareName = (relation: string): string => relation.replace(/"/g, '').replace(/^public\./, '');
+const normalized = (sql: string): string => sql.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * What the staging run measured for this statement: a table's longest hold belongs to the statement
+ * that was running when it was seen (the monitor records the session's query), never to every
+ * statement on the table.
+ */
+function measuredOnStaging(s: Statement, tables: string[], staging: MonitorReport | undefined, attributed: Set<string>): string[] {
+  const text = normalized(s.text).slice(0, 80);
+  return tables.flatMap((t) => {
+    const report = staging?.tables.find((r) => r.table === bareName(t));
+    const hold = report?.longestHold;
+    if (!hold || attributed.has(report.table) || !normalized(hold.query).includes(text)) return [];
+    attributed.add(report.table);
+    const own = report.migration ? ` after queueing ${report.migration.waitedSeconds.toFixed(1)} s` : '';
+    return [`staging: ${hold.mode.replace(/Lock$/, '')} on ${t} held ${hold.seconds.toFixed(1)} s${own}`];
+  });
+}
+
+/** Staging measurements no statement could be matched to (a file sent as one query string): said once, per table. */
+function unattributedStaging(staging: MonitorReport | undefined, tables: Set<string>, attributed: Set<string>): string[] {
+  const rest = (staging?.tables ?? []).filter((r) => r.longestHold && !attributed.has(r.table) && [...tables].some((t) => bareName(t) === r.table));
+  for (const r of rest) attributed.add(r.table);
+  return rest.length ? ['', ...rest.map((r) => `Measured on staging: ${r.longestHold!.mode.replace(/Lock$/, '')} on ${r.table} held ${r.longestHold!.seconds.toFixed(1)} s by \`${cell(r.longestHold!.query.slice(0, 80))}\`${r.migration ? `, after queueing ${r.migration.waitedSeconds.toFixed(1)} s` : ''}.`)] : [];
+}
+
+function dataChecks(probes: Probe[], results: Map<string, ProbeResult>): string[] {
+  if (!probes.length) return [];
+  const out = ['**Pre-flight — data checks** (read-only; each must return 0):', ''];
+  for (const p of probes) {
+    const result = results.get(`${p.file}:${p.line}:${p.sql}`);
+    const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${result.error}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
+    out.push(`- line ${p.line}, ${p.table}: rows that ${p.meaning}${verdict}`, '', '  ```sql', `  ${p.sql}`, '  ```', '');
+  }
+  return out;
+}
+
+function beforeAndWatch(config: ResolvedConfig, tables: Set<string>): string[] {
   const list = [...tables].map((t) => `'${t.replace(/'/g, "''")}'::regclass`).join(', ') || "'<table>'::regclass";
-  out.unshift(
+  return [
     '**Before you start**',
     '',
     `- No long transaction on the tables (a migration waits behind it, and traffic queues behind the migration):`,
@@ -104,10 +191,16 @@ export function renderRunbook(input: RunbookInput): string {
     '',
     '**Watch while it runs — act at these thresholds**',
     '',
-    `- A lock on the migrated tables held longer than **${config.runbook.lockAlertSeconds} s**, or queries queueing behind it: cancel the migration (\`SELECT pg_cancel_backend(<pid>)\`) and reschedule.`,
+    `- A lock on the migrated tables held, or waited for, longer than **${config.runbook.lockAlertSeconds} s**: every query on the table queues behind it. Locks on the tables, granted or waiting:`,
     '',
     '  ```sql',
-    `  SELECT a.pid, now() - a.xact_start AS held_for, l.mode, l.relation::regclass AS tbl, (SELECT count(*) FROM pg_stat_activity w WHERE w.wait_event_type = 'Lock') AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation IN (${list}) AND l.granted AND now() - a.xact_start > interval '${config.runbook.lockAlertSeconds} seconds';`,
+    `  ${watchLocksSql(list, config.postgres)}`,
+    '  ```',
+    '',
+    '  Who blocks whom, and the action that works on the blocker. If the migration is the one waiting, end what it waits behind (or cancel the migration and reschedule); if the migration holds the lock too long, cancel the migration: `SELECT pg_cancel_backend(<its pid>)`. A session *idle in transaction* holds its locks until it ends: `pg_cancel_backend` does nothing to it, only `pg_terminate_backend` releases them.',
+    '',
+    '  ```sql',
+    `  ${BLOCKERS_SQL}`,
     '  ```',
     `- Replication lag above **${config.runbook.replicationLagAlertSeconds} s**: pause the backfill (or stop the migration) until replicas catch up.`,
     '',
@@ -117,13 +210,26 @@ export function renderRunbook(input: RunbookInput): string {
     '',
     `**Who to call:** ${config.runbook.contacts.length ? config.runbook.contacts.join('; ') : 'no contacts configured (`runbook.contacts` in .github/migration-review.yml)'}.`,
     '',
-  );
-  return out.join('\n');
+  ];
 }
 
-function estimate(finding: Finding, config: ResolvedConfig): string {
-  const impact = computeImpact(config, finding.table!, WORK[finding.rule]!, false);
+/** Every lock on the migrated tables — granted (how long its transaction has run) and waiting (for how long). */
+export function watchLocksSql(tables: string, postgres: number): string {
+  // pg_locks.waitstart is PostgreSQL 14+; before, the waiting statement's start is the closest.
+  const waitStart = postgres >= 14 ? 'coalesce(l.waitstart, a.query_start)' : 'a.query_start';
+  return `SELECT l.pid, l.relation::regclass AS tbl, l.mode, l.granted, CASE WHEN l.granted THEN now() - a.xact_start END AS in_transaction_for, CASE WHEN NOT l.granted THEN now() - ${waitStart} END AS waiting_for, a.state, left(a.query, 60) AS query FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation IN (${tables}) ORDER BY l.granted, l.pid;`;
+}
+
+/** Each waiting session with each session blocking it (pg_blocking_pids), and the call that frees it given the blocker's state. */
+export const BLOCKERS_SQL = `SELECT w.pid AS waiting_pid, left(w.query, 40) AS waiting_query, b.pid AS blocker_pid, b.state AS blocker_state, now() - b.xact_start AS blocker_in_transaction_for, left(b.query, 40) AS blocker_query, CASE WHEN b.state LIKE 'idle in transaction%' THEN format('SELECT pg_terminate_backend(%s);', b.pid) ELSE format('SELECT pg_cancel_backend(%s);', b.pid) END AS action FROM pg_stat_activity w CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocker(pid) JOIN pg_stat_activity b ON b.pid = blocker.pid WHERE w.wait_event_type = 'Lock' ORDER BY w.pid, b.pid;`;
+
+function estimate(impact: ReturnType<typeof computeImpact>): string {
   return impact.rows === null ? `unknown: ${impact.duration}` : `${impact.duration} on ${impact.size}`;
+}
+
+/** What a data-loss finding says is lost, in a few words: its first clause, without the "Verify: … —" lead. */
+function lossOf(finding: Finding): string {
+  return finding.message.replace(/^Verify: .*? — /, '').split(/: |; |\. /)[0]!.replace(/\.$/, '');
 }
 
 function rollback(m: MigrationFile, findings: Finding[]): string {
@@ -131,7 +237,7 @@ function rollback(m: MigrationFile, findings: Finding[]): string {
   const broken = findings.find((f) => f.rule === 'rollback-does-not-restore' && (f.file === m.down?.path || f.file === m.path));
   if (!m.down) return m.expectsDown ? 'there is no down migration: recovery is a forward fix or a restore from backup. Write the down before shipping.' : `${m.framework} has no down migrations: plan the forward fix (or the restore) before shipping.`;
   const parts = [`run \`${m.down.path}\`:`, '', '```sql', excerptOf(m.down.sql), '```'];
-  if (lost.length) parts.push('', `It cannot bring back: ${lost.map((f) => f.message.split(': ')[0]).join('; ')}.`);
+  if (lost.length) parts.push('', `It cannot bring back: ${lost.map(lossOf).join('; ')}.`);
   if (broken) parts.push('', `⚠️ The trace ran it: ${broken.message}`);
   return parts.join('\n');
 }

@@ -127,8 +127,8 @@ describeWithPg('stats on PostgreSQL 15', () => {
       'db/migrations/000002_note_index.down.sql': 'DROP INDEX idx_orders_note;',
     });
     const paths = [join(root, 'db/migrations/000002_note_index.up.sql')];
-    expect(await runRunbook({ paths, root, trace: false })).toMatch(/\| SHARE orders \(static\) \| unknown/);
-    const refreshed = await runRunbook({ paths, root, trace: false, databaseUrl: db.url, refreshStats: true });
+    expect((await runRunbook({ paths, root, trace: false })).output).toMatch(/\| SHARE orders \(static\) \| unknown/);
+    const refreshed = (await runRunbook({ paths, root, trace: false, databaseUrl: db.url, refreshStats: true })).output;
     const file = parseStatsFile(await readFile(join(root, '.github/migration-review-stats.json'), 'utf8'));
     expect(file.tables['public.orders']!.rows).toBeGreaterThan(180_000);
     expect(refreshed).not.toMatch(/\| SHARE orders \(static\) \| unknown/);
