@@ -37,6 +37,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const DROP_ATTEMPTS = 5;
 /** SQLSTATEs of a session the server ended (admin_shutdown, crash_shutdown, cannot_connect_now). */
 const SESSION_ENDED = new Set(['57P01', '57P02', '57P03']);
+const IN_FAILED_TRANSACTION = '25P02';
 
 /**
  * Sent (as our own text) before every statement: the statement's time limit, and the lexical
@@ -213,9 +214,13 @@ class TracedSession {
       void this.terminate();
     }, timeoutMs + HARD_STOP_GRACE_MS);
     try {
-      // In a failed transaction block only ROLLBACK (or COMMIT) is accepted: the reset would fail
-      // and the ROLLBACK never be sent. There is nothing to reset for it.
-      if (this.client.getTransactionStatus() !== 'E') await this.client.query(sessionReset(timeoutMs));
+      // In a failed transaction block only ROLLBACK (or COMMIT) is accepted: the reset fails there
+      // (25P02), and the ROLLBACK must still be sent. The server runs nothing else in that state.
+      // (The client's transaction status cannot tell: pg rejects a failed query before the
+      // server's ReadyForQuery that reports the aborted block.)
+      await this.client.query(sessionReset(timeoutMs)).catch((error: { code?: string }) => {
+        if (error.code !== IN_FAILED_TRANSACTION) throw error;
+      });
       // The extended protocol: the server refuses a second statement in the text.
       const result = await this.client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
       return result.rows as T[];
