@@ -56,7 +56,10 @@ const PINNED = {
 };
 
 function newClient(url: string, purpose: keyof typeof PINNED): pg.Client {
-  const client = new pg.Client({ connectionString: url, application_name: `migration-review-${purpose}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, options: PINNED[purpose] });
+  // Options given in the URL stay; ours come after them and win.
+  const given = new URL(url).searchParams.get('options');
+  const options = given ? `${given} ${PINNED[purpose]}` : PINNED[purpose];
+  const client = new pg.Client({ connectionString: url, application_name: `migration-review-${purpose}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, options });
   // A session the migration terminated emits 'error' when idle: the call that needs it says so, the process does not crash.
   client.on('error', () => undefined);
   return client;
