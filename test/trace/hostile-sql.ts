@@ -15,6 +15,8 @@ export interface HostileSql {
   sql: string;
   outcome: 'refused' | 'contained' | 'stopped';
   reason?: RegExp;
+  /** For contained on a real server: the SQLSTATE PostgreSQL stops it with (42501: the role lacks the right). */
+  code?: string;
   /** Only where the input means something: signals and sessions exist on a real server only. */
   only?: 'postgres';
 }
@@ -99,12 +101,13 @@ export const HOSTILE_SQL: HostileSql[] = [
     name: 'COPY … PROGRAM built with format()',
     sql: `DO $$ BEGIN EXECUTE format('COPY imports TO %s %L', 'PRO' || 'GRAM', 'touch ${PWNED}'); END $$;`,
     outcome: 'contained',
+    code: '42501',
     only: 'postgres',
   },
-  { name: 'pg_read_file built at run time', sql: "DO $$ BEGIN EXECUTE format('SELECT %s(%L)', 'pg_read_' || 'file', '/etc/passwd'); END $$;", outcome: 'contained', only: 'postgres' },
-  { name: 'SET ROLE to the superuser', sql: 'SET ROLE postgres;', outcome: 'contained', only: 'postgres' },
+  { name: 'pg_read_file built at run time', sql: "DO $$ BEGIN EXECUTE format('SELECT %s(%L)', 'pg_read_' || 'file', '/etc/passwd'); END $$;", outcome: 'contained', code: '42501', only: 'postgres' },
+  { name: 'SET ROLE to the superuser', sql: 'SET ROLE postgres;', outcome: 'contained', code: '42501', only: 'postgres' },
   { name: 'GRANT of a server role to itself', sql: 'GRANT pg_execute_server_program TO CURRENT_USER;', outcome: 'contained' },
   { name: 'CREATE ROLE … SUPERUSER', sql: 'CREATE ROLE evil SUPERUSER LOGIN;', outcome: 'contained' },
   { name: 'an identifier that looks like SQL', sql: 'CREATE TABLE "x; DROP DATABASE postgres; --" (id int);', outcome: 'contained' },
-  { name: 'a deep recursion', sql: "CREATE FUNCTION down(int) RETURNS int LANGUAGE sql AS 'SELECT down($1 + 1)';\nSELECT down(1);", outcome: 'contained', only: 'postgres' },
+  { name: 'a deep recursion', sql: "CREATE FUNCTION down(int) RETURNS int LANGUAGE sql AS 'SELECT down($1 + 1)';\nSELECT down(1);", outcome: 'contained', code: '54001', only: 'postgres' },
 ];

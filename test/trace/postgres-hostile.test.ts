@@ -65,6 +65,7 @@ function expectOutcome(review: Review, input: HostileSql, seconds: number): void
     expect(statements.map((s) => s.status)).not.toContain('refused');
     expect(statements.map((s) => s.status)).not.toContain('killed');
     expect(review.trace!.stopped).toBeUndefined();
+    if (input.code) expect(statements.map((s) => s.code)).toContain(input.code);
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postgresEngine } from '../../src/trace/engines.js';
 import { DEFAULT_LIMITS, traceChange } from '../../src/trace/trace.js';
 import { discovered, locksAt } from './helpers.js';
-import { leftoverDatabases, PG_URL, postgresReachable, roleWith } from './postgres-roles.js';
+import { asSuperuser, leftoverDatabases, PG_URL, postgresReachable, roleWith } from './postgres-roles.js';
 
 /**
  * The same trace on a real server (the PostgreSQL 15 that .ci/run starts): a throwaway database
@@ -68,5 +68,11 @@ describeOnServer('trace on a real PostgreSQL', () => {
   it('refuses a role that can grant itself server rights (CREATEROLE)', async () => {
     const result = await traceOnServer('SELECT 1;', DEFAULT_LIMITS, await roleWith('migration_review_createrole', ['CREATEDB', 'CREATEROLE']));
     expect(result.stopped).toMatch(/refusing to trace as migration_review_createrole: it has CREATEROLE/);
+  });
+  it('refuses a member of pg_read_server_files: its migrations could read any file the server can', async () => {
+    const reader = await roleWith('migration_review_reader');
+    await asSuperuser((client) => client.query('GRANT pg_read_server_files TO migration_review_reader'));
+    const result = await traceOnServer('SELECT 1;', DEFAULT_LIMITS, reader);
+    expect(result.stopped).toMatch(/refusing to trace as migration_review_reader: it is a member of pg_read_server_files/);
   });
 });
