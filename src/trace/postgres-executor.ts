@@ -65,13 +65,18 @@ function newClient(url: string, purpose: keyof typeof PINNED): pg.Client {
   return client;
 }
 
+/** Closes the client's socket at once: its pending query fails now, whatever its backend does. */
+function closeSocket(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
 /** Ends a client without waiting on a backend that is still busy: past a short wait, the socket is closed. */
 async function endClient(client: pg.Client): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)));
   await Promise.race([client.end().catch(() => undefined), gaveUp]);
   clearTimeout(timer);
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  closeSocket(client);
 }
 
 /** Runs `step` on a fresh control connection to the URL's database, closed on every path. */
@@ -249,7 +254,11 @@ class TracedSession {
     return new SqlError(e.message, e.code, e.position === undefined ? undefined : Number(e.position));
   }
 
-  /** The hard stop: terminates the backend from a control session; if none can be had, closes the socket (DROP … WITH (FORCE) ends the backend). */
+  /**
+   * The hard stop: terminates the backend from a control session, then closes the socket. When no
+   * control session can be had (the migration may be terminating every session of its role), the
+   * socket still goes, and the DROP … WITH (FORCE) at close ends the backend.
+   */
   private async terminate(): Promise<void> {
     try {
       await withControl(this.url, (control) =>
@@ -259,9 +268,9 @@ class TracedSession {
         ]),
       );
     } catch {
-      // The migration may be killing every session of its role: the socket still goes below.
+      // Said above: the socket goes either way.
     }
-    if (!this.lost) (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    closeSocket(this.client);
   }
 
   async end(): Promise<void> {

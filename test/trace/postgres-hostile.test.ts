@@ -9,7 +9,7 @@ import { SqlError } from '../../src/trace/executor.js';
 import { makeRepo, REPO_ROOT } from '../helpers.js';
 import { reviewWithTrace } from './helpers.js';
 import { HOSTILE_SQL, PWNED, type HostileSql } from './hostile-sql.js';
-import { Bystander, leftoverBackends, leftoverDatabases, PG_URL, postgresReachable, roleSettings, roleWith, urlAs } from './postgres-roles.js';
+import { asSuperuser, Bystander, leftoverBackends, leftoverDatabases, PG_URL, postgresReachable, roleSettings, roleWith, urlAs } from './postgres-roles.js';
 
 /**
  * `--database-url` with untrusted migrations, on the local PostgreSQL as a role with CREATEDB
@@ -129,6 +129,17 @@ describeOnServer('what a role can always do to itself (item 9)', () => {
     expect(await roleSettings(ROLE)).toEqual([]);
     const next = await onServer('ALTER TABLE imports ADD COLUMN note text;');
     expect(next.review.trace!.files[0]!.statements[0]).toMatchObject({ status: 'ok' });
+    await nothingEscaped();
+  });
+  it("a setting the DBA gave the role (a search_path list) comes back exactly as it was", async () => {
+    await asSuperuser((client) => client.query(`ALTER ROLE ${ROLE} SET search_path = "$user", public, "odd name"`));
+    const before = await roleSettings(ROLE);
+    try {
+      await onServer("DO $$ BEGIN EXECUTE format('ALTER %s %I SET search_path = elsewhere', 'ROLE', current_user); EXECUTE format('ALTER %s %I SET work_mem = %L', 'ROLE', current_user, '64kB'); END $$;");
+      expect(await roleSettings(ROLE)).toEqual(before);
+    } finally {
+      await asSuperuser((client) => client.query(`ALTER ROLE ${ROLE} RESET ALL`));
+    }
     await nothingEscaped();
   });
   it('terminating every other session of the role (the tool has no admin session to lose): the trace goes on and its database is dropped', async () => {
