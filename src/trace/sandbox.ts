@@ -98,8 +98,12 @@ const LEXICAL_SETTINGS = new Map<string, RegExp>([
   ['client_encoding', /^(utf-?8|unicode)$/i],
 ]);
 
-/** Statements that name a function without calling it there, where it will be called later (CREATE OPERATOR … FUNCTION = lo_export). */
-const NAMES_ONLY = new Set(['GrantStmt', 'CommentStmt', 'DropStmt', 'SecLabelStmt']);
+/**
+ * Statements that name a function and set up no call of it (ALTER FUNCTION lo_import(text) OWNER
+ * TO …, as supabase's migrations do). Others that name one set up a later call (CREATE OPERATOR …
+ * FUNCTION = lo_export), or make it callable under another name (RENAME, SET SCHEMA).
+ */
+const NAMES_ONLY = new Set(['GrantStmt', 'CommentStmt', 'DropStmt', 'SecLabelStmt', 'AlterOwnerStmt', 'AlterFunctionStmt', 'AlterObjectDependsStmt']);
 /** Where other statements keep the name of a function they will call, outside FuncCall and ObjectWithArgs nodes. */
 const FUNCTION_FIELDS: Record<string, (fields: AstNode) => unknown[]> = {
   CreateCastStmt: (f) => [(f.func as AstNode | undefined)?.objname],

@@ -40,6 +40,7 @@ export const HOSTILE_SQL: HostileSql[] = [
   { name: 'an operator over pg_read_file', sql: 'CREATE OPERATOR ## (PROCEDURE = pg_catalog.pg_read_file, RIGHTARG = text);', outcome: 'refused', reason: /sets up a later call of pg_read_file\(\)/ },
   { name: 'a cast over pg_read_file', sql: 'CREATE CAST (text AS int) WITH FUNCTION pg_read_file(text);', outcome: 'refused', reason: /sets up a later call of pg_read_file\(\)/ },
   { name: 'an aggregate over lo_from_bytea', sql: 'CREATE AGGREGATE steal (bytea) (SFUNC = lo_from_bytea, STYPE = oid);', outcome: 'refused', reason: /sets up a later call of lo_from_bytea\(\)/ },
+  { name: 'pg_read_file renamed to something innocent', sql: 'ALTER FUNCTION pg_catalog.pg_read_file(text) RENAME TO innocent;', outcome: 'refused', reason: /sets up a later call of pg_read_file\(\)/ },
   { name: 'an SQL function reading a file', sql: "CREATE FUNCTION leak() RETURNS text LANGUAGE sql AS $$ SELECT pg_read_file('/etc/passwd') $$;", outcome: 'refused', reason: /pg_read_file/ },
   {
     name: 'a PL/pgSQL function running COPY … PROGRAM through EXECUTE',
