@@ -255,6 +255,7 @@ function prune(cacheDir: string): void {
 /** A real PostgreSQL: a throwaway database per set, replayed every time (no snapshot). See postgres-executor.ts for what keeps the server safe. */
 export function postgresEngine(url: string, options: PostgresOptions = {}): TraceEngine {
   return {
+    kind: 'postgres',
     async open(_history, replay) {
       const started = Date.now();
       const executor = await openPostgres(url, options);

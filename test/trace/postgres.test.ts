@@ -57,6 +57,7 @@ describeOnServer('trace on a real PostgreSQL', () => {
   });
   it('refuses to trace as a superuser: the migration would run with every right on the server', async () => {
     const result = await traceOnServer('CREATE INDEX idx_orders_status ON orders (status);', DEFAULT_LIMITS, PG_URL);
+    expect(result.engine).toBe('postgres');
     expect(result.stopped).toMatch(/refusing to trace as postgres: it is a superuser .*--allow-superuser/);
     expect(result.files[0]!.skipped).toBe(result.stopped);
     expect(await leftoverDatabases()).toEqual([]);
