@@ -19,6 +19,8 @@ export interface CheckOptions {
   trace?: boolean;
   /** Trace on this PostgreSQL (a throwaway database is created there) instead of PGlite. */
   databaseUrl?: string;
+  /** With databaseUrl: trace even as a superuser. Unsafe for untrusted migrations (see README, Security model). */
+  allowSuperuser?: boolean;
   /** Add Claude's review (ANTHROPIC_API_KEY; ANTHROPIC_MODEL or config llm.model). */
   llm?: boolean;
   /** Per-statement trace limit in ms. */
@@ -40,7 +42,7 @@ export async function runCheck(options: CheckOptions): Promise<{ run: ReviewRun;
   }
   let run = await reviewDeterministic(prepared, {
     trace: options.trace,
-    traceOptions: { databaseUrl: options.databaseUrl, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined },
+    traceOptions: { databaseUrl: options.databaseUrl, allowSuperuser: options.allowSuperuser, limits: options.traceStatementMs ? { statementMs: options.traceStatementMs } : undefined },
     note: options.note,
     onFile: options.progress,
   });

@@ -4,8 +4,9 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MigrationFile } from '../core/types.js';
-import { openPglite, openPostgres, type Executor, type PgliteOptions } from './executor.js';
+import { openPglite, type Executor, type PgliteOptions } from './executor.js';
 import { extensionModules } from './extensions.js';
+import { openPostgres, type PostgresOptions } from './postgres-executor.js';
 import type { TraceEngine, TraceResult } from './trace.js';
 
 /**
@@ -251,12 +252,13 @@ function prune(cacheDir: string): void {
   }
 }
 
-/** A real PostgreSQL: a throwaway database per set, replayed every time (no snapshot). */
-export function postgresEngine(url: string): TraceEngine {
+/** A real PostgreSQL: a throwaway database per set, replayed every time (no snapshot). See postgres-executor.ts for what keeps the server safe. */
+export function postgresEngine(url: string, options: PostgresOptions = {}): TraceEngine {
   return {
+    kind: 'postgres',
     async open(_history, replay) {
       const started = Date.now();
-      const executor = await openPostgres(url);
+      const executor = await openPostgres(url, options);
       try {
         const base = await replay(executor);
         return { executor, base: { ...base, ms: Date.now() - started } };

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import type { WorkerLimits, WorkerRequest, WorkerResponse } from './pglite-worker.js';
 
 /**
@@ -40,7 +39,7 @@ export class TraceEngineFailed extends Error {
 }
 
 /** PostgreSQL's error codes are five digits or upper-case letters; anything else did not come from the server. */
-const isSqlState = (code: unknown): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+export const isSqlState = (code: unknown): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 
 /** A statement the sandbox stopped: the executor is gone and must not be used again. */
 export abstract class TraceKilled extends Error {
@@ -206,54 +205,4 @@ function failureOf(response: WorkerResponse, memoryMb: number): { error: Error; 
     return { fatal: true, error: new TraceOutOfMemory(memoryMb, response.overMemory ? 'the database grew past it' : response.error.message) };
   if (!isSqlState(response.error.code)) return { fatal: true, error: new TraceEngineFailed('pglite', response.error.message) };
   return { fatal: false, error: new SqlError(response.error.message, response.error.code, response.error.position) };
-}
-
-/**
- * A throwaway database on a real PostgreSQL: created for this trace, dropped after it. Nothing
- * else on the server is touched; statement_timeout bounds each statement server-side, and a
- * client-side timer cancels the backend if the server does not.
- */
-export async function openPostgres(url: string): Promise<Executor> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  const name = `migration_review_trace_${process.pid}_${Date.now().toString(36)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: target.toString() });
-  try {
-    await client.connect();
-  } catch (error) {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
-    await admin.end();
-    throw error;
-  }
-  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-
-  const run = async <T extends Record<string, unknown>>(sql: string, timeoutMs: number): Promise<T[]> => {
-    const timer = setTimeout(() => void admin.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined), timeoutMs + 500);
-    try {
-      await client.query(`SET statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
-      const result = await client.query(sql);
-      const last = Array.isArray(result) ? result[result.length - 1] : result;
-      return ((last as pg.QueryResult | undefined)?.rows ?? []) as T[];
-    } catch (error) {
-      const e = error as { message: string; code?: string; position?: string };
-      if (e.code === '57014') throw new TraceTimeout(timeoutMs);
-      if (!isSqlState(e.code)) throw new TraceEngineFailed('postgres', e.message);
-      throw new SqlError(e.message, e.code, e.position === undefined ? undefined : Number(e.position));
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  return {
-    engine: 'postgres',
-    exec: async (sql, timeoutMs) => void (await run(sql, timeoutMs)),
-    query: (sql, timeoutMs = QUERY_TIMEOUT_MS) => run(sql, timeoutMs),
-    close: async () => {
-      await client.end().catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await admin.end();
-    },
-  };
 }

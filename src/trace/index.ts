@@ -14,6 +14,8 @@ export type TracedReview = Review;
 export interface TraceOptions {
   /** A real PostgreSQL to trace on (a throwaway database is created there); default: PGlite. */
   databaseUrl?: string;
+  /** With databaseUrl: trace even as a superuser (or a role with comparable rights). Unsafe for untrusted migrations. */
+  allowSuperuser?: boolean;
   limits?: Partial<TraceLimits>;
   cacheDir?: string;
   useCache?: boolean;
@@ -28,7 +30,7 @@ export interface TraceOptions {
  */
 export function startTrace(input: { discovery: Discovery; change: Set<string> | null }, options: TraceOptions = {}): Promise<TraceResult | Error> {
   const engine = options.databaseUrl
-    ? postgresEngine(options.databaseUrl)
+    ? postgresEngine(options.databaseUrl, { allowSuperuser: options.allowSuperuser })
     : pgliteEngine({ cacheDir: options.cacheDir, useCache: options.useCache, warm: options.warm, memoryMb: options.limits?.memoryMb });
   return traceChange(input, engine, { ...DEFAULT_LIMITS, ...options.limits }).catch((error: unknown) =>
     error instanceof Error ? error : new Error(String(error)),

@@ -122,6 +122,8 @@ export interface TraceInput {
 
 /** Starting point for a trace: an executor on an empty database, or one restored from a snapshot. */
 export interface TraceEngine {
+  /** Which engine this opens: the report names it even when it could not open (PGlite when absent). */
+  readonly kind?: TraceResult['engine'];
   /**
    * A database with `history` applied; `replay` is called only when no snapshot exists. `set` is
    * every migration of the set, history included, for what must be ready before anything runs
@@ -163,7 +165,7 @@ export async function traceChange(input: TraceInput, engine: TraceEngine, limits
     engine,
     limits,
     clock: new Clock(limits.totalMs),
-    result: { engine: 'pglite', base: { migrations: 0, statements: 0, skipped: [], snapshot: 'none', ms: 0 }, files: [], ms: 0 },
+    result: { engine: engine.kind ?? 'pglite', base: { migrations: 0, statements: 0, skipped: [], snapshot: 'none', ms: 0 }, files: [], ms: 0 },
     inChange: (path) => input.change === null || input.change.has(path),
   };
   for (const list of migrationSets(input.discovery.migrations)) {

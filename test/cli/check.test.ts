@@ -220,10 +220,13 @@ describe('migration-review check: the lock trace', () => {
     expect(review.trace).toBeUndefined();
     expect(review.skipped).toBeUndefined();
   });
-  it('--database-url traces on a real PostgreSQL', async () => {
-    const { review } = await json(['--database-url', process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres']);
+  it('--database-url traces on a real PostgreSQL (this server trusts us as a superuser: --allow-superuser)', async () => {
+    const url = process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const { review } = await json(['--database-url', url, '--allow-superuser']);
     expect(review.trace!.engine).toBe('postgres');
     expect(review.trace!.files[0]!.statements[0]!.locks[0]!.mode).toBe('ShareLock');
+    const refused = await json(['--database-url', url]);
+    expect(refused.review.findings.find((f) => f.rule === 'not-traced')!.message).toMatch(/refusing to trace as postgres: it is a superuser/);
   });
   it('a server it cannot reach is said, and the static review still stands', async () => {
     const { code, review } = await json(['--database-url', 'postgres://postgres@127.0.0.1:1/postgres']);

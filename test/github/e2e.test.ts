@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { MARKER } from '../../src/github/publish.js';
 import { readSettings, startApp, type RunningApp } from '../../src/github/server.js';
 import { deliver, examplePayload, GitHubStandIn, type FileStatus, type Json } from './github-stand-in.js';
+import { roleWith } from '../trace/postgres-roles.js';
 
 /**
  * The app as production runs it: `readSettings(env)` + `startApp` as main.ts does, real HTTP on
@@ -351,7 +352,8 @@ describe('end to end: webhooks over HTTP, GitHub stand-in over HTTP', () => {
   });
 
   it('with the lock trace on (PostgreSQL on 127.0.0.1): the trace evidence reaches the check', async () => {
-    const run = await boot({ TRACE: 'on', DATABASE_URL: process.env.MIGRATION_REVIEW_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+    // As the README says: a role with CREATEDB only (a superuser's trace is refused).
+    const run = await boot({ TRACE: 'on', DATABASE_URL: await roleWith('migration_review_app') });
     run.github.openPull(12, sha(1), migrations, indexChange);
     await run.send('pull_request', pullRequestEvent(run, 'opened', 12));
     await run.idle();
