@@ -1,0 +1,1 @@
+UPDATE readings SET metric = 'celsius' WHERE metric = 'temp';
