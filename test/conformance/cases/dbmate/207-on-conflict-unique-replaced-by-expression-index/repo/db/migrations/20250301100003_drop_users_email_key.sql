@@ -2,4 +2,4 @@
 DROP INDEX CONCURRENTLY IF EXISTS users_email_key;
 
 -- migrate:down transaction:false
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);

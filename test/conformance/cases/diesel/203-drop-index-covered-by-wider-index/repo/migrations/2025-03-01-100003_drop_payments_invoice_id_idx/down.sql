@@ -1,1 +1,1 @@
-CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_invoice_id_idx ON payments (invoice_id);
+CREATE INDEX CONCURRENTLY payments_invoice_id_idx ON payments (invoice_id);

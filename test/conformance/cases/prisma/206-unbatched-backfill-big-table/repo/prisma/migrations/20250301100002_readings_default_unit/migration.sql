@@ -1,1 +1,0 @@
-UPDATE readings SET metric = 'celsius' WHERE metric = 'temp';
