@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS payments_method_paid_at_idx;

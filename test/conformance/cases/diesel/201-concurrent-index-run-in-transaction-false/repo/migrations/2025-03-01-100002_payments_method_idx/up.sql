@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY payments_method_paid_at_idx ON payments (method, paid_at);

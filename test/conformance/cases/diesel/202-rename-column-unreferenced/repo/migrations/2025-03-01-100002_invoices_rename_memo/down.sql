@@ -1,0 +1,1 @@
+ALTER TABLE invoices RENAME COLUMN customer_note TO memo;

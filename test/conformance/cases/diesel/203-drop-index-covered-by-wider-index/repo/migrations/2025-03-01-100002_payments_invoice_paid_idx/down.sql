@@ -1,0 +1,1 @@
+DROP INDEX payments_invoice_id_paid_at_idx;

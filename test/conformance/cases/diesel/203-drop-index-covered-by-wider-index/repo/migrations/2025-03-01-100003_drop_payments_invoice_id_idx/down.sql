@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY payments_invoice_id_idx ON payments (invoice_id);

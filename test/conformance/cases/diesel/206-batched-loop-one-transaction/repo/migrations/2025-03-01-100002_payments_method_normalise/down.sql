@@ -1,0 +1,1 @@
+-- data-only change: the original card brands are not kept, nothing to undo

@@ -1,0 +1,1 @@
+ALTER TABLE "rooms" ADD COLUMN "floor" integer DEFAULT 0 NOT NULL;

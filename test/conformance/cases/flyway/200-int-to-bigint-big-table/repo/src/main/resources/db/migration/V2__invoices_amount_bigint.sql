@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+
+ALTER TABLE invoices ALTER COLUMN amount_cents TYPE bigint;

@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+
+DROP INDEX payments_external_ref_idx;

@@ -1,0 +1,1 @@
+ALTER TABLE accounts ALTER COLUMN discount_pct TYPE integer;

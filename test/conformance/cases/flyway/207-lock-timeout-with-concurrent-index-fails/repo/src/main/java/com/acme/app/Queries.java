@@ -1,0 +1,8 @@
+package com.acme.app;
+
+public final class Queries {
+    static final String Q0 = "SELECT id, room_id, during, status FROM bookings WHERE room_id = $1 AND during && $2";
+    static final String Q1 = "INSERT INTO bookings (id, room_id, guest_email, guest_name, during) VALUES ($1, $2, $3, $4, $5)";
+    static final String Q2 = "SELECT id, name, capacity FROM rooms ORDER BY name";
+    static final String Q3 = "SELECT id, during FROM bookings WHERE guest_email = $1";
+}

@@ -1,0 +1,1 @@
+-- VALIDATE CONSTRAINT has no inverse: the down of the previous migration drops the constraint.

@@ -1,0 +1,1 @@
+ALTER INDEX payments_invoice_idx RENAME TO payments_invoice_id_idx;

@@ -1,0 +1,3 @@
+DROP TABLE sites;
+DROP TABLE readings;
+DROP TABLE devices;

@@ -1,0 +1,7 @@
+-- +goose Up
+SET lock_timeout = '3s';
+
+ALTER TABLE payments ADD CONSTRAINT payments_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices (id);
+
+-- +goose Down
+ALTER TABLE payments DROP CONSTRAINT payments_invoice_id_fkey;

@@ -1,0 +1,5 @@
+-- +goose Up
+TRUNCATE accounts CASCADE;
+
+-- +goose Down
+-- truncated rows cannot be restored

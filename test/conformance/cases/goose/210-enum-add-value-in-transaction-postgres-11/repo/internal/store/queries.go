@@ -1,0 +1,5 @@
+package store
+
+const (
+	q0 = `SELECT id, subject FROM tickets WHERE state = $1`
+)

@@ -1,0 +1,3 @@
+export const q0 = 'SELECT metric, value, recorded_at FROM readings WHERE device_id = $1 AND recorded_at >= $2 ORDER BY recorded_at';
+export const q1 = 'INSERT INTO readings (id, device_id, metric, value, payload, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)';
+export const q2 = 'SELECT id, serial, model, firmware FROM devices WHERE id = $1';

@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+
+ALTER TABLE devices ALTER COLUMN firmware TYPE varchar(64);

@@ -1,0 +1,3 @@
+SET lock_timeout = '3s';
+
+ALTER TABLE import_rows ADD COLUMN id serial PRIMARY KEY;

@@ -1,0 +1,5 @@
+SET lock_timeout = '3s';
+
+ALTER TABLE payments ADD CONSTRAINT payments_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices (id) NOT VALID;
+
+ALTER TABLE payments VALIDATE CONSTRAINT payments_invoice_id_fkey;

@@ -1,0 +1,1 @@
+UPDATE readings SET value = round(value::numeric, 3)::double precision;

@@ -1,0 +1,5 @@
+-- Verify app:bookings_guest_email_idx on pg
+
+BEGIN;
+
+ROLLBACK;

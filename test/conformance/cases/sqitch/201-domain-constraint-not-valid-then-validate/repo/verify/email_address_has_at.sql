@@ -1,0 +1,5 @@
+-- Verify app:email_address_has_at on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,8 @@
+-- Revert app:create_users from pg
+
+BEGIN;
+
+DROP TABLE sessions;
+DROP TABLE users;
+
+COMMIT;

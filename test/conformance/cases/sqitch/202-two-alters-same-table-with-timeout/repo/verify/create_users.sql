@@ -1,0 +1,5 @@
+-- Verify app:create_users on pg
+
+BEGIN;
+
+ROLLBACK;

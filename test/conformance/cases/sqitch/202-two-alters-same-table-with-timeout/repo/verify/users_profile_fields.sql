@@ -1,0 +1,5 @@
+-- Verify app:users_profile_fields on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,3 @@
+-- Revert app:reindex_bookings_room from pg
+
+-- nothing to revert: REINDEX has no inverse

@@ -1,0 +1,5 @@
+-- Verify app:reindex_bookings_room on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,5 @@
+-- Verify app:create_shipping on pg
+
+BEGIN;
+
+ROLLBACK;

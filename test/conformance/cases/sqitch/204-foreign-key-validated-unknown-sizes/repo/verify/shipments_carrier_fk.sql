@@ -1,0 +1,5 @@
+-- Verify app:shipments_carrier_fk on pg
+
+BEGIN;
+
+ROLLBACK;

@@ -1,0 +1,5 @@
+-- Verify app:bookings_created_at_tz on pg
+
+BEGIN;
+
+ROLLBACK;

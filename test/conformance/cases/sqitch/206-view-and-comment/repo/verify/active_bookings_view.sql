@@ -1,0 +1,5 @@
+-- Verify app:active_bookings_view on pg
+
+BEGIN;
+
+ROLLBACK;

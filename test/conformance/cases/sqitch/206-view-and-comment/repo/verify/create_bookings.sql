@@ -1,0 +1,5 @@
+-- Verify app:create_bookings on pg
+
+BEGIN;
+
+ROLLBACK;

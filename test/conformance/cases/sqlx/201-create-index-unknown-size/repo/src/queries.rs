@@ -1,0 +1,3 @@
+pub const Q0: &str = "SELECT device_id FROM device_tokens WHERE token = $1";
+pub const Q1: &str = "INSERT INTO device_tokens (token, device_id) VALUES ($1, $2)";
+pub const Q2: &str = "DELETE FROM device_tokens WHERE issued_at < $1";

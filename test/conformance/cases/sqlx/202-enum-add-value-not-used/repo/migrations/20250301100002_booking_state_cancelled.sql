@@ -1,0 +1,1 @@
+ALTER TYPE booking_state ADD VALUE IF NOT EXISTS 'cancelled';

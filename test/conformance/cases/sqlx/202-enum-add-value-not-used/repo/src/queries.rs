@@ -1,0 +1,1 @@
+pub const Q0: &str = "SELECT id, state FROM reservations WHERE id = $1";

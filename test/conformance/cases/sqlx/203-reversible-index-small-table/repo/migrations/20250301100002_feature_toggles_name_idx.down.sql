@@ -1,0 +1,1 @@
+DROP INDEX feature_toggles_name_idx;

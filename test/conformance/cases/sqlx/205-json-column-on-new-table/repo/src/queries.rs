@@ -1,0 +1,1 @@
+pub const Q0: &str = "SELECT enabled FROM feature_toggles WHERE name = $1";
