@@ -80,8 +80,9 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
       for (const file of files) {
         file.lines.forEach((text, i) => {
           if (refs.length >= 5 || !tableRe.test(text)) return;
-          // A query names the column near the table: same line or the few lines around it.
-          const window = file.lines.slice(Math.max(0, i - 3), i + 4).join('\n');
+          // A query names the column near the table: same line or the few lines around it, but
+          // not in the next or previous query (`q2 = …rooms…` / `q3 = …legacy_code…`).
+          const window = queryAround(file.lines, i);
           if (columnRes.every((re) => re.test(window))) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: statementFrom(file.lines, i) });
         });
       }
@@ -92,6 +93,15 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
 
 /** A new declaration or assignment starts another query: `const q1 =`, `q1 := `, `def x`, `pub const`. */
 const NEW_DECLARATION = /^\s*(?:(?:export\s+)?(?:const|let|var|val|def|func|fn|pub|static|final|private|public)\b|[A-Za-z_][\w.]*\s*:?=\s)/;
+
+/** Up to three lines either side of line `i`, cut at the declarations that start the queries before and after it. */
+function queryAround(lines: string[], i: number): string {
+  let start = i;
+  while (start > Math.max(0, i - 3) && !NEW_DECLARATION.test(lines[start]!)) start--;
+  let end = i + 1;
+  while (end < Math.min(lines.length, i + 4) && !NEW_DECLARATION.test(lines[end]!)) end++;
+  return lines.slice(start, end).join('\n');
+}
 
 /** The query text that starts on line `i`: that line and the next few, up to the next declaration. */
 function statementFrom(lines: string[], i: number): string {

@@ -67,6 +67,13 @@ const bare = (name: string): string =>
 const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
 
 /** Levels, `off` and acks are not applied here: the policy pass does that for every source. */
+/**
+ * The last major version that changed which ALTER TABLE rewrites: 11 stopped rewriting for an ADD
+ * COLUMN with a constant default, 12 for timestamp ↔ timestamptz under a UTC session. The trace runs
+ * on a newer engine, so for an older target its "no rewrite" is not evidence.
+ */
+const REWRITES_SETTLED_SINCE = 12;
+
 export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig, emptyDowns: ReadonlySet<string> = new Set()): Reconciled {
   return new Reconciliation(trace, config, emptyDowns).run(findings);
 }
@@ -116,6 +123,8 @@ class Reconciliation {
     // rewrite …, but rebuilds"): the table keeping its storage does not disprove that claim.
     const rebuildOnly = finding.rule === 'alter-column-type-rewrite' && / does not rewrite /.test(finding.message);
     const rewriteClaim = !rebuildOnly && (REWRITE_CLAIMS.has(finding.rule) || (finding.rule === 'long-write-replication-lag' && statement.type === 'AlterTableStmt'));
+    // The trace engine is a recent PostgreSQL; on an older target its "no rewrite" proves nothing.
+    if (rewriteClaim && table && this.config.postgres < REWRITES_SETTLED_SINCE) return void this.out.push(finding);
     if (rewriteClaim && table) return this.checkRewriteClaim(finding, statement, table);
     this.out.push(this.withLockEvidence(finding, statement, table));
   }

@@ -415,6 +415,21 @@ describe('CREATE INDEX CONCURRENTLY IF NOT EXISTS after a failed build (create-i
   });
 });
 
+describe('ADD COLUMN … REFERENCES (foreign-key-locks-both-tables)', () => {
+  const rowsRead = async (): Promise<number> => {
+    await client.query('SELECT pg_stat_force_next_flush()');
+    const { rows } = await client.query<{ n: string }>(`SELECT seq_tup_read AS n FROM pg_stat_user_tables WHERE relid = '${schema}.order_items'::regclass`);
+    return Number(rows[0]!.n);
+  };
+  it('reads no row without a default (every value is NULL), and checks every row with one', async () => {
+    const before = await rowsRead();
+    await client.query('ALTER TABLE order_items ADD COLUMN order_ref bigint REFERENCES orders (id)');
+    expect(await rowsRead()).toBe(before);
+    await client.query('ALTER TABLE order_items ADD COLUMN order_ref2 bigint DEFAULT 1 REFERENCES orders (id)');
+    expect(await rowsRead()).toBe(before + 100);
+  });
+});
+
 describe('a session lock_timeout and CREATE INDEX CONCURRENTLY (lock-timeout-cancels-concurrent-build)', () => {
   it('a writer open past the timeout cancels the build (55P03) and leaves an INVALID index behind', async () => {
     const writer = new pg.Client({ connectionString: url });

@@ -13,6 +13,13 @@ testRule(rule, {
     'CREATE TABLE t (a int);\nUPDATE t SET a = 1;',
   ],
   invalid: [
+    {
+      name: 'after ADD COLUMN in the same transaction, the table stays ACCESS EXCLUSIVE-locked through the whole UPDATE',
+      schema: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      sql: "SET lock_timeout = '3s';\nALTER TABLE users ADD COLUMN locale text;\nUPDATE users SET locale = 'en';",
+      tables: { users: 22_000_000 },
+      errors: [{ messageId: 'unbatchedUnderLock', line: 3, status: 'BLOCK', message: /the ACCESS EXCLUSIVE lock that line 2 took on users is held until that transaction commits/ }],
+    },
     { sql: seed, tables: { legacy_records: 23_000_000 }, errors: [{ messageId: 'unbatched', line: 1, status: 'BLOCK', message: /23M rows, ~4 min/ }], name: 'seed case 3: 23M rows in one transaction' },
     { sql: seed, errors: [{ messageId: 'unbatched', status: 'FLAG', message: /^Verify: size of legacy_records/ }] },
     { sql: 'UPDATE orders SET total = 0 WHERE id IN (SELECT order_id FROM order_items);', tables: { orders: 23_000_000 }, errors: [{ messageId: 'unbatched', status: 'BLOCK' }], name: 'IN over an unbounded subquery is not a list of known rows' },

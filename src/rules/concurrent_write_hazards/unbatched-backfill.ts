@@ -2,6 +2,8 @@ import type { DeleteStmt, UpdateStmt } from '@pgsql/types';
 import { rangeVarName, statementNode } from '../../sql/ast.js';
 import { formatDuration, formatRows } from '../../sql/pgfacts.js';
 import { backfillShape, batchSize, keyColumnsOf } from '../backfill.js';
+import { tableStats } from '../../core/impact.js';
+import { locksTaken } from '../../sql/locks.js';
 import { defineRule } from '../define.js';
 
 export default defineRule({
@@ -29,6 +31,12 @@ export default defineRule({
       message: 'Each batch of {{verb}} on {{table}} touches up to {{rows}} rows, above the {{batch}}-row limit: every batch holds that many row locks until it commits, and writes to {{table}} wait behind it.',
       recommendation: 'Use batches of ≤ {{batch}} rows (`LIMIT {{batchSql}}`), each committed, with a short pause between them.',
     },
+    unbatchedUnderLock: {
+      message:
+        '{{verb}} on {{table}} touches every matching row in one transaction ({{size}}, {{duration}}), and the ACCESS EXCLUSIVE lock that line {{lockLine}} took on {{locked}} is held until that transaction commits: every read and write of {{locked}} waits for the whole {{verb}}, each changed row stays locked, and replicas fall behind the WAL burst.',
+      recommendation:
+        'Commit the schema change first (its own migration, or COMMIT before the backfill), then backfill in batches of ≤ {{batch}} rows, each in its own transaction, keyed on the primary key (`WHERE id IN (SELECT id FROM {{table}} WHERE … ORDER BY id LIMIT {{batchSql}})`), with a short pause between batches.',
+    },
     unbatched: {
       message:
         '{{verb}} on {{table}} touches every matching row in one transaction ({{size}}, {{duration}}): each changed row stays locked until COMMIT, so application writes to {{table}} wait or deadlock, and replicas fall behind the WAL burst.',
@@ -37,6 +45,9 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // ACCESS EXCLUSIVE locks earlier statements of the open transaction hold on existing tables
+    // that are not small (table → line): a long write after them keeps those tables blocked.
+    const heldLocks = new Map<string, number>();
     const check = (write: UpdateStmt | DeleteStmt, verb: string): void => {
       const statement = ctx.statement;
       const table = rangeVarName(write.relation);
@@ -60,25 +71,36 @@ export default defineRule({
       if (rows !== null && rows < batchRows) return;
       const status = rows === null ? 'FLAG' : rows > ctx.config.thresholds.backfillBlockRows ? 'BLOCK' : 'FLAG';
       const why = 'the loop never commits';
+      const [locked, lockLine] = [...heldLocks].find(([t]) => t === table) ?? [...heldLocks][0] ?? [];
       ctx.report({
-        messageId: oneTransaction ? 'loopInTransaction' : 'unbatched',
+        messageId: oneTransaction ? 'loopInTransaction' : locked ? 'unbatchedUnderLock' : 'unbatched',
         status,
         table,
+        categories: locked && !oneTransaction ? ['concurrent_write_hazards', 'lock_contention', 'replication_lag'] : undefined,
         verify: rows === null ? `size of ${table}` : undefined,
         data: {
           ...batch,
           why,
           size: rows === null ? 'unknown size' : formatRows(rows),
           duration: rows === null ? impact.duration : formatDuration(impact.seconds ?? 0),
+          locked: locked ?? '',
+          lockLine: lockLine ?? 0,
         },
       });
     };
     return {
       Statement(statement) {
+        if (!statement.nested && ctx.inTransaction !== true) heldLocks.clear();
         const update = statementNode(statement, 'UpdateStmt');
         if (update) check(update, 'UPDATE');
         const del = statementNode(statement, 'DeleteStmt');
         if (del?.whereClause) check(del, 'DELETE');
+        if (statement.nested || ctx.inTransaction !== true || statement.type === 'TransactionStmt') return;
+        for (const lock of locksTaken(statement, ctx.catalog)) {
+          if (lock.mode !== 'ACCESS EXCLUSIVE' || ctx.isNew(lock.table) || heldLocks.has(lock.table)) continue;
+          const rows = tableStats(ctx.config, lock.table)?.rows;
+          if (rows === undefined || rows > ctx.config.thresholds.smallTableRows) heldLocks.set(lock.table, statement.line);
+        }
       },
     };
   },

@@ -19,5 +19,19 @@ testRule(rule, {
       errors: [{ messageId: 'drop', status: 'BLOCK', message: /still uses it at src\/users.ts:1/ }],
       name: 'still read by the application code: BLOCK (principle 4)',
     },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN deprecated_field;',
+      schema: `${schema}\nCREATE TABLE vouchers (id bigint, deprecated_field text);`,
+      code: { 'internal/store/queries.go': 'const (\n\tq0 = `SELECT id, email FROM users ORDER BY id`\n\tq1 = `SELECT id FROM vouchers WHERE deprecated_field = $1`\n)' },
+      errors: [{ messageId: 'drop', status: 'FLAG' }],
+      name: 'the same column name in the next query, on another table, is not a use of users.deprecated_field',
+    },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN deprecated_field;',
+      schema,
+      code: { 'app/users.rb': 'def legacy\n  select_all(<<~SQL)\n    SELECT id, deprecated_field\n    FROM users\n  SQL\nend' },
+      errors: [{ messageId: 'drop', status: 'BLOCK' }],
+      name: 'a query whose column comes a line before its table is still a use',
+    },
   ],
 });

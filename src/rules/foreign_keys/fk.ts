@@ -12,11 +12,16 @@ export interface AddedForeignKey {
   constraint: Constraint;
   name: string;
   viaAlter: boolean;
+  /**
+   * On a column this same ADD COLUMN creates without a default: every existing row holds NULL, so
+   * PostgreSQL has nothing to check (no row is read; shown in test/facts).
+   */
+  onNewNullColumn: boolean;
 }
 
 export function foreignKeysAdded(statement: Statement): AddedForeignKey[] {
   const out: AddedForeignKey[] = [];
-  const push = (table: string, constraint: Constraint, columns: string[], viaAlter: boolean): void => {
+  const push = (table: string, constraint: Constraint, columns: string[], viaAlter: boolean, onNewNullColumn = false): void => {
     out.push({
       table,
       columns,
@@ -25,13 +30,16 @@ export function foreignKeysAdded(statement: Statement): AddedForeignKey[] {
       constraint,
       name: constraint.conname ?? `${table}_${columns.join('_')}_fkey`,
       viaAlter,
+      onNewNullColumn,
     });
   };
   const fromColumn = (table: string, column: ColumnDef, viaAlter: boolean): void => {
     const name = column.colname;
-    for (const c of column.constraints ?? []) {
-      const constraint = as(c, 'Constraint');
-      if (constraint?.contype === 'CONSTR_FOREIGN' && name) push(table, constraint, [name], viaAlter);
+    const constraints = (column.constraints ?? []).map((c) => as(c, 'Constraint'));
+    // A DEFAULT NULL is no default; an identity or generated value fills every row.
+    const filled = constraints.some((c) => (c?.contype === 'CONSTR_DEFAULT' && !isNullConstant(c.raw_expr)) || c?.contype === 'CONSTR_IDENTITY' || c?.contype === 'CONSTR_GENERATED');
+    for (const constraint of constraints) {
+      if (constraint?.contype === 'CONSTR_FOREIGN' && name) push(table, constraint, [name], viaAlter, viaAlter && !filled);
     }
   };
   const create = statementNode(statement, 'CreateStmt');
@@ -51,4 +59,8 @@ export function foreignKeysAdded(statement: Statement): AddedForeignKey[] {
     if (cmd.subtype === 'AT_AddConstraint' && constraint?.contype === 'CONSTR_FOREIGN') push(table, constraint, strings(constraint.fk_attrs), true);
   });
   return out;
+}
+
+function isNullConstant(expr: unknown): boolean {
+  return as(expr, 'A_Const')?.isnull === true;
 }

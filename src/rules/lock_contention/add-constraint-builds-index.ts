@@ -28,11 +28,29 @@ export default defineRule({
       recommendation:
         'Build the index first without blocking: `CREATE UNIQUE INDEX CONCURRENTLY {{name}} ON {{table}} ({{columns}});` (outside a transaction), then attach it: `ALTER TABLE {{table}} ADD CONSTRAINT {{name}} {{kind}} USING INDEX {{name}};`.',
     },
+    buildWithColumn: {
+      message:
+        'ADD COLUMN {{column}} … {{kind}} builds the {{kind}} index on {{table}} ({{size}}) while holding ACCESS EXCLUSIVE on {{table}}: every read and write waits for {{duration}}.',
+      recommendation:
+        'Add the column without the constraint, fill it in batches, then build the index without blocking: `CREATE UNIQUE INDEX CONCURRENTLY {{name}} ON {{table}} ({{column}});` (outside a transaction) and attach it: `ALTER TABLE {{table}} ADD CONSTRAINT {{name}} {{kind}} USING INDEX {{name}};`.',
+    },
   },
   create(ctx) {
     return {
       Statement(statement) {
         forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+          // `ADD COLUMN id serial PRIMARY KEY`: the inline constraint builds its index the same way.
+          const column = cmd.subtype === 'AT_AddColumn' ? as(cmd.def, 'ColumnDef') : undefined;
+          for (const inline of column?.constraints ?? []) {
+            const constraint = as(inline, 'Constraint');
+            const kind = constraint?.contype && INDEX_BACKED[constraint.contype];
+            if (!kind || !column?.colname) continue;
+            ctx.reportImpact(ctx.impact(table, 'index'), {
+              messageId: 'buildWithColumn',
+              pattern: kind === 'PRIMARY KEY' ? 'add-primary-key-using-index' : undefined,
+              data: { kind, column: column.colname, name: constraint.conname ?? `${table}_${kind === 'PRIMARY KEY' ? 'pkey' : `${column.colname}_key`}` },
+            });
+          }
           if (cmd.subtype !== 'AT_AddConstraint') return;
           const constraint = as(cmd.def, 'Constraint');
           const kind = constraint?.contype && INDEX_BACKED[constraint.contype];
