@@ -32,6 +32,8 @@ export interface RuleCase {
   code?: Record<string, string>;
   /** An earlier migration of the same change, applied right before `sql` (same runner and settings). */
   earlier?: string;
+  /** A later migration of the same change, applied right after `sql`. */
+  later?: string;
   /** The runner applies the change's files on one connection (MigrationFile.sharedSession). */
   sharedSession?: string;
   /** A database statistics file (`migration-review stats`), as the review reads it from the repository. */
@@ -51,13 +53,14 @@ export async function findingsFor(rule: RuleEntry | null, input: RuleCase): Prom
     : [];
   const earlier = input.earlier === undefined ? [] : [file('migrations/000002_earlier.up.sql', input.earlier, history.length, { ...input, down: null })];
   const change = file(earlier.length ? 'migrations/000003_change.up.sql' : 'migrations/000002_change.up.sql', input.sql, history.length + earlier.length, input);
+  const later = input.later === undefined ? [] : [file('migrations/000009_later.up.sql', input.later, history.length + earlier.length + 1, { ...input, down: null })];
   const tables = Object.fromEntries(Object.entries(input.tables ?? {}).map(([name, rows]) => [name, { rows }]));
   const stats = input.stats ? { file: '.github/migration-review-stats.json', data: input.stats } : undefined;
   const config = resolveConfig({ ...input.config, tables: { ...tables, ...input.config?.tables } }, stats, input.stats ? new Date(input.stats.collectedAt) : undefined);
-  const discovery = { migrations: [...history, ...earlier, change], extras: [] };
+  const discovery = { migrations: [...history, ...earlier, change, ...later], extras: [] };
   const traced = !!input.trace || rule?.source === 'trace';
   const code = input.code ? codeIndexOf(Object.entries(input.code).map(([path, text]) => ({ path, lines: text.split('\n') }))) : undefined;
-  const prepared = preparedOf({ discovery, change: new Set([...earlier, change].map((f) => f.path)), config, code });
+  const prepared = preparedOf({ discovery, change: new Set([...earlier, change, ...later].map((f) => f.path)), config, code });
   const { review: result } = await reviewDeterministic(prepared, { trace: traced, traceOptions: { cacheDir: TEST_CACHE_DIR } });
   return result.findings.filter((f) => !rule || f.rule === rule.id);
 }

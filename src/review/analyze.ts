@@ -8,7 +8,7 @@ import { findingOf } from '../rules/finding.js';
 import { AST_RULES } from '../rules/index.js';
 import { Catalog } from '../sql/catalog.js';
 import { expandStatements } from '../sql/expand.js';
-import { loadParser, parseSql, type ParsedSql } from '../sql/parse.js';
+import { loadParser, parseSql, type ParsedSql, type Statement } from '../sql/parse.js';
 import { finalize, type Draft } from './finalize.js';
 
 export interface AnalysisInput {
@@ -50,6 +50,7 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
     let newTables = new Set<string>();
     let newColumns = new Set<string>();
     let session = new Map<string, CarriedSetting>();
+    const ups = new ParsedUps(input.change === null ? [] : list.filter((f) => inChange(f.path) && f.upSql.length <= input.config.thresholds.maxFileBytes));
     for (const file of list) {
       if (file.order > lastChanged) break;
       if (!inChange(file.path)) {
@@ -65,7 +66,7 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
         newColumns = new Set();
         session = new Map();
       }
-      analyzeFile(file, { ...input, catalog, newTables, newColumns, session }, out);
+      analyzeFile(file, { ...input, catalog, newTables, newColumns, session, ups }, out);
       input.onFile?.(++done, total, file.path);
     }
     if (input.change !== null) out.createdTables.push(...newTables);
@@ -95,7 +96,11 @@ function migrationSets(discovery: Discovery): MigrationFile[][] {
 }
 
 /** One file of the change: its rule findings, syntax problems, acks and summary. */
-function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Catalog; newTables: Set<string>; newColumns: Set<string>; session: Map<string, CarriedSetting> }, out: Analysis): void {
+function analyzeFile(
+  file: MigrationFile,
+  input: AnalysisInput & { catalog: Catalog; newTables: Set<string>; newColumns: Set<string>; session: Map<string, CarriedSetting>; ups?: ParsedUps },
+  out: Analysis,
+): void {
   // A data dump posing as a migration: parsing tens of MB costs seconds and gigabytes, and a
   // human has to look at it anyway. It still counts as reviewed, with one FLAG.
   if (file.upSql.length > input.config.thresholds.maxFileBytes) {
@@ -114,10 +119,10 @@ function analyzeFile(file: MigrationFile, input: AnalysisInput & { catalog: Cata
     out.files.push({ path: file.path, framework: file.framework, inTransaction: null, version: file.version, down: file.down?.path ?? null, statements: 0, reviewed: false });
     return;
   }
-  const up = expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
+  const up = input.ups?.of(file) ?? parseUp(file);
   const down = file.down ? parseSql(file.down.sql, file.down.startLine) : null;
   out.findings.push(
-    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, session: input.session, config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable, change: input.change }),
+    ...runRules({ file, statements: up.statements, down, catalog: input.catalog, newTables: input.newTables, newColumns: input.newColumns, session: input.session, laterInChange: () => input.ups?.after(file) ?? [], config: input.config, rules: input.rules ?? AST_RULES, codeRefs: input.codeRefs, codeAvailable: input.codeAvailable, change: input.change }),
     ...syntaxFindings(file.path, up, 'up'),
   );
   if (down && file.down) out.findings.push(...syntaxFindings(file.down.path, down, 'down'));
@@ -152,4 +157,34 @@ function syntaxFindings(file: string, parsed: ParsedSql, script: 'up' | 'down' |
       category: script === 'down' ? 'missing_rollback' : 'lock_contention',
     }),
   );
+}
+
+function parseUp(file: MigrationFile): ParsedSql {
+  return expandStatements(parseSql(file.upSql, file.upStartLine, file.chunks));
+}
+
+/**
+ * The change's files of one migration set, parsed once: each file's own statements, and those of
+ * the files after it (what the same pull request does next), built only when a rule asks.
+ */
+class ParsedUps {
+  private readonly parsed = new Map<string, ParsedSql>();
+  private readonly later = new Map<string, Statement[]>();
+  constructor(private readonly files: MigrationFile[]) {}
+
+  of(file: MigrationFile): ParsedSql | undefined {
+    if (!this.files.includes(file)) return undefined;
+    let up = this.parsed.get(file.path);
+    if (!up) this.parsed.set(file.path, (up = parseUp(file)));
+    return up;
+  }
+
+  after(file: MigrationFile): Statement[] {
+    let statements = this.later.get(file.path);
+    if (!statements) {
+      statements = this.files.slice(this.files.indexOf(file) + 1).flatMap((f) => this.of(f)!.statements);
+      this.later.set(file.path, statements);
+    }
+    return statements;
+  }
 }

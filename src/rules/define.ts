@@ -97,6 +97,8 @@ export interface RuleContext<M extends string = string> {
    * connection, where the runner applies every pending file on one (`file.sharedSession`).
    */
   carriedSetting(name: string): CarriedSetting | undefined;
+  /** Up statements of the change's later files in the same migration set: what the same pull request does next. */
+  laterInChange(): readonly Statement[];
   /** Whether the repository has application code to search: an empty `codeRefs` then means "not used here". */
   readonly codeAvailable: boolean;
   /** Size, estimated duration and status for work of `kind` over the whole table. */

@@ -26,6 +26,8 @@ export interface FileRun {
    * runner applies them all on one, `file.sharedSession`); the engine adds this file's at its end.
    */
   session?: Map<string, CarriedSetting>;
+  /** Up statements of the change's later files in the same set (what the same pull request does next). */
+  laterInChange?: () => readonly Statement[];
   /** Paths of the change under review (null: each file is its own change, an audit of the history). */
   change?: Set<string> | null;
   /** Whether the repository has application code to search (codeRefs finding nothing then means unused). */
@@ -108,6 +110,9 @@ class FileContext implements RuleContext {
   }
   get outerInTransaction(): boolean | null {
     return this.state.outerTx;
+  }
+  laterInChange(): readonly Statement[] {
+    return this.state.run.laterInChange?.() ?? [];
   }
   carriedSetting(name: string): CarriedSetting | undefined {
     return this.state.run.session?.get(name);

@@ -27,11 +27,14 @@ export default defineRule({
         for (const fk of foreignKeysAdded(statement)) pending.push({ name: fk.name, table: fk.table, columns: fk.columns, refTable: fk.refTable, line: statement.line });
       },
       'File:exit'() {
-        // Indexes created later in the same file count: the usual order is table, then index.
-        const later = ctx.statements.filter((s) => s.type === 'IndexStmt').map((s) => ({ table: rangeVarName(s.node.relation as AstNode), columns: indexColumns(s.node.indexParams) }));
-        for (const fk of pending) {
+        // Indexes created later in the same file, or by a later file of the same change, count:
+        // the usual order is table, then index (principle 2: what the change creates).
+        const pendingMissing = pending.filter((fk) => !ctx.catalog.hasIndexCovering(fk.table, fk.columns));
+        if (!pendingMissing.length) return;
+        const later = [...ctx.statements, ...ctx.laterInChange()].filter((s) => s.type === 'IndexStmt').map((s) => ({ table: rangeVarName(s.node.relation as AstNode), columns: indexColumns(s.node.indexParams) }));
+        for (const fk of pendingMissing) {
           const covers = (columns: string[]): boolean => fk.columns.every((c) => columns.slice(0, fk.columns.length).includes(c));
-          if (ctx.catalog.hasIndexCovering(fk.table, fk.columns) || later.some((i) => i.table === fk.table && covers(i.columns))) continue;
+          if (later.some((i) => i.table === fk.table && covers(i.columns))) continue;
           ctx.report({
             messageId: 'noIndex',
             status: 'FLAG',
