@@ -26,7 +26,7 @@ export async function runRunbook(options: {
   const limits = { statementMs: (options.checkTimeout ?? 30) * 1000 };
   const probeResults = options.databaseUrl ? await runProbes(allProbes(discovery, change), options.databaseUrl, limits) : undefined;
   // A check that counted offending rows is a BLOCK: the verdict shown must say so.
-  const review = probeResults ? withDataChecks(reviewed, probeResults) : reviewed;
+  const review = probeResults ? withDataChecks(run, probeResults) : reviewed;
   const staging = options.staging ? readStagingReport(options.staging) : undefined;
   const title = `# Runbook — ${review.files.length} migration file${review.files.length === 1 ? '' : 's'}\n\nVerdict of the review: **${review.verdict.replace(/_/g, ' ')}** — ${review.justification}\n\n`;
   const output = `${title}${dataCheckSummary(probeResults)}${renderRunbook({ review, discovery, change, config, probeResults, staging })}\n`;

@@ -2,7 +2,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { computeImpact, excerptOf } from '../core/impact.js';
-import { categoryStatuses, justify, verdictOf } from '../core/verdict.js';
+import { finalize } from '../review/finalize.js';
+import type { ReviewRun } from '../review/pipeline.js';
 import { findingOf } from '../rules/finding.js';
 import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
@@ -73,14 +74,14 @@ export function dataCheckFindings(results: ProbeResult[]): Finding[] {
     );
 }
 
-/** The review with the data checks' findings in it: the verdict and its justification follow the counts. */
-export function withDataChecks<R extends Review>(review: R, results: ProbeResult[]): R {
+/**
+ * The review with the data checks' verdicts: a check that counted offending rows is a
+ * data-check-fails finding, put through the same policy pass (levels, `off`, acks) as every other.
+ */
+export function withDataChecks(run: ReviewRun, results: ProbeResult[]): Review {
   const added = dataCheckFindings(results);
-  if (!added.length) return review;
-  const findings = [...review.findings, ...added];
-  const categories = categoryStatuses(findings);
-  const verdict = verdictOf(categories);
-  return { ...review, findings, categories, verdict, justification: justify(verdict, findings, review.files.length) };
+  if (!added.length) return run.review;
+  return finalize({ ...run.draft, findings: [...run.draft.findings, ...added] }, run.prepared.config);
 }
 
 export function renderRunbook(input: RunbookInput): string {

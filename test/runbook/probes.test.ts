@@ -124,4 +124,15 @@ ALTER TABLE members ALTER COLUMN email TYPE varchar(12);`;
     expect(stdout).toContain('Verdict of the review: **BLOCK** — Do not ship: The data check on the database found 297 duplicate groups of members that share their lower(email) with another row');
     expect(stdout).toContain('⛔ **297** duplicate groups');
   });
+
+  it("the data check's finding goes through the repository's policy like any other (rules: levels)", async () => {
+    const root = await makeRepo({
+      '.github/migration-review.yml': 'rules:\n  data-check-fails: FLAG\n',
+      'migrations/000001_init.up.sql': schema,
+      'migrations/000002_change.up.sql': 'CREATE UNIQUE INDEX CONCURRENTLY members_email_lower_key ON members (lower(email));',
+    });
+    const { stdout } = await cli(['runbook', join(root, 'migrations/000002_change.up.sql'), '--root', root, '--no-trace', '--database-url', target]);
+    expect(stdout).toContain('Verdict of the review: **SAFE WITH MODIFICATIONS**');
+    expect(stdout).toContain('⛔ **297** duplicate groups');
+  });
 });
