@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { MigrationFile } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
 import { readCatalog } from './catalog-snapshot.js';
 import type { Executor } from './executor.js';
@@ -22,6 +23,14 @@ export interface DriftReport {
   extra: string[];
   /** Migration statements the replay could not run (extensions PGlite lacks, roles…). */
   replaySkipped: ReplayNote[];
+  /**
+   * Migrations the runner's own table says are not applied yet (a branch ahead of the database):
+   * not drift, and left out of the expected schema. Absent when no runner table was recognised,
+   * and then every migration is expected.
+   */
+  pending?: string[];
+  /** The runner table that told which migrations the database has, e.g. "schema_migrations (golang-migrate)". */
+  appliedFrom?: string;
 }
 
 /** Bookkeeping tables of migration runners: in every database, in no migration. */
@@ -37,8 +46,11 @@ function isRunnerItem(item: string): boolean {
 }
 
 export async function detectDrift(discovery: Discovery, databaseUrl: string, options: { cacheDir?: string; statementMs?: number } = {}): Promise<DriftReport> {
-  const migrations = [...discovery.migrations].sort((a, b) => (a.set === b.set ? a.order - b.order : a.set.localeCompare(b.set)));
+  const all = [...discovery.migrations].sort((a, b) => (a.set === b.set ? a.order - b.order : a.set.localeCompare(b.set)));
   const limits = { ...DEFAULT_LIMITS, statementMs: options.statementMs ?? DEFAULT_LIMITS.statementMs };
+  const { items: live, applied } = await readLiveCatalog(databaseUrl, limits.statementMs, all);
+  // Compare with what the database says it has applied: a migration still pending on this branch is not drift.
+  const migrations = applied ? all.filter((m) => applied.has(m)) : all;
   const { executor, base } = await pgliteEngine({ cacheDir: options.cacheDir }).open(migrations, (e) => replayHistory(e, migrations, limits));
   let expected: string[];
   try {
@@ -46,7 +58,6 @@ export async function detectDrift(discovery: Discovery, databaseUrl: string, opt
   } finally {
     await executor.close();
   }
-  const live = await readLiveCatalog(databaseUrl, limits.statementMs);
   const expectedSet = new Set(expected);
   const liveSet = new Set(live);
   const missing = expected.filter((item) => !liveSet.has(item) && !isRunnerItem(item));
@@ -59,37 +70,75 @@ export async function detectDrift(discovery: Discovery, databaseUrl: string, opt
     missing,
     extra,
     replaySkipped: base.skipped,
+    ...(applied ? { pending: all.filter((m) => !applied.has(m)).map((m) => m.path), appliedFrom: applied.from } : {}),
   };
 }
 
-/** The live catalog, read-only, with a time limit: drift never writes to the database it inspects. */
-async function readLiveCatalog(url: string, timeoutMs: number): Promise<string[]> {
+/** The live catalog and the applied migrations, read-only, with a time limit: drift never writes to the database it inspects. */
+async function readLiveCatalog(url: string, timeoutMs: number, migrations: MigrationFile[]): Promise<{ items: string[]; applied: AppliedSet | null }> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined); // a dropped connection surfaces as the failed query below
   await client.connect();
   try {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1000, timeoutMs * 6)}`);
     const executor: Pick<Executor, 'query'> = { query: async <T extends Record<string, unknown>>(sql: string) => (await client.query(sql)).rows as T[] };
     const items = await readCatalog(executor as Executor);
+    const applied = await appliedMigrations(client, migrations);
     await client.query('ROLLBACK');
-    return items;
+    return { items, applied };
   } finally {
     await client.end();
   }
 }
 
+interface AppliedSet {
+  has(migration: MigrationFile): boolean;
+  from: string;
+}
+
+/**
+ * Which migrations the database has, from the runner's own bookkeeping (each shape from the
+ * runner's source): golang-migrate keeps one row, the current version and a dirty flag; dbmate a
+ * row per applied version; goose a row per up (and, in older versions, per down) in
+ * goose_db_version. Other runners: null, and every migration is expected.
+ */
+async function appliedMigrations(client: pg.Client, migrations: MigrationFile[]): Promise<AppliedSet | null> {
+  const frameworks = new Set(migrations.map((m) => m.framework));
+  const columns = async (table: string): Promise<string[]> =>
+    (await client.query<{ c: string }>('SELECT attname AS c FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped', [table])).rows.map((r) => r.c);
+  const ofFramework = (framework: string, versions: (m: MigrationFile) => boolean, from: string): AppliedSet => ({ has: (m) => m.framework !== framework || versions(m), from });
+  if (frameworks.has('golang-migrate') && (await columns('schema_migrations')).includes('dirty')) {
+    const row = (await client.query<{ version: string }>('SELECT version::text FROM schema_migrations LIMIT 1')).rows[0];
+    const current = row ? BigInt(row.version) : -1n;
+    return ofFramework('golang-migrate', (m) => /^\d+$/.test(m.version) && BigInt(m.version) <= current, 'schema_migrations (golang-migrate)');
+  }
+  if (frameworks.has('dbmate') && (await columns('schema_migrations')).includes('version')) {
+    const versions = new Set((await client.query<{ version: string }>('SELECT version::text FROM schema_migrations')).rows.map((r) => r.version));
+    return ofFramework('dbmate', (m) => versions.has(m.version), 'schema_migrations (dbmate)');
+  }
+  if (frameworks.has('goose') && (await columns('goose_db_version')).includes('version_id')) {
+    const rows = (await client.query<{ version: string; applied: boolean }>('SELECT version_id::text AS version, is_applied AS applied FROM goose_db_version ORDER BY id')).rows;
+    const state = new Map(rows.map((r) => [r.version, r.applied]));
+    return ofFramework('goose', (m) => state.get(String(BigInt(m.version))) === true, 'goose_db_version (goose)');
+  }
+  return null;
+}
+
 export function driftText(report: DriftReport): string {
-  if (!report.drift) return `No drift: ${report.database} matches the schema of ${report.migrations} migrations.\n`;
+  const pending = report.pending?.length ? `${report.pending.length} migration${report.pending.length === 1 ? ' is' : 's are'} not applied yet (${report.appliedFrom}): ${report.pending.join(', ')}\n` : '';
+  if (!report.drift) return `No drift: ${report.database} matches the schema of ${report.migrations - (report.pending?.length ?? 0)} applied migrations.\n${pending}`;
   const lines = [`Drift between ${report.database} and the schema of ${report.migrations} migrations:`];
   if (report.missing.length)
     lines.push(`  In the migrations, missing from the database (${report.missing.length}):`, ...report.missing.map((i) => `    - ${i}`));
   if (report.extra.length) lines.push(`  In the database, in no migration (${report.extra.length}):`, ...report.extra.map((i) => `    + ${i}`));
   if (report.replaySkipped.length)
     lines.push(`  (${report.replaySkipped.length} migration statements could not be replayed; what they create is not compared)`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${pending}`;
 }
 
 export function driftMarkdown(report: DriftReport): string {
-  if (!report.drift) return `✅ No schema drift: \`${report.database}\` matches the schema of ${report.migrations} migrations.\n`;
+  const pending = report.pending?.length ? `\n${report.pending.length} migration${report.pending.length === 1 ? ' is' : 's are'} not applied yet (${report.appliedFrom}), so not compared: ${report.pending.map((p) => `\`${p.replace(/`/g, "'")}\``).join(', ')}\n` : '';
+  if (!report.drift) return `✅ No schema drift: \`${report.database}\` matches the schema of ${report.migrations - (report.pending?.length ?? 0)} applied migrations.\n${pending}`;
   const list = (items: string[]): string => items.map((i) => `- \`${i.replace(/`/g, "'")}\``).join('\n');
   return [
     `<!-- migration-review:drift -->`,
@@ -100,6 +149,6 @@ export function driftMarkdown(report: DriftReport): string {
     report.extra.length ? `\n### In the database, in no migration (${report.extra.length})\n\n${list(report.extra)}` : '',
     '',
     'Bring them back together with a migration (for changes made by hand) or by applying the pending migrations.',
-    '',
+    pending,
   ].join('\n');
 }

@@ -16,7 +16,7 @@ const files = {
   'db/migrations/000002_items.up.sql': 'CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), sku text);\nCREATE TYPE item_state AS ENUM (\'open\', \'shipped\');',
 };
 // As a runner would leave it: every migration applied, plus the runner's bookkeeping.
-const { url: target, run } = throwawayDatabase('mr_drift', `${Object.values(files).join(';\n')};\nCREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);`);
+const { url: target, run } = throwawayDatabase('mr_drift', `${Object.values(files).join(';\n')};\nCREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);\nINSERT INTO schema_migrations VALUES (2, false);`);
 
 describe('drift', () => {
   it('none when the database is exactly what the migrations build', async () => {
@@ -32,6 +32,28 @@ describe('drift', () => {
     expect(report.missing).toEqual(["column orders.status text NOT NULL DEFAULT 'new'::text", 'index CREATE INDEX idx_orders_status ON public.orders USING btree (status)']);
     expect(report.extra).toEqual(['column orders.hotfix_note text', "column orders.status text NOT NULL DEFAULT 'pending'::text", 'index CREATE INDEX idx_items_sku ON public.order_items USING btree (sku)']);
     expect(driftMarkdown(report)).toContain('### In the database, in no migration (3)');
+  });
+});
+
+describe('drift on a branch ahead of the database', () => {
+  const branch = { ...files, 'db/migrations/000003_notes.up.sql': 'ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX idx_orders_note ON orders (note);' };
+  const golang = throwawayDatabase('mr_drift_gm', `${Object.values(files).join(';\n')};\nCREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);\nINSERT INTO schema_migrations VALUES (2, false);`);
+  const dbmateDb = throwawayDatabase('mr_drift_dbmate', `${files['db/migrations/000001_init.up.sql']};\nCREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);\nINSERT INTO schema_migrations VALUES ('20240101000001');`);
+  it("golang-migrate: a migration past schema_migrations' version is pending, not drift", async () => {
+    const { url } = golang;
+    const { discovery } = await discovered(branch, []);
+    const report = await detectDrift(discovery, url, { cacheDir: TEST_CACHE_DIR });
+    expect(report).toMatchObject({ drift: false, missing: [], extra: [], pending: ['db/migrations/000003_notes.up.sql'], appliedFrom: 'schema_migrations (golang-migrate)' });
+  });
+  it('dbmate: versions missing from schema_migrations are pending', async () => {
+    const dbmate = {
+      'db/migrations/20240101000001_init.sql': `-- migrate:up\n${files['db/migrations/000001_init.up.sql']}\n-- migrate:down\nDROP TABLE orders;`,
+      'db/migrations/20240101000002_notes.sql': '-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\n-- migrate:down\nALTER TABLE orders DROP COLUMN note;',
+    };
+    const { url } = dbmateDb;
+    const { discovery } = await discovered(dbmate, []);
+    const report = await detectDrift(discovery, url, { cacheDir: TEST_CACHE_DIR });
+    expect(report).toMatchObject({ drift: false, pending: ['db/migrations/20240101000002_notes.sql'], appliedFrom: 'schema_migrations (dbmate)' });
   });
 });
 
