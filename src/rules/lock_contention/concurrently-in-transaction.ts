@@ -46,11 +46,18 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // The first transaction statement's line, found once per file: a scan per statement made a
+    // file of many CONCURRENTLY statements quadratic.
+    let firstTransactionLine: number | undefined;
+    const opensTransactionBefore = (line: number): boolean => {
+      firstTransactionLine ??= Math.min(Infinity, ...ctx.statements.filter((s) => s.type === 'TransactionStmt').map((s) => s.line));
+      return firstTransactionLine < line;
+    };
     return {
       Statement(statement) {
         const command = nonTransactional(statement);
         if (!command || ctx.inTransaction === false) return;
-        const explicit = ctx.statements.some((s) => s.type === 'TransactionStmt' && s.line < statement.line);
+        const explicit = opensTransactionBefore(statement.line);
         const why = statement.nested ? `inside a ${statement.nested.container}` : explicit ? 'the file opens a transaction with BEGIN' : ctx.file.txReason;
         ctx.report({
           messageId: 'fails',
