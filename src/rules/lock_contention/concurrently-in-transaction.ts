@@ -50,7 +50,8 @@ export default defineRule({
     // file of many CONCURRENTLY statements quadratic.
     let firstTransactionLine: number | undefined;
     const opensTransactionBefore = (line: number): boolean => {
-      firstTransactionLine ??= Math.min(Infinity, ...ctx.statements.filter((s) => s.type === 'TransactionStmt').map((s) => s.line));
+      // A loop, not Math.min(...lines): a hostile file of 100k BEGINs would overflow the call's arguments.
+      firstTransactionLine ??= ctx.statements.reduce((first, s) => (s.type === 'TransactionStmt' && s.line < first ? s.line : first), Infinity);
       return firstTransactionLine < line;
     };
     return {
