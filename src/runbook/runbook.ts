@@ -6,6 +6,7 @@ import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';
 import { parseSql } from '../sql/parse.js';
+import { codeBlock, codeSpan, markdownText, tableCell, visibleControls } from '../render/escape.js';
 import type { TraceReport } from '../render/trace.js';
 import type { MonitorReport } from './monitor.js';
 import { probesFor, type Probe, type ProbeResult } from './probes.js';
@@ -41,7 +42,13 @@ const WORK: Record<string, 'index' | 'rewrite' | 'scan' | 'update'> = {
   'unbatched-backfill': 'update',
 };
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/**
+ * Names, paths, SQL and database messages come from the pull request: each is escaped for where
+ * it lands (issue #17 item 11), so none of it becomes markup in the PR comment that carries this.
+ */
+const textCell = (text: string): string => tableCell(markdownText(text));
+/** A fenced SQL block inside a list item: every line indented, the fence longer than any backtick run. */
+const sqlBlock = (sql: string): string[] => codeBlock(sql, 'sql').split('\n').map((line) => `  ${line}`);
 
 export function changedMigrations(discovery: Discovery, change: Set<string> | null): MigrationFile[] {
   return discovery.migrations.filter((m) => change === null || change.has(m.path)).sort((a, b) => (a.set === b.set ? a.order - b.order : a.set.localeCompare(b.set)));
@@ -63,7 +70,7 @@ export function renderRunbook(input: RunbookInput): string {
     const parsed = expandStatements(parseSql(m.upSql, m.upStartLine, m.chunks)).statements;
     const statements = parsed.filter((s) => !s.nested);
     const traced = review.trace?.files.find((f) => f.path === m.path);
-    out.push(`#### \`${m.path}\``, '', `${m.framework}: ${m.txReason || m.txMode}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|');
+    out.push(`#### ${codeSpan(m.path)}`, '', `${markdownText(`${m.framework}: ${m.txReason || m.txMode}`)}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|');
     for (const s of statements) {
       const trace = traced?.statements.find((t) => t.line === s.line);
       const locks = trace?.locks.filter((l) => !l.isNew).map((l) => `${l.mode.replace(/Lock$/, '')} ${l.relation}${l.heldUntilLine > s.line ? ` (until line ${l.heldUntilLine})` : ''}`) ?? locksTaken(s, catalog).map((l) => `${l.mode} ${l.table} (static)`);
@@ -77,7 +84,7 @@ export function renderRunbook(input: RunbookInput): string {
         return report?.longestHold ? [`staging: ${report.longestHold.mode.replace(/Lock$/, '')} on ${t} held ${report.longestHold.seconds.toFixed(1)} s`] : [];
       });
       const duration = measured.length ? `${measured.join('; ')} (estimate: ${estimated})` : estimated;
-      out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
+      out.push(`| ${s.line} | ${tableCell(codeSpan(excerptOf(s.text).split('\n')[0]!.slice(0, 80)))} | ${textCell(locks.join(', ') || '—')} | ${textCell(duration)} |`);
     }
     out.push('');
     const probes = probesFor(m.path, parsed);
@@ -85,13 +92,14 @@ export function renderRunbook(input: RunbookInput): string {
       out.push('**Pre-flight — data checks** (read-only; each must return 0):', '');
       for (const p of probes) {
         const result = results.get(`${p.file}:${p.line}:${p.sql}`);
-        const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${result.error}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
-        out.push(`- line ${p.line}, ${p.table}: rows that ${p.meaning}${verdict}`, '', '  ```sql', `  ${p.sql}`, '  ```', '');
+        const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${markdownText(result.error ?? '')}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
+        out.push(`- line ${p.line}, ${markdownText(`${p.table}: rows that ${p.meaning}`)}${verdict}`, '', ...sqlBlock(visibleControls(p.sql)), '');
       }
     }
     out.push('**Rollback:** ', rollback(m, review.findings), '');
   }
-  const list = [...tables].map((t) => `'${t.replace(/'/g, "''")}'::regclass`).join(', ') || "'<table>'::regclass";
+  // A line break in a name would end the list item its SQL block sits in.
+  const list = [...tables].map((t) => `'${visibleControls(t).replace(/'/g, "''")}'::regclass`).join(', ') || "'<table>'::regclass";
   out.unshift(
     '**Before you start**',
     '',
@@ -106,9 +114,9 @@ export function renderRunbook(input: RunbookInput): string {
     '',
     `- A lock on the migrated tables held longer than **${config.runbook.lockAlertSeconds} s**, or queries queueing behind it: cancel the migration (\`SELECT pg_cancel_backend(<pid>)\`) and reschedule.`,
     '',
-    '  ```sql',
-    `  SELECT a.pid, now() - a.xact_start AS held_for, l.mode, l.relation::regclass AS tbl, (SELECT count(*) FROM pg_stat_activity w WHERE w.wait_event_type = 'Lock') AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation IN (${list}) AND l.granted AND now() - a.xact_start > interval '${config.runbook.lockAlertSeconds} seconds';`,
-    '  ```',
+    ...sqlBlock(
+      `SELECT a.pid, now() - a.xact_start AS held_for, l.mode, l.relation::regclass AS tbl, (SELECT count(*) FROM pg_stat_activity w WHERE w.wait_event_type = 'Lock') AS waiting FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation IN (${list}) AND l.granted AND now() - a.xact_start > interval '${config.runbook.lockAlertSeconds} seconds';`,
+    ),
     `- Replication lag above **${config.runbook.replicationLagAlertSeconds} s**: pause the backfill (or stop the migration) until replicas catch up.`,
     '',
     '  ```sql',
@@ -130,8 +138,8 @@ function rollback(m: MigrationFile, findings: Finding[]): string {
   const lost = findings.filter((f) => f.file === m.path && (f.category === 'data_loss' || f.rule === 'irreversible-down'));
   const broken = findings.find((f) => f.rule === 'rollback-does-not-restore' && (f.file === m.down?.path || f.file === m.path));
   if (!m.down) return m.expectsDown ? 'there is no down migration: recovery is a forward fix or a restore from backup. Write the down before shipping.' : `${m.framework} has no down migrations: plan the forward fix (or the restore) before shipping.`;
-  const parts = [`run \`${m.down.path}\`:`, '', '```sql', excerptOf(m.down.sql), '```'];
-  if (lost.length) parts.push('', `It cannot bring back: ${lost.map((f) => f.message.split(': ')[0]).join('; ')}.`);
-  if (broken) parts.push('', `⚠️ The trace ran it: ${broken.message}`);
+  const parts = [`run ${codeSpan(m.down.path)}:`, '', codeBlock(excerptOf(m.down.sql), 'sql')];
+  if (lost.length) parts.push('', `It cannot bring back: ${markdownText(lost.map((f) => f.message.split(': ')[0]).join('; '))}.`);
+  if (broken) parts.push('', `⚠️ The trace ran it: ${markdownText(broken.message)}`);
   return parts.join('\n');
 }
