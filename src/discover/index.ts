@@ -2,13 +2,13 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { MigrationFile } from '../core/types.js';
-import { basename, dirname, ordered, type Detector, type RepoFiles } from './common.js';
+import { basename, dirname, ordered, repoFiles, type Detector, type RepoFiles } from './common.js';
 import { dbmate } from './dbmate.js';
 import { drizzle } from './drizzle.js';
 import { flatFiles, plainFile, PLAIN_MIGRATION_DIR } from './flat-files.js';
 import { flyway, isFlywayUndo } from './flyway.js';
 import { folderPairs } from './folder-pairs.js';
-import type { RepoLink, RepoTree } from './links.js';
+import { resolveLinks, type RepoLink, type RepoTree } from './links.js';
 import { goose } from './goose.js';
 import { prisma } from './prisma.js';
 import { SKIP_DIRS } from './skipped.js';
@@ -39,6 +39,15 @@ export interface Discovery {
    * repository, dangling, a loop): each is a finding when the change touches it.
    */
   unreadableLinks?: RepoLink[];
+}
+
+/**
+ * A checkout on disk as discovery reads it: its files, and its symbolic links resolved inside the
+ * repository (a link to a file there reads as that file; the others are listed, never followed).
+ */
+export function checkoutFiles(root: string): RepoFiles {
+  const tree = listRepoTree(root);
+  return repoFiles(root, [...tree.files], resolveLinks(tree));
 }
 
 /** Every file under root, repo-relative with `/`, skipping dependency and build folders. */

@@ -2,8 +2,8 @@ import { lstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG_PATH, readConfigText } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
-import { listRepoTree, repoFiles, type RepoFiles } from '../discover/index.js';
-import { resolveLinks, type RepoLink } from '../discover/links.js';
+import { checkoutFiles, type RepoFiles } from '../discover/index.js';
+import type { RepoLink } from '../discover/links.js';
 import type { ChangeSource, ChangeSpec } from '../review/source.js';
 import { changedSince, contentAt, gitTopLevel, linksAt, mergeBaseOf } from './git.js';
 
@@ -45,7 +45,7 @@ export async function localSource(options: LocalSourceOptions): Promise<LocalSou
   return {
     root,
     configText: () => readConfigText(configPath, !!options.config, options.config ?? DEFAULT_CONFIG_PATH),
-    head: () => (head ??= Promise.resolve(checkout(fixedRoot))),
+    head: () => (head ??= Promise.resolve(checkoutFiles(fixedRoot))),
     async change() {
       if (spec) return spec;
       return { kind: 'diff', files: await changedSince(fixedRoot, base!) };
@@ -60,12 +60,6 @@ export async function localSource(options: LocalSourceOptions): Promise<LocalSou
     },
     notes: () => [],
   };
-}
-
-/** The working tree with its symbolic links resolved inside the repository. */
-function checkout(root: string): RepoFiles {
-  const tree = listRepoTree(root);
-  return repoFiles(root, [...tree.files], resolveLinks(tree));
 }
 
 /** Named files and folders, checked to exist inside the repository. */
