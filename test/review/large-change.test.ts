@@ -56,6 +56,12 @@ describe('static review time grows linearly with the statements of a change', ()
     { name: 'CREATE TABLE tN (id int);', template: (i) => `CREATE TABLE t${i} (id int);`, small: 10_000 },
     // Each primary key's index is named after the relations that already exist.
     { name: 'CREATE TABLE tN (id int PRIMARY KEY);', template: (i) => `CREATE TABLE t${i} (id int PRIMARY KEY);`, small: 5_000 },
+    // Each ack finds the statement below it and the findings it covers.
+    {
+      name: 'an ack above each CREATE INDEX',
+      template: (i) => `-- migration-review: ack create-index-non-concurrently "built off-peak ${i}"\nCREATE INDEX i${i} ON orders (c);`,
+      small: 5_000,
+    },
   ];
   for (const { name, template, small } of shapes) {
     it(`${name}: ${small * 4} statements cost under 8 times ${small}`, async () => {
@@ -67,4 +73,20 @@ describe('static review time grows linearly with the statements of a change', ()
       expect(many.ms / few.ms).toBeLessThan(8);
     }, 120_000);
   }
+});
+
+describe('acks that cannot apply', () => {
+  it('are one problem per ack, not one per BLOCK it stands above (100 file-wide acks over 100 BLOCKs: 100, not 10,000)', async () => {
+    const acks = Array.from({ length: 100 }, (_, i) => `-- migration-review: ack create-index-non-concurrently "reason ${i}"`);
+    const indexes = Array.from({ length: 100 }, (_, i) => `CREATE INDEX i${i} ON orders (c);`);
+    const file = migration([...acks, ...indexes].join('\n'));
+    const result = await review({
+      discovery: { migrations: [file], extras: [] },
+      change: new Set([file.path]),
+      config: resolveConfig({ tables: { orders: { rows: 80_000_000 } } }),
+    });
+    expect(result.findings.filter((f) => f.rule === 'create-index-non-concurrently' && f.status === 'BLOCK' && !f.acknowledged)).toHaveLength(100);
+    const invalid = result.findings.filter((f) => f.rule === 'invalid-ack');
+    expect(invalid.map((f) => f.line)).toEqual(acks.map((_, i) => i + 1));
+  });
 });
