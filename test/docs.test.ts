@@ -38,7 +38,8 @@ describe('rules meta', () => {
       // claude-review comes from the model's answer; test/llm covers its merge.
       // lock-timeout-cancels-concurrent-build needs two files of one change on a shared connection; its case table has them.
       // data-check-fails counts rows on a live database (test/runbook/probes.test.ts).
-      const notFromSql = new Set(['modified-migration', 'drop-index-used-by-code', 'too-large-to-review', 'lock-timeout-cancels-concurrent-build', 'data-check-fails']);
+      // unreviewable-symlink comes from the repository's links; test/review/symlinks.test.ts covers it.
+      const notFromSql = new Set(['modified-migration', 'drop-index-used-by-code', 'too-large-to-review', 'lock-timeout-cancels-concurrent-build', 'data-check-fails', 'unreviewable-symlink']);
       const runnable = !notFromSql.has(rule.id) && rule.source !== 'llm';
       (runnable ? it : it.skip)('its "Instead of" example triggers it and its "Use" example does not', async () => {
         const tables = Object.fromEntries(Object.entries(rule.docs.exampleTables ?? {}).map(([t, s]) => [t, s.rows]));

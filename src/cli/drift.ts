@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../config/load.js';
 import { resolveConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
-import { discover, listRepoFiles, repoFiles } from '../discover/index.js';
+import { checkoutFiles, discover } from '../discover/index.js';
 import { loadParser } from '../sql/parse.js';
 import { detectDrift, driftMarkdown, driftText } from '../trace/drift.js';
 import { gitTopLevel } from '../repo/git.js';
@@ -12,7 +12,8 @@ export async function runDrift(options: { databaseUrl?: string; root?: string; c
   const root = options.root ? resolve(options.root) : ((await gitTopLevel(process.cwd())) ?? process.cwd());
   const config = resolveConfig(await loadConfigFile(options.config ? resolve(options.config) : resolve(root, DEFAULT_CONFIG_PATH), !!options.config, options.config ?? DEFAULT_CONFIG_PATH));
   await loadParser();
-  const discovery = await discover(repoFiles(root, await listRepoFiles(root)), { globs: config.migrations });
+  // The same checkout as `check`: a migration that links to a file in the repository is replayed.
+  const discovery = await discover(checkoutFiles(root), { globs: config.migrations });
   if (!discovery.migrations.length) throw new UsageError(`no migrations found under ${root}`);
   const report = await detectDrift(discovery, options.databaseUrl);
   const output = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : options.format === 'markdown' ? driftMarkdown(report) : driftText(report);

@@ -45,6 +45,9 @@ export function parseAcks(sql: string, startLine: number, statements: { line: nu
   const lines = sql.split('\n');
   const sorted = [...statements].sort((a, b) => a.line - b.line);
   const firstStatement = sorted[0]?.line ?? Infinity;
+  // Lines only grow: the next statement is found by moving forward, not by a search per ack
+  // (a file of many acks made that quadratic).
+  let after = 0;
   lines.forEach((text, i) => {
     const match = text.match(ACK);
     if (!match) return;
@@ -57,7 +60,8 @@ export function parseAcks(sql: string, startLine: number, statements: { line: nu
     const reason = (body[2] ?? body[3] ?? '').trim() || null;
     const rule = body[1]!.toLowerCase();
     if (!reason) problems.push({ line, kind: 'no-reason', rule, text: text.trim() });
-    const next = sorted.find((s) => s.line > line);
+    while (after < sorted.length && sorted[after]!.line <= line) after++;
+    const next = sorted[after];
     acks.push({ rule, reason, line, fileWide: line < firstStatement, statementLine: next?.line ?? null, statementEndLine: next?.endLine ?? null });
   });
   return { acks, problems };
@@ -70,22 +74,79 @@ export function parseAcks(sql: string, startLine: number, statements: { line: nu
  */
 export function applyAcks(findings: Finding[], acks: Ack[], file: string, knownRules: Set<string>, allowBlock: boolean): AckProblem[] {
   const problems: AckProblem[] = [];
+  const byRule = findingsByRule(findings, file);
   for (const ack of acks) {
     if (!knownRules.has(ack.rule)) {
       problems.push({ line: ack.line, kind: 'unknown-rule', rule: ack.rule, text: ack.rule });
       continue;
     }
     if (!ack.reason) continue;
-    const covered = findings.filter(
-      (f) => f.file === file && f.rule === ack.rule && !f.acknowledged && (ack.fileWide || (ack.statementLine !== null && f.line >= ack.statementLine && f.line <= (ack.statementEndLine ?? ack.statementLine))),
-    );
+    const covered = byRule.get(ack.rule)?.covered(ack) ?? [];
+    let blocked = false;
     for (const finding of covered) {
-      if (finding.status === 'BLOCK' && !allowBlock) {
-        problems.push({ line: ack.line, kind: 'block-not-allowed', rule: ack.rule, text: ack.rule });
-        continue;
-      }
-      finding.acknowledged = { reason: ack.reason, file, line: ack.line };
+      if (finding.status === 'BLOCK' && !allowBlock) blocked = true;
+      else finding.acknowledged = { reason: ack.reason, file, line: ack.line };
     }
+    // One problem per ack, however many BLOCKs it stands above: the same line, rule and reason.
+    if (blocked) problems.push({ line: ack.line, kind: 'block-not-allowed', rule: ack.rule, text: ack.rule });
   }
   return problems;
+}
+
+/**
+ * A file's findings of one rule, sorted by line, for the acks to look up: each ack costs the
+ * findings it covers, not every finding of the change (a file of thousands of acks and findings
+ * was quadratic, and a hostile one could take minutes).
+ */
+class RuleFindings {
+  private readonly sorted: { finding: Finding; order: number }[] = [];
+  /** After one file-wide ack, what is left unacknowledged stays so (BLOCKs the config does not let acks cover). */
+  private leftByFileWide: Finding[] | null = null;
+
+  add(finding: Finding, order: number): void {
+    this.sorted.push({ finding, order });
+  }
+
+  sort(): void {
+    this.sorted.sort((a, b) => a.finding.line - b.finding.line || a.order - b.order);
+  }
+
+  /** The unacknowledged findings the ack covers, in the order they were reported. */
+  covered(ack: Ack): Finding[] {
+    if (ack.fileWide) {
+      const left = this.leftByFileWide ?? this.sorted.filter((e) => !e.finding.acknowledged).sort((a, b) => a.order - b.order).map((e) => e.finding);
+      this.leftByFileWide = left;
+      return left.filter((f) => !f.acknowledged);
+    }
+    if (ack.statementLine === null) return [];
+    const end = ack.statementEndLine ?? ack.statementLine;
+    const out: { finding: Finding; order: number }[] = [];
+    for (let i = this.firstAtOrAfter(ack.statementLine); i < this.sorted.length && this.sorted[i]!.finding.line <= end; i++) {
+      if (!this.sorted[i]!.finding.acknowledged) out.push(this.sorted[i]!);
+    }
+    return out.sort((a, b) => a.order - b.order).map((e) => e.finding);
+  }
+
+  private firstAtOrAfter(line: number): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.sorted[mid]!.finding.line < line) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+function findingsByRule(findings: Finding[], file: string): Map<string, RuleFindings> {
+  const byRule = new Map<string, RuleFindings>();
+  findings.forEach((finding, order) => {
+    if (finding.file !== file) return;
+    let list = byRule.get(finding.rule);
+    if (!list) byRule.set(finding.rule, (list = new RuleFindings()));
+    list.add(finding, order);
+  });
+  for (const list of byRule.values()) list.sort();
+  return byRule;
 }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { MigrationFile, TxMode } from '../core/types.js';
+import type { RepoLink } from './links.js';
 
 /** The repository as discovery sees it: every file path (repo-relative, `/`-separated) and a reader. */
 export interface RepoFiles {
@@ -10,18 +11,32 @@ export interface RepoFiles {
   has(path: string): boolean;
   /** The file's size in bytes, when the source knows it without reading it. */
   size?(path: string): number | undefined;
+  /**
+   * Symbolic links by path. A link that leads to a file in the repository is also in `paths` and
+   * reads as that file; the others are not in `paths` and are never read.
+   */
+  links?: ReadonlyMap<string, RepoLink>;
 }
 
-export function repoFiles(root: string, paths: string[]): RepoFiles {
+/**
+ * A checkout on disk. `paths` are regular files; `links` (from `resolveLinks`) add the links that
+ * lead to one, read from their target's path, never through the link (which could leave the root).
+ */
+export function repoFiles(root: string, files: string[], links: ReadonlyMap<string, RepoLink> = new Map()): RepoFiles {
+  const fileOf = new Map<string, string>();
+  for (const link of links.values()) if (link.file) fileOf.set(link.path, link.file);
+  const paths = fileOf.size ? [...files, ...fileOf.keys()].sort() : files;
   const set = new Set(paths);
   const cache = new Map<string, Promise<string>>();
+  const onDisk = (path: string): string => join(root, fileOf.get(path) ?? path);
   return {
     root,
     paths,
+    links,
     has: (path) => set.has(path),
     size(path) {
       try {
-        return statSync(join(root, path)).size;
+        return statSync(onDisk(path)).size;
       } catch {
         return undefined;
       }
@@ -32,7 +47,7 @@ export function repoFiles(root: string, paths: string[]): RepoFiles {
         // Synchronous on purpose: migrations are small and many; thousands of async reads in a row
         // spent most of a corpus run waiting on the event loop for nothing.
         try {
-          text = Promise.resolve(readFileSync(join(root, path), 'utf8'));
+          text = Promise.resolve(readFileSync(onDisk(path), 'utf8'));
         } catch (error) {
           text = Promise.reject(error as Error);
         }

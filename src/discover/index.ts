@@ -1,19 +1,22 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { MigrationFile } from '../core/types.js';
-import { basename, dirname, ordered, type Detector, type RepoFiles } from './common.js';
+import { basename, dirname, ordered, repoFiles, type Detector, type RepoFiles } from './common.js';
 import { dbmate } from './dbmate.js';
 import { drizzle } from './drizzle.js';
 import { flatFiles, plainFile, PLAIN_MIGRATION_DIR } from './flat-files.js';
 import { flyway, isFlywayUndo } from './flyway.js';
 import { folderPairs } from './folder-pairs.js';
+import { resolveLinks, type RepoLink, type RepoTree } from './links.js';
 import { goose } from './goose.js';
 import { prisma } from './prisma.js';
+import { SKIP_DIRS } from './skipped.js';
 import { sqitch, sqitchVerifyScripts } from './sqitch.js';
 import { upDownFiles } from './up-down-files.js';
 
 export { repoFiles, type RepoFiles } from './common.js';
+export { inSkippedFolder } from './skipped.js';
 
 /**
  * Most specific first: a layout with a plan, journal or folder convention is claimed before the
@@ -31,19 +34,36 @@ export interface ExtraFile {
 export interface Discovery {
   migrations: MigrationFile[];
   extras: ExtraFile[];
+  /**
+   * Symbolic links where a migration would be whose target cannot be reviewed (outside the
+   * repository, dangling, a loop): each is a finding when the change touches it.
+   */
+  unreadableLinks?: RepoLink[];
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor', 'target', '.next', 'coverage', '.venv', '__pycache__']);
-
-/** Whether a repo-relative path lies in a dependency or build folder (every source skips them alike). */
-export function inSkippedFolder(path: string): boolean {
-  const parts = path.split('/');
-  return parts.slice(0, -1).some((part) => SKIP_DIRS.has(part));
+/**
+ * A checkout on disk as discovery reads it: its files, and its symbolic links resolved inside the
+ * repository (a link to a file there reads as that file; the others are listed, never followed).
+ */
+export function checkoutFiles(root: string): RepoFiles {
+  const tree = listRepoTree(root);
+  return repoFiles(root, [...tree.files], resolveLinks(tree));
 }
 
 /** Every file under root, repo-relative with `/`, skipping dependency and build folders. */
-export function listRepoFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
+export async function listRepoFiles(root: string): Promise<string[]> {
+  return [...listRepoTree(root).files];
+}
+
+/**
+ * The working tree as git would store it: regular files, folders, and symbolic links with their
+ * targets as written. Links are not followed here (a link to a folder could loop or leave the
+ * repository); `resolveLinks` decides what each one leads to.
+ */
+export function listRepoTree(root: string): RepoTree & { files: Set<string> } {
+  const files: string[] = [];
+  const dirs = new Set<string>(['']);
+  const links = new Map<string, string>();
   // Synchronous walk: an async readdir per folder only adds event-loop round trips here.
   function visit(dir: string, rel: string): void {
     let entries;
@@ -55,14 +75,18 @@ export function listRepoFiles(root: string): Promise<string[]> {
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) visit(join(dir, entry.name), relPath);
+        if (SKIP_DIRS.has(entry.name)) continue;
+        dirs.add(relPath);
+        visit(join(dir, entry.name), relPath);
       } else if (entry.isFile()) {
-        out.push(relPath);
+        files.push(relPath);
+      } else if (entry.isSymbolicLink()) {
+        links.set(relPath, readlinkSync(join(dir, entry.name), 'utf8'));
       }
     }
   }
   visit(root, '');
-  return Promise.resolve(out.sort());
+  return { files: new Set(files.sort()), dirs, links };
 }
 
 /**
@@ -103,9 +127,19 @@ export async function discover(repo: RepoFiles, options: { globs?: string[] | nu
     }
   }
   markDownConventions(migrations);
-  return { migrations: ordered(migrations), extras };
+  const unreadableLinks = [...(repo.links?.values() ?? [])].filter((link) => link.problem && (explicit.has(link.path) || mayHoldMigrations(link, isMatch)));
+  return { migrations: ordered(migrations), extras, unreadableLinks };
 }
 
+/**
+ * Whether a link stands where a migration (or a folder of them) could be: a path the config's
+ * globs cover, or, without globs, SQL on either end or a migrations folder. Links of docs and
+ * tooling are not ours to judge.
+ */
+function mayHoldMigrations(link: RepoLink, isMatch: ((path: string) => boolean) | null): boolean {
+  if (isMatch) return isMatch(link.path) || isMatch(`${link.path}/0001_any.sql`);
+  return link.path.endsWith('.sql') || link.target.endsWith('.sql') || /(^|\/)(db\/)?migrat(e|ion|ions)$/i.test(link.path);
+}
 /** A down with nothing but comments, whitespace and semicolons (a template left as it was). */
 export function isEmptyScript(sql: string): boolean {
   return sql.replace(/\/\*[\s\S]*?\*\//g, '').replace(/--.*$/gm, '').replace(/[\s;]/g, '') === '';

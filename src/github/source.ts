@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import type { RepoFiles } from '../discover/common.js';
 import { readAll } from '../repo/code-refs.js';
 import { inSkippedFolder } from '../discover/index.js';
+import { resolveLinks } from '../discover/links.js';
 import type { ChangeSource, ChangedFile } from '../review/source.js';
 
 /**
@@ -30,37 +31,77 @@ export async function repoAt(octokit: Octokit, owner: string, repo: string, sha:
   const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: 'true' });
   const blobs = new Map<string, string>();
   const sizes = new Map<string, number>();
+  const dirs = new Set<string>(['']);
+  const linkBlobs = new Map<string, string>();
   for (const entry of data.tree) {
     // Dependency and build folders are skipped as the local checkout skips them.
-    if (entry.type !== 'blob' || !entry.path || !entry.sha || inSkippedFolder(entry.path)) continue;
+    if (!entry.path || !entry.sha || inSkippedFolder(entry.path)) continue;
+    if (entry.type === 'tree') dirs.add(entry.path);
+    if (entry.type !== 'blob') continue;
+    // A symbolic link is a blob of mode 120000 whose content is the target path.
+    if (entry.mode === '120000') {
+      linkBlobs.set(entry.path, entry.sha);
+      continue;
+    }
     blobs.set(entry.path, entry.sha);
     if (entry.size !== undefined) sizes.set(entry.path, entry.size);
   }
-  const paths = [...blobs.keys()].sort();
-  const pending = new Map<string, Promise<string>>();
+  const readBlob = blobReader(octokit, owner, repo);
+  const links = resolveLinks({ files: new Set(blobs.keys()), dirs, links: await linkTargets(linkBlobs, readBlob) });
+  // A link that leads to a file in the repository is that file under the link's name.
+  for (const link of links.values()) {
+    if (!link.file) continue;
+    blobs.set(link.path, blobs.get(link.file)!);
+    const size = sizes.get(link.file);
+    if (size !== undefined) sizes.set(link.path, size);
+  }
   return {
     root: `${owner}/${repo}@${sha}`,
     sha,
     truncated: !!data.truncated,
-    paths,
+    paths: [...blobs.keys()].sort(),
+    links,
     has: (path) => blobs.has(path),
     size: (path) => sizes.get(path),
     read(path) {
       const blobSha = blobs.get(path);
       if (!blobSha) return Promise.reject(new Error(`${path}: not in ${owner}/${repo}@${sha.slice(0, 7)}`));
-      const cached = blobCache.get(blobSha);
-      if (cached !== undefined) return Promise.resolve(cached);
-      let request = pending.get(blobSha);
-      if (!request) {
-        request = octokit.rest.git.getBlob({ owner, repo, file_sha: blobSha }).then(({ data: blob }) => {
-          const text = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-          remember(blobSha, text);
-          return text;
-        });
-        pending.set(blobSha, request);
-      }
-      return request;
+      return readBlob(blobSha);
     },
+  };
+}
+
+/**
+ * Each link's target path (its blob's content), a few requests at a time. Unlike the code search,
+ * a failed read fails the review: a link read as empty would resolve to its own folder.
+ */
+async function linkTargets(linkBlobs: Map<string, string>, readBlob: (blobSha: string) => Promise<string>): Promise<Map<string, string>> {
+  const entries = [...linkBlobs];
+  const targets = new Map<string, string>();
+  for (let i = 0; i < entries.length; i += 8) {
+    const batch = entries.slice(i, i + 8);
+    const texts = await Promise.all(batch.map(([, blobSha]) => readBlob(blobSha)));
+    batch.forEach(([path], j) => targets.set(path, texts[j]!));
+  }
+  return targets;
+}
+
+/** Reads blobs by SHA through the process-wide cache, one request per blob however many ask. */
+function blobReader(octokit: Octokit, owner: string, repo: string): (blobSha: string) => Promise<string> {
+  const pending = new Map<string, Promise<string>>();
+  return (blobSha) => {
+    const cached = blobCache.get(blobSha);
+    if (cached !== undefined) return Promise.resolve(cached);
+    let request = pending.get(blobSha);
+    if (!request) {
+      request = octokit.rest.git.getBlob({ owner, repo, file_sha: blobSha }).then(({ data: blob }) => {
+        const text = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+        remember(blobSha, text);
+        return text;
+      });
+      pending.set(blobSha, request);
+    }
+    return request;
   };
 }
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { InputError } from '../core/errors.js';
+import { resolveLinks, type RepoLink } from '../discover/links.js';
 
 const run = promisify(execFile);
 
@@ -40,7 +41,8 @@ export async function changedSince(root: string, base: string): Promise<ChangedF
     const status = parts[i]!;
     const path = parts[i + 1]!;
     if (status === 'A') changed.push({ path, status: 'added' });
-    else if (status === 'M') changed.push({ path, status: 'modified' });
+    // T: the type changed (a file became a symbolic link, or back): what runs may have changed.
+    else if (status === 'M' || status === 'T') changed.push({ path, status: 'modified' });
   }
   const untracked = await git(root, ['ls-files', '--others', '--exclude-standard', '-z']);
   for (const path of untracked.split('\0').filter(Boolean)) changed.push({ path, status: 'added' });
@@ -58,4 +60,26 @@ export async function contentAt(root: string, ref: string, path: string): Promis
 
 export async function mergeBaseOf(root: string, base: string): Promise<string> {
   return (await git(root, ['merge-base', base, 'HEAD'])).trim();
+}
+
+/**
+ * The symbolic links of the tree at `ref`, resolved as the head's are: git stores a link as a
+ * blob of mode 120000 whose content is the target path.
+ */
+export async function linksAt(root: string, ref: string): Promise<Map<string, RepoLink>> {
+  const files = new Set<string>();
+  const dirs = new Set<string>(['']);
+  const linkBlobs = new Map<string, string>();
+  for (const line of (await git(root, ['ls-tree', '-r', '-t', '-z', ref])).split('\0')) {
+    // "<mode> <type> <object>\t<path>"
+    const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (!match) continue;
+    const [, mode, type, object, path] = match as unknown as [string, string, string, string, string];
+    if (type === 'tree') dirs.add(path);
+    else if (mode === '120000') linkBlobs.set(path, object);
+    else if (type === 'blob') files.add(path);
+  }
+  const links = new Map<string, string>();
+  for (const [path, object] of linkBlobs) links.set(path, await git(root, ['cat-file', 'blob', object]));
+  return resolveLinks({ files, dirs, links });
 }

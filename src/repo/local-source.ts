@@ -1,11 +1,12 @@
-import { statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG_PATH, readConfigText } from '../config/load.js';
 import { UsageError } from '../core/errors.js';
 import { readStatsText } from '../stats/load.js';
-import { listRepoFiles, repoFiles, type RepoFiles } from '../discover/index.js';
+import { checkoutFiles, type RepoFiles } from '../discover/index.js';
+import type { RepoLink } from '../discover/links.js';
 import type { ChangeSource, ChangeSpec } from '../review/source.js';
-import { changedSince, contentAt, gitTopLevel, mergeBaseOf } from './git.js';
+import { changedSince, contentAt, gitTopLevel, linksAt, mergeBaseOf } from './git.js';
 
 export interface LocalSourceOptions {
   /** Files or folders named by the user (the change); one folder alone is the repository to review. */
@@ -39,20 +40,25 @@ export async function localSource(options: LocalSourceOptions): Promise<LocalSou
   const base = options.base;
   let head: Promise<RepoFiles> | null = null;
   let mergeBase: Promise<string> | null = null;
+  let baseLinks: Promise<Map<string, RepoLink>> | null = null;
   const configPath = options.config ? resolve(cwd, options.config) : join(root, DEFAULT_CONFIG_PATH);
   const fixedRoot = root;
   return {
     root,
     configText: () => readConfigText(configPath, !!options.config, options.config ?? DEFAULT_CONFIG_PATH),
     statsText: (path) => readStatsText(resolve(fixedRoot, path), path),
-    head: () => (head ??= listRepoFiles(fixedRoot).then((all) => repoFiles(fixedRoot, all))),
+    head: () => (head ??= Promise.resolve(checkoutFiles(fixedRoot))),
     async change() {
       if (spec) return spec;
       return { kind: 'diff', files: await changedSince(fixedRoot, base!) };
     },
     async contentAtBase(path) {
       if (!base) return null;
-      return contentAt(fixedRoot, await (mergeBase ??= mergeBaseOf(fixedRoot, base)), path);
+      const at = await (mergeBase ??= mergeBaseOf(fixedRoot, base));
+      // A link reads as the file it led to on the base, as it does at the head.
+      const link = (await (baseLinks ??= linksAt(fixedRoot, at))).get(path);
+      if (link && !link.file) return null;
+      return contentAt(fixedRoot, at, link?.file ?? path);
     },
     notes: () => [],
   };
@@ -68,7 +74,8 @@ function pathSpec(root: string, paths: string[], cwd: string): ChangeSpec {
     const rel = relative(root, absolute).split(sep).join('/');
     if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${given}: outside the repository root ${root} (use --root)`);
     // Synchronous: a run over thousands of named files should not pay an event-loop trip each.
-    const info = statOf(absolute);
+    // A named link is the file the runner will be given, wherever (or whether) it points.
+    const info = linkOf(absolute) ?? statOf(absolute);
     if (!info) throw new UsageError(`${given}: no such file`);
     if (info.isDirectory()) dirs.push(rel);
     else files.push(rel);
@@ -78,6 +85,16 @@ function pathSpec(root: string, paths: string[], cwd: string): ChangeSpec {
 
 function isDirectory(path: string): boolean {
   return statOf(path)?.isDirectory() ?? false;
+}
+
+/** The link's own lstat when `path` is a symbolic link, else null. */
+function linkOf(path: string): Stats | null {
+  try {
+    const info = lstatSync(path, { throwIfNoEntry: false });
+    return info?.isSymbolicLink() ? info : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The file's stat, or null when there is none: missing, or a path through a file (ENOTDIR). */

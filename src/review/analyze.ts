@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { parseAcks, type ScriptAcks } from '../core/acks.js';
 import type { CodeRef, FileSummary, Finding, MigrationFile, Review } from '../core/types.js';
 import type { Discovery } from '../discover/index.js';
+import type { RepoLink } from '../discover/links.js';
 import type { CarriedSetting, Rule } from '../rules/define.js';
 import { runRules } from '../rules/engine.js';
 import { findingOf } from '../rules/finding.js';
@@ -77,7 +78,14 @@ export async function analyze(input: AnalysisInput): Promise<Analysis> {
     out.findings.push(...syntaxFindings(extra.path, parsed, extra.role === 'down' ? 'down' : 'verify'));
     out.files.push({ path: extra.path, framework: extra.role === 'verify' ? 'sqitch-verify' : 'down-script', inTransaction: null, statements: parsed.statements.length, reviewed: true });
   }
+  for (const link of input.discovery.unreadableLinks ?? []) if (inChange(link.path)) unreviewableLink(link, out);
   return out;
+}
+
+/** A migration path that is a link the repository cannot resolve: a BLOCK, and a file not reviewed. */
+function unreviewableLink(link: RepoLink, out: Analysis): void {
+  out.findings.push(findingOf('unreviewable-symlink', { messageId: link.problem ?? 'dangling', data: { file: link.path, target: link.target }, file: link.path, line: 1, status: 'BLOCK', source: 'rule' }));
+  out.files.push({ path: link.path, framework: 'symbolic-link', inTransaction: null, statements: 0, reviewed: false });
 }
 
 /** The static review alone (no trace, no Claude), with the policy applied: for tools and tests. */

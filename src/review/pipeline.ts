@@ -4,14 +4,14 @@ import type { LoadedStats } from '../stats/apply.js';
 import { DEFAULT_STATS_PATH, parseStatsFile } from '../stats/load.js';
 import { resolveConfig, type RepoConfig, type ResolvedConfig } from '../config/schema.js';
 import type { Review } from '../core/types.js';
-import { discover, isEmptyScript, type Discovery } from '../discover/index.js';
+import { discover, isEmptyScript, type Discovery, type RepoFiles } from '../discover/index.js';
 import type { LlmEnv } from '../llm/index.js';
 import { codeIndexOf, readCodeFiles, type CodeIndex } from '../repo/code-refs.js';
 import { fingerprint, loadParser } from '../sql/parse.js';
 import type { TraceOptions } from '../trace/index.js';
 import { analyze } from './analyze.js';
 import { finalize, type Draft } from './finalize.js';
-import type { ChangeSource, ChangeSpec } from './source.js';
+import type { ChangeSource, ChangeSpec, ChangedFile } from './source.js';
 
 /**
  * The one review pipeline, in numbered steps (release-drafter's runner): every adapter — the CLI,
@@ -65,7 +65,7 @@ export async function prepareChange(source: ChangeSource, options: PrepareOption
   const [head, spec] = await Promise.all([source.head(), source.change()]);
   await loadParser();
   const discovery = await discover(head, { globs: config.migrations, explicit: spec.kind === 'paths' ? spec.files : [] });
-  const { change, modified } = await changeOf(spec, discovery, source);
+  const { change, modified } = await changeOf(spec, discovery, source, head);
   // Not application code: the migrations, their downs, verify and orphan down scripts.
   const migrationPaths = new Set([...discovery.migrations.flatMap((m) => (m.down ? [m.path, m.down.path] : [m.path])), ...discovery.extras.map((e) => e.path)]);
   // After head(): the source notes what it could not list while opening it.
@@ -99,30 +99,31 @@ async function loadStats(source: ChangeSource, repoConfig: RepoConfig, onBad: 'f
 }
 
 /** The change as a set of migration paths (downs stand for their migration), and which of them edit merged files. */
-async function changeOf(spec: ChangeSpec, discovery: Discovery, source: ChangeSource): Promise<{ change: Set<string> | null; modified: Set<string> }> {
+async function changeOf(spec: ChangeSpec, discovery: Discovery, source: ChangeSource, head: RepoFiles): Promise<{ change: Set<string> | null; modified: Set<string> }> {
   const modified = new Set<string>();
   if (spec.kind === 'everything') return { change: null, modified };
   const byPath = new Map(discovery.migrations.map((m) => [m.path, m]));
   const ownerOfDown = new Map(discovery.migrations.filter((m) => m.down).map((m) => [m.down!.path, m]));
-  const extras = new Set(discovery.extras.map((e) => e.path));
+  // Links the review cannot follow are part of the change like files: each one is a finding.
+  const standalone = new Set([...discovery.extras.map((e) => e.path), ...(discovery.unreadableLinks ?? []).map((l) => l.path)]);
   const change = new Set<string>();
   if (spec.kind === 'paths') {
     // Named files that are not migrations (or their downs and verify scripts) are not part of it.
     for (const path of spec.files) {
       const owner = byPath.get(path) ?? ownerOfDown.get(path);
-      if (owner || extras.has(path)) change.add(owner?.path ?? path);
+      if (owner || standalone.has(path)) change.add(owner?.path ?? path);
     }
     const under = (dir: string, path: string): boolean => dir === '' || path.startsWith(`${dir}/`);
     for (const dir of spec.dirs) {
       for (const m of discovery.migrations) if (under(dir, m.path)) change.add(m.path);
-      for (const e of discovery.extras) if (under(dir, e.path)) change.add(e.path);
+      for (const path of standalone) if (under(dir, path)) change.add(path);
     }
     return { change, modified };
   }
-  for (const file of spec.files) {
+  for (const file of withLinksTo(spec.files, head)) {
     if (file.status === 'removed') continue;
     const migration = byPath.get(file.path) ?? ownerOfDown.get(file.path);
-    if (!migration && !extras.has(file.path)) continue;
+    if (!migration && !standalone.has(file.path)) continue;
     change.add(migration?.path ?? file.path);
     if (file.status === 'modified' && migration?.path === file.path) {
       // An edit to a migration that already exists on the base: it will not run again where it
@@ -132,6 +133,19 @@ async function changeOf(spec: ChangeSpec, discovery: Discovery, source: ChangeSo
     }
   }
   return { change, modified };
+}
+
+/**
+ * The diff's files, plus every link that leads to a changed file: editing the file a migration
+ * links to edits the migration, though the diff lists only the file.
+ */
+function withLinksTo(files: ChangedFile[], head: RepoFiles): ChangedFile[] {
+  const linksTo = new Map<string, string[]>();
+  for (const link of head.links?.values() ?? []) if (link.file) linksTo.set(link.file, [...(linksTo.get(link.file) ?? []), link.path]);
+  if (!linksTo.size) return files;
+  const listed = new Set(files.map((f) => f.path));
+  const extra = files.flatMap((f) => (f.status === 'removed' ? [] : (linksTo.get(f.path) ?? []).filter((p) => !listed.has(p)).map((path): ChangedFile => ({ path, status: 'modified' }))));
+  return [...files, ...extra];
 }
 
 /** The number of migration files under review. */

@@ -76,6 +76,12 @@ interface WalkState {
   currentTx: boolean | null;
   /** For statements inside a DO block or function: whether that block runs in a transaction block. */
   outerTx: boolean | null;
+  /**
+   * The file's findings by line, and its first statement at each line (built on first use): rules
+   * ask per statement, and a scan of every finding or statement each time made large files quadratic.
+   */
+  findingsByLine: Map<number, Finding[]>;
+  statementAtLine: Map<number, Statement> | null;
 }
 
 /**
@@ -137,10 +143,15 @@ class FileContext implements RuleContext {
     return this.state.run.codeRefs?.(table, columns) ?? [];
   }
   findingsAt(line: number): readonly Finding[] {
-    return this.state.findings.filter((f) => f.line === line && f.file === this.state.run.file.path);
+    return this.state.findingsByLine.get(line) ?? [];
   }
   report(report: Report<string>): void {
-    this.state.findings.push(toFinding(this.rule, report, this.state.run, this.state.current));
+    const finding = toFinding(this.rule, report, this.state);
+    this.state.findings.push(finding);
+    if (finding.file !== this.state.run.file.path) return;
+    const atLine = this.state.findingsByLine.get(finding.line);
+    if (atLine) atLine.push(finding);
+    else this.state.findingsByLine.set(finding.line, [finding]);
   }
   reportImpact(impact: TableImpact, report: ImpactReport<string>): void {
     if (impact.status === 'PASS') return;
@@ -167,6 +178,8 @@ export function runRules(run: FileRun): Finding[] {
     current: run.statements[0] ?? { type: 'Empty', node: {}, line: run.file.upStartLine, endLine: run.file.upStartLine, text: '' },
     currentTx: states[0] ?? null,
     outerTx: states[0] ?? null,
+    findingsByLine: new Map(),
+    statementAtLine: null,
   };
   const handlerSets: { rule: Rule; handlers: Handlers }[] = [];
   for (const rule of run.rules) {
@@ -205,12 +218,8 @@ export function runRules(run: FileRun): Finding[] {
       });
     }
     // Later statements see this one's effect on the schema.
-    const creates = statement.type === 'CreateStmt' || statement.type === 'CreateTableAsStmt';
-    const countBefore = run.catalog.tables.size;
-    run.catalog.apply(statement, run.file.path);
-    // A created table is a new key, and a Map keeps new keys last (creating never removes one).
-    const added = creates ? run.catalog.tables.size - countBefore : 0;
-    if (added > 0) for (const table of [...run.catalog.tables.keys()].slice(-added)) run.newTables.add(table);
+    const created = run.catalog.apply(statement, run.file.path);
+    if (created) run.newTables.add(created);
     if (run.newColumns) for (const column of addedColumns(statement)) run.newColumns.add(column);
   });
   for (const { handlers } of handlerSets) handlers['File:exit']?.();
@@ -242,13 +251,14 @@ function addedColumns(statement: Statement): string[] {
   return out;
 }
 
-function toFinding(rule: Rule, report: Report<string>, run: FileRun, current: Statement): Finding {
+function toFinding(rule: Rule, report: Report<string>, state: WalkState): Finding {
+  const { run, current } = state;
   const onDown = report.script === 'down' && run.file.down;
   const line = report.line ?? current.line;
   // The excerpt quotes the statement the finding points at. A rule may report an earlier line (from
   // File:exit, or about a statement it remembered), so the current one is only right when it starts
   // there; otherwise the first statement starting on that line, and none when no statement does.
-  const statement = current.line === line ? current : run.statements.find((s) => s.line === line);
+  const statement = current.line === line ? current : firstStatementAt(state, line);
   return createFinding(rule, {
     messageId: report.messageId,
     data: report.data ?? {},
@@ -263,4 +273,12 @@ function toFinding(rule: Rule, report: Report<string>, run: FileRun, current: St
     table: report.table,
     excerpt: !onDown && statement?.text ? excerptOf(statement.text) : undefined,
   });
+}
+
+function firstStatementAt(state: WalkState, line: number): Statement | undefined {
+  if (!state.statementAtLine) {
+    state.statementAtLine = new Map();
+    for (const statement of state.run.statements) if (!state.statementAtLine.has(statement.line)) state.statementAtLine.set(statement.line, statement);
+  }
+  return state.statementAtLine.get(line);
 }

@@ -48,6 +48,7 @@ import setNotNullFullScan from './lock_contention/set-not-null-full-scan.js';
 import syntaxError from './lock_contention/syntax-error.js';
 import tableRewriteTraced from './lock_contention/table-rewrite-traced.js';
 import tooLargeToReview from './lock_contention/too-large-to-review.js';
+import unreviewableSymlink from './lock_contention/unreviewable-symlink.js';
 import vacuumFullOrCluster from './lock_contention/vacuum-full-or-cluster.js';
 import irreversibleDown from './missing_rollback/irreversible-down.js';
 import missingDown from './missing_rollback/missing-down.js';
@@ -106,6 +107,7 @@ export const ALL_RULES: readonly RuleEntry[] = [
   syntaxError as unknown as RuleEntry,
   tableRewriteTraced as unknown as RuleEntry,
   tooLargeToReview as unknown as RuleEntry,
+  unreviewableSymlink as unknown as RuleEntry,
   vacuumFullOrCluster as unknown as RuleEntry,
   irreversibleDown as unknown as RuleEntry,
   missingDown as unknown as RuleEntry,
@@ -169,6 +171,7 @@ export type RuleId =
   | 'syntax-error'
   | 'table-rewrite-traced'
   | 'too-large-to-review'
+  | 'unreviewable-symlink'
   | 'vacuum-full-or-cluster'
   | 'irreversible-down'
   | 'missing-down'

@@ -9,6 +9,7 @@ import { Catalog } from '../sql/catalog.js';
 import { locksTaken } from '../sql/locks.js';
 import { expandStatements } from '../sql/expand.js';
 import { parseSql } from '../sql/parse.js';
+import { codeBlock, codeSpan, markdownText, tableCell, visibleControls } from '../render/escape.js';
 import type { TraceReport } from '../render/trace.js';
 import type { LockTrace, StatementTrace } from '../trace/trace.js';
 import type { Statement } from '../sql/parse.js';
@@ -46,7 +47,13 @@ const WORK: Record<string, 'index' | 'rewrite' | 'scan' | 'update'> = {
   'unbatched-backfill': 'update',
 };
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/**
+ * Names, paths, SQL and database messages come from the pull request: each is escaped for where
+ * it lands (issue #17 item 11), so none of it becomes markup in the PR comment that carries this.
+ */
+const textCell = (text: string): string => tableCell(markdownText(text));
+/** A fenced SQL block inside a list item: every line indented, the fence longer than any backtick run. */
+const sqlBlock = (sql: string): string[] => codeBlock(sql, 'sql').split('\n').map((line) => `  ${line}`);
 
 export function changedMigrations(discovery: Discovery, change: Set<string> | null): MigrationFile[] {
   return discovery.migrations.filter((m) => change === null || change.has(m.path)).sort((a, b) => (a.set === b.set ? a.order - b.order : a.set.localeCompare(b.set)));
@@ -107,7 +114,7 @@ interface HeldLock {
 /** Per statement: its locks (the ones it takes, and those earlier statements of its transaction still hold), and its duration. */
 function statementTable(m: MigrationFile, statements: Statement[], input: RunbookInput, catalog: Catalog, tables: Set<string>): string[] {
   const traced = input.review.trace?.files.find((f) => f.path === m.path);
-  const out = [`#### \`${m.path}\``, '', `${m.framework}: ${m.txReason || m.txMode}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|'];
+  const out = [`#### ${codeSpan(m.path)}`, '', `${markdownText(`${m.framework}: ${m.txReason || m.txMode}`)}.`, '', '| Line | Statement | Locks | Estimated time |', '|---|---|---|---|'];
   let held: HeldLock[] = [];
   const attributed = new Set<string>();
   for (const s of statements) {
@@ -124,7 +131,7 @@ function statementTable(m: MigrationFile, statements: Statement[], input: Runboo
     const estimated = estimateFor(m, s, trace, locks.length > 0, input);
     const measured = measuredOnStaging(s, lockedTables, input.staging, attributed);
     const duration = measured.length ? `${measured.join('; ')} (estimate: ${estimated})` : estimated;
-    out.push(`| ${s.line} | \`${cell(excerptOf(s.text).split('\n')[0]!.slice(0, 80))}\` | ${cell(locks.join(', ') || '—')} | ${cell(duration)} |`);
+    out.push(`| ${s.line} | ${tableCell(codeSpan(excerptOf(s.text).split('\n')[0]!.slice(0, 80)))} | ${textCell(locks.join(', ') || '—')} | ${textCell(duration)} |`);
   }
   return [...out, ...unattributedStaging(input.staging, tables, attributed)];
 }
@@ -164,7 +171,7 @@ function measuredOnStaging(s: Statement, tables: string[], staging: MonitorRepor
 function unattributedStaging(staging: MonitorReport | undefined, tables: Set<string>, attributed: Set<string>): string[] {
   const rest = (staging?.tables ?? []).filter((r) => r.longestHold && !attributed.has(r.table) && [...tables].some((t) => bareName(t) === r.table));
   for (const r of rest) attributed.add(r.table);
-  return rest.length ? ['', ...rest.map((r) => `Measured on staging: ${r.longestHold!.mode.replace(/Lock$/, '')} on ${r.table} held ${r.longestHold!.seconds.toFixed(1)} s by \`${cell(r.longestHold!.query.slice(0, 80))}\`${r.migration ? `, after queueing ${r.migration.waitedSeconds.toFixed(1)} s` : ''}.`)] : [];
+  return rest.length ? ['', ...rest.map((r) => `Measured on staging: ${r.longestHold!.mode.replace(/Lock$/, '')} on ${r.table} held ${r.longestHold!.seconds.toFixed(1)} s by ${codeSpan(visibleControls(r.longestHold!.query.slice(0, 80)))}${r.migration ? `, after queueing ${r.migration.waitedSeconds.toFixed(1)} s` : ''}.`)] : [];
 }
 
 function dataChecks(probes: Probe[], results: Map<string, ProbeResult>): string[] {
@@ -172,14 +179,15 @@ function dataChecks(probes: Probe[], results: Map<string, ProbeResult>): string[
   const out = ['**Pre-flight — data checks** (read-only; each must return 0):', ''];
   for (const p of probes) {
     const result = results.get(`${p.file}:${p.line}:${p.sql}`);
-    const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${result.error}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
-    out.push(`- line ${p.line}, ${p.table}: rows that ${p.meaning}${verdict}`, '', '  ```sql', `  ${p.sql}`, '  ```', '');
+    const verdict = !result ? '' : result.count === null ? ` — ⚠️ could not run: ${markdownText(result.error ?? '')}` : result.count > 0 ? ` — ⛔ **${result.count.toLocaleString('en-US')}** ${p.kind === 'duplicates' ? 'duplicate groups' : 'rows'}` : ' — ✅ 0';
+    out.push(`- line ${p.line}, ${markdownText(`${p.table}: rows that ${p.meaning}`)}${verdict}`, '', ...sqlBlock(visibleControls(p.sql)), '');
   }
   return out;
 }
 
 function beforeAndWatch(config: ResolvedConfig, tables: Set<string>): string[] {
-  const list = [...tables].map((t) => `'${t.replace(/'/g, "''")}'::regclass`).join(', ') || "'<table>'::regclass";
+  // A line break in a name would end the list item its SQL block sits in.
+  const list = [...tables].map((t) => `'${visibleControls(t).replace(/'/g, "''")}'::regclass`).join(', ') || "'<table>'::regclass";
   return [
     '**Before you start**',
     '',
@@ -194,9 +202,7 @@ function beforeAndWatch(config: ResolvedConfig, tables: Set<string>): string[] {
     '',
     `- A lock on the migrated tables held, or waited for, longer than **${config.runbook.lockAlertSeconds} s**: every query on the table queues behind it. Locks on the tables, granted or waiting:`,
     '',
-    '  ```sql',
-    `  ${watchLocksSql(list, config.postgres)}`,
-    '  ```',
+    ...sqlBlock(watchLocksSql(list, config.postgres)),
     '',
     '  Who blocks whom, and the action that works on the blocker. If the migration is the one waiting, end what it waits behind (or cancel the migration and reschedule); if the migration holds the lock too long, cancel the migration: `SELECT pg_cancel_backend(<its pid>)`. A session *idle in transaction* holds its locks until it ends: `pg_cancel_backend` does nothing to it, only `pg_terminate_backend` releases them.',
     '',
@@ -237,8 +243,8 @@ function rollback(m: MigrationFile, findings: Finding[]): string {
   const lost = findings.filter((f) => f.file === m.path && (f.category === 'data_loss' || f.rule === 'irreversible-down'));
   const broken = findings.find((f) => f.rule === 'rollback-does-not-restore' && (f.file === m.down?.path || f.file === m.path));
   if (!m.down) return m.expectsDown ? 'there is no down migration: recovery is a forward fix or a restore from backup. Write the down before shipping.' : `${m.framework} has no down migrations: plan the forward fix (or the restore) before shipping.`;
-  const parts = [`run \`${m.down.path}\`:`, '', '```sql', excerptOf(m.down.sql), '```'];
-  if (lost.length) parts.push('', `It cannot bring back: ${lost.map(lossOf).join('; ')}.`);
-  if (broken) parts.push('', `⚠️ The trace ran it: ${broken.message}`);
+  const parts = [`run ${codeSpan(m.down.path)}:`, '', codeBlock(excerptOf(m.down.sql), 'sql')];
+  if (lost.length) parts.push('', `It cannot bring back: ${markdownText(lost.map(lossOf).join('; '))}.`);
+  if (broken) parts.push('', `⚠️ The trace ran it: ${markdownText(broken.message)}`);
   return parts.join('\n');
 }

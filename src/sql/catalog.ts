@@ -90,6 +90,18 @@ export class Catalog {
   readonly indexes = new Map<string, IndexInfo>();
   readonly foreignKeys: ForeignKeyInfo[] = [];
 
+  // Lookups kept beside the maps above, so that no statement scans the whole schema: a change of
+  // 100k statements (a PR can send one) must cost linear time, and each scan made it quadratic.
+  // Every write to `tables`, `indexes`, `checks` and `foreignKeys` goes through the helpers below.
+  /** Bare table name (no schema) → full names: index names share the namespace of relations. */
+  private readonly tablesByBareName = new Grouping();
+  /** Table → names of its indexes. */
+  private readonly indexesByTable = new Grouping();
+  /** Partitioned index → the partition indexes attached to it. */
+  private readonly partitionIndexes = new Grouping();
+  /** Constraint name → how many CHECKs and foreign keys carry it. */
+  private readonly constraintNames = new Map<string, number>();
+
   table(name: string): TableInfo | undefined {
     return this.tables.get(name);
   }
@@ -99,7 +111,7 @@ export class Catalog {
   }
 
   indexesOn(table: string): IndexInfo[] {
-    return [...this.indexes.values()].filter((index) => index.table === table);
+    return [...this.indexesByTable.keys(table)].map((name) => this.indexes.get(name)!);
   }
 
   /** An index whose leading columns are exactly `columns` (in any order) serves lookups by them. */
@@ -143,18 +155,26 @@ export class Catalog {
     return out;
   }
 
-  /** Updates the model with one statement; unknown statements are ignored. */
-  apply(statement: Statement, file: string): void {
+  /**
+   * Updates the model with one statement; unknown statements are ignored. Returns the name of the
+   * table the statement created, if it was not in the model before, so callers need not diff the table list — a scan per statement made 100k CREATE
+   * TABLEs quadratic.
+   */
+  apply(statement: Statement, file: string): string | null {
     const { node } = statement;
     switch (statement.type) {
-      case 'CreateStmt':
+      case 'CreateStmt': {
+        const name = rangeVarName(node.relation as AstNode);
+        const isNew = !this.tables.has(name);
         this.createTable(node, file, statement.line);
-        break;
+        return isNew ? name : null;
+      }
       case 'CreateTableAsStmt': {
         const into = as(node.into, 'IntoClause') ?? (node.into as AstNode | undefined);
         const name = rangeVarName(into?.rel as AstNode | undefined);
-        if (name && !this.tables.has(name)) this.tables.set(name, { name, columns: new Map(), createdIn: file });
-        break;
+        if (!name || this.tables.has(name)) return null;
+        this.setTable({ name, columns: new Map(), createdIn: file });
+        return name;
       }
       case 'AlterTableStmt':
         this.alterTable(node, file, statement.line);
@@ -178,7 +198,7 @@ export class Catalog {
           expressionOrPartial: params.some((elem) => elem?.expr) || !!node.whereClause,
           kind: 'index',
         };
-        this.indexes.set(index.name, index);
+        this.setIndex(index);
         // Without ONLY, an index on a partitioned table is built on every partition and attached to it.
         if (flag(node.relation as { inh?: boolean }, 'inh')) this.indexPartitions(index);
         break;
@@ -195,13 +215,14 @@ export class Catalog {
         this.rename(node);
         break;
     }
+    return null;
   }
 
   private createTable(node: AstNode, file: string, line: number): void {
     const name = rangeVarName(node.relation as AstNode);
     const table: TableInfo = { name, columns: new Map(), createdIn: file, ...(node.partspec ? { partitioned: true } : {}) };
     if (node.partbound) table.partitionOf = rangeVarName((node.inhRelations as AstNode[] | undefined)?.[0] as AstNode);
-    this.tables.set(name, table);
+    this.setTable(table);
     for (const element of (node.tableElts as AstNode[] | undefined) ?? []) {
       const column = as(element, 'ColumnDef');
       if (column) {
@@ -224,16 +245,13 @@ export class Catalog {
 
   private indexPartition(index: IndexInfo, partition: string): void {
     const name = this.generatedIndexName(partition, index.columns, index.kind);
-    this.indexes.set(name, { ...index, name, table: partition, parent: index.name });
+    this.setIndex({ ...index, name, table: partition, parent: index.name });
   }
 
   /** The name PostgreSQL gives an unnamed index on `table`, avoiding every relation and constraint name it already has. */
   private generatedIndexName(table: string, columns: string[], kind: IndexKind): string {
     const bare = table.split('.').pop()!;
-    const taken = (name: string): boolean =>
-      this.indexes.has(name) ||
-      [...this.tables.keys()].some((t) => t.split('.').pop() === name) ||
-      (kind !== 'index' && (this.foreignKeys.some((fk) => fk.name === name) || [...this.checks.values()].some((c) => c.name === name)));
+    const taken = (name: string): boolean => this.indexes.has(name) || this.tablesByBareName.has(name) || (kind !== 'index' && this.constraintNames.has(name));
     return chooseIndexName(bare, columns, kind, taken);
   }
 
@@ -263,7 +281,7 @@ export class Catalog {
         // ADD CONSTRAINT … USING INDEX: the index now backs the constraint.
         this.indexes.get(indexName)!.unique = true;
       } else {
-        this.indexes.set(indexName, { name: indexName, table, columns, unique: true, createdIn: file, line, referencedColumns: columns, expressionOrPartial: false, kind });
+        this.setIndex({ name: indexName, table, columns, unique: true, createdIn: file, line, referencedColumns: columns, expressionOrPartial: false, kind });
       }
       if (contype === 'CONSTR_PRIMARY') {
         for (const column of columns) {
@@ -275,9 +293,9 @@ export class Catalog {
       const name = constraint.conname ?? `${table}_check`;
       const test = as(constraint.raw_expr, 'NullTest');
       const column = test?.nulltesttype === 'IS_NOT_NULL' ? (strings(as(test.arg, 'ColumnRef')?.fields).pop() ?? null) : null;
-      this.checks.set(`${table}.${name}`, { name, table, notNullColumn: column, validated: !flag(constraint, 'skip_validation') });
+      this.setCheck({ name, table, notNullColumn: column, validated: !flag(constraint, 'skip_validation') });
     } else if (contype === 'CONSTR_FOREIGN') {
-      this.foreignKeys.push({
+      this.addForeignKey({
         name: constraint.conname ?? `${table}_${strings(constraint.fk_attrs).join('_')}_fkey`,
         table,
         columns: strings(constraint.fk_attrs),
@@ -298,7 +316,7 @@ export class Catalog {
     if (!table) {
       // A table from before the history we can see: start tracking it from here.
       table = { name: tableName, columns: new Map(), createdIn: '' };
-      this.tables.set(tableName, table);
+      this.setTable(table);
     }
     for (const item of (node.cmds as AstNode[] | undefined) ?? []) {
       const cmd = as(item, 'AlterTableCmd');
@@ -337,10 +355,10 @@ export class Catalog {
           break;
         }
         case 'AT_DropConstraint': {
-          this.checks.delete(`${tableName}.${colname}`);
+          this.deleteCheck(`${tableName}.${colname}`);
           const at = this.foreignKeys.findIndex((fk) => fk.table === tableName && fk.name === colname);
-          if (at >= 0) this.foreignKeys.splice(at, 1);
-          if (colname) this.indexes.delete(colname);
+          if (at >= 0) this.removeForeignKeyAt(at);
+          if (colname) this.deleteIndex(colname);
           break;
         }
       }
@@ -353,14 +371,15 @@ export class Catalog {
       const cmd = as(item, 'AlterTableCmd');
       if (cmd?.subtype !== 'AT_AttachPartition') continue;
       const child = this.indexes.get(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
-      if (child) child.parent = parent.split('.').pop();
+      if (child) this.moveIndex(child, { parent: parent.split('.').pop() });
     }
   }
 
   /** Drops an index and the partition indexes attached to it, as PostgreSQL does. */
   private dropIndex(name: string): void {
-    if (!this.indexes.delete(name)) return;
-    for (const index of [...this.indexes.values()]) if (index.parent === name) this.dropIndex(index.name);
+    const children = [...this.partitionIndexes.keys(name)];
+    if (!this.deleteIndex(name)) return;
+    for (const child of children) this.dropIndex(child);
   }
 
   private drop(node: AstNode): void {
@@ -368,9 +387,9 @@ export class Catalog {
     switch (node.removeType) {
       case 'OBJECT_TABLE':
         for (const name of names) {
-          this.tables.delete(name);
-          for (const [key, index] of this.indexes) if (index.table === name) this.indexes.delete(key);
-          for (let i = this.foreignKeys.length - 1; i >= 0; i--) if (this.foreignKeys[i]!.table === name) this.foreignKeys.splice(i, 1);
+          this.deleteTable(name);
+          for (const key of [...this.indexesByTable.keys(name)]) this.deleteIndex(key);
+          for (let i = this.foreignKeys.length - 1; i >= 0; i--) if (this.foreignKeys[i]!.table === name) this.removeForeignKeyAt(i);
         }
         break;
       case 'OBJECT_INDEX':
@@ -390,11 +409,11 @@ export class Catalog {
       case 'OBJECT_TABLE': {
         const info = this.tables.get(table);
         if (!info) return;
-        this.tables.delete(table);
+        this.deleteTable(table);
         const schema = table.includes('.') ? `${table.split('.')[0]}.` : '';
         const renamed = `${schema}${newname}`;
-        this.tables.set(renamed, { ...info, name: renamed });
-        for (const index of this.indexes.values()) if (index.table === table) index.table = renamed;
+        this.setTable({ ...info, name: renamed });
+        for (const index of this.indexesOn(table)) this.moveIndex(index, { table: renamed });
         for (const fk of this.foreignKeys) {
           if (fk.table === table) fk.table = renamed;
           if (fk.refTable === table) fk.refTable = renamed;
@@ -409,8 +428,7 @@ export class Catalog {
         info.columns.delete(old);
         info.columns.set(newname, { ...column, name: newname });
         const renameIn = (columns: string[]): string[] => columns.map((c) => (c === old ? newname : c));
-        for (const index of this.indexes.values()) {
-          if (index.table !== table) continue;
+        for (const index of this.indexesOn(table)) {
           index.columns = renameIn(index.columns);
           index.referencedColumns = renameIn(index.referencedColumns);
         }
@@ -420,12 +438,119 @@ export class Catalog {
         const name = str(node.relation) || rangeVarName(node.relation as AstNode);
         const index = this.indexes.get(name);
         if (index) {
-          this.indexes.delete(name);
-          this.indexes.set(newname, { ...index, name: newname });
-          for (const child of this.indexes.values()) if (child.parent === name) child.parent = newname;
+          const children = [...this.partitionIndexes.keys(name)];
+          this.deleteIndex(name);
+          this.setIndex({ ...index, name: newname });
+          for (const child of children) this.moveIndex(this.indexes.get(child)!, { parent: newname });
         }
         break;
       }
     }
   }
+
+  /** Adds or replaces a table; a replaced one keeps its place in `tables`, as Map.set does. */
+  private setTable(table: TableInfo): void {
+    if (!this.tables.has(table.name)) this.tablesByBareName.add(bareName(table.name), table.name);
+    this.tables.set(table.name, table);
+  }
+
+  private deleteTable(name: string): void {
+    if (this.tables.delete(name)) this.tablesByBareName.remove(bareName(name), name);
+  }
+
+  /** Adds or replaces an index (by name), keeping the lookups by table and by parent in step. */
+  private setIndex(index: IndexInfo): void {
+    const before = this.indexes.get(index.name);
+    if (before?.table !== index.table) {
+      if (before) this.indexesByTable.remove(before.table, before.name);
+      this.indexesByTable.add(index.table, index.name);
+    }
+    if (before?.parent !== index.parent) {
+      if (before?.parent) this.partitionIndexes.remove(before.parent, before.name);
+      if (index.parent) this.partitionIndexes.add(index.parent, index.name);
+    }
+    this.indexes.set(index.name, index);
+  }
+
+  private deleteIndex(name: string): boolean {
+    const index = this.indexes.get(name);
+    if (!index) return false;
+    this.indexesByTable.remove(index.table, name);
+    if (index.parent) this.partitionIndexes.remove(index.parent, name);
+    return this.indexes.delete(name);
+  }
+
+  /** Moves an index to another table or parent in place (rules may hold the object), lookups in step. */
+  private moveIndex(index: IndexInfo, to: { table?: string; parent?: string }): void {
+    if (to.table !== undefined && to.table !== index.table) {
+      this.indexesByTable.remove(index.table, index.name);
+      this.indexesByTable.add(to.table, index.name);
+      index.table = to.table;
+    }
+    if (to.parent !== undefined && to.parent !== index.parent) {
+      if (index.parent) this.partitionIndexes.remove(index.parent, index.name);
+      this.partitionIndexes.add(to.parent, index.name);
+      index.parent = to.parent;
+    }
+  }
+
+  private setCheck(check: CheckInfo): void {
+    const key = `${check.table}.${check.name}`;
+    // Same key, same name: a replaced CHECK does not change the count.
+    if (!this.checks.has(key)) this.countConstraint(check.name, 1);
+    this.checks.set(key, check);
+  }
+
+  private deleteCheck(key: string): void {
+    const check = this.checks.get(key);
+    if (check && this.checks.delete(key)) this.countConstraint(check.name, -1);
+  }
+
+  private addForeignKey(fk: ForeignKeyInfo): void {
+    this.foreignKeys.push(fk);
+    this.countConstraint(fk.name, 1);
+  }
+
+  private removeForeignKeyAt(at: number): void {
+    const [fk] = this.foreignKeys.splice(at, 1);
+    if (fk) this.countConstraint(fk.name, -1);
+  }
+
+  private countConstraint(name: string, delta: 1 | -1): void {
+    const count = (this.constraintNames.get(name) ?? 0) + delta;
+    if (count > 0) this.constraintNames.set(name, count);
+    else this.constraintNames.delete(name);
+  }
 }
+
+const bareName = (name: string): string => name.split('.').pop()!;
+
+/**
+ * Keys grouped under a name (a table's indexes, a bare name's tables), in the order they were
+ * added: each lookup costs the size of its group, not of the whole schema.
+ */
+class Grouping {
+  private readonly groups = new Map<string, Set<string>>();
+
+  add(group: string, key: string): void {
+    let keys = this.groups.get(group);
+    if (!keys) this.groups.set(group, (keys = new Set()));
+    keys.add(key);
+  }
+
+  remove(group: string, key: string): void {
+    const keys = this.groups.get(group);
+    if (!keys?.delete(key)) return;
+    if (!keys.size) this.groups.delete(group);
+  }
+
+  has(group: string): boolean {
+    return this.groups.has(group);
+  }
+
+  keys(group: string): ReadonlySet<string> {
+    return this.groups.get(group) ?? EMPTY;
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();

@@ -1,6 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { main } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { makeRepo } from '../helpers.js';
 
 function errorOf(text: string): string {
   try {
@@ -45,5 +47,43 @@ describe('repository config', () => {
   });
   it('reports broken YAML with its line', () => {
     expect(errorOf('postgres: 15\ntables: [\n')).toMatch(/^\.github\/migration-review\.yml:\d+: invalid YAML/);
+  });
+});
+
+/**
+ * Issue #17 items 12 and 13 as a user meets them: the repository's own config file, `check` run
+ * in-process. The alias bomb printed "internal error: ReferenceError: Excessive alias count…"
+ * with a stack; a 6.8 MB config ran past 120 s. Both are config errors: `file:line: …`, exit 2.
+ */
+describe('hostile config files through check', () => {
+  const ALIAS_BOMB = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'rules: *i', ''].join('\n');
+  const HUGE = `tables:\n${Array.from({ length: 200_000 }, (_, i) => `  table_number_${i}: { rows: ${i} }`).join('\n')}\n`;
+
+  async function check(config: string): Promise<{ code: number; stderr: string }> {
+    const root = await makeRepo({ '.github/migration-review.yml': config, 'db/migrations/000001_a.up.sql': 'SELECT 1;' });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      return { code: await main(['check', '--root', root, '--no-trace']), stderr: written.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('a YAML alias bomb: file:line, exit 2, no stack trace', async () => {
+    const { code, stderr } = await check(ALIAS_BOMB);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^migration-review: \.github\/migration-review\.yml:1: invalid YAML: Excessive alias count/);
+    expect(stderr).not.toMatch(/internal error|ReferenceError|\n\s+at /);
+  });
+
+  it("a config of megabytes (the issue's 6.8 MB): refused before parsing, exit 2", async () => {
+    expect(HUGE.length).toBeGreaterThan(6_500_000);
+    const { code, stderr } = await check(HUGE);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^migration-review: \.github\/migration-review\.yml:1: the config is \d{4} KB; at most 256 KB is read/);
   });
 });

@@ -51,11 +51,19 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // The first transaction statement's line, found once per file: a scan per statement made a
+    // file of many CONCURRENTLY statements quadratic.
+    let firstTransactionLine: number | undefined;
+    const opensTransactionBefore = (line: number): boolean => {
+      // A loop, not Math.min(...lines): a hostile file of 100k BEGINs would overflow the call's arguments.
+      firstTransactionLine ??= ctx.statements.reduce((first, s) => (s.type === 'TransactionStmt' && s.line < first ? s.line : first), Infinity);
+      return firstTransactionLine < line;
+    };
     return {
       Statement(statement) {
         const command = nonTransactional(statement, ctx.config.postgres);
         if (!command || ctx.inTransaction === false) return;
-        const explicit = ctx.statements.some((s) => s.type === 'TransactionStmt' && s.line < statement.line);
+        const explicit = opensTransactionBefore(statement.line);
         const why = statement.nested ? `inside a ${statement.nested.container}` : explicit ? 'the file opens a transaction with BEGIN' : ctx.file.txReason;
         ctx.report({
           messageId: 'fails',
