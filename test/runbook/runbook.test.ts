@@ -21,7 +21,7 @@ const { url: target } = throwawayDatabase(
 /** The runbook of `change` with the lock trace run for real (on a throwaway database of the local server). */
 async function tracedRunbook(change: string, extra: Record<string, string> = {}, staging?: MonitorReport): Promise<string> {
   const root = await makeRepo({ 'migrations/000001_init.up.sql': SCHEMA, 'migrations/000002_change.up.sql': change, ...extra });
-  const { run, review } = await runCheck({ paths: [join(root, 'migrations/000002_change.up.sql')], root, format: 'json', failOn: 'block', color: false, trace: true, databaseUrl: PG_URL });
+  const { run, review } = await runCheck({ paths: [join(root, 'migrations/000002_change.up.sql')], root, format: 'json', failOn: 'block', color: false, trace: true, databaseUrl: PG_URL, allowSuperuser: true }); // the test server trusts us as postgres: the refusal of superusers is tested in test/trace
   expect(review.trace?.files[0]?.statements.length).toBeGreaterThan(0);
   return renderRunbook({ review, discovery: run.prepared.discovery, change: run.prepared.change, config: run.prepared.config, staging });
 }
