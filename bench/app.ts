@@ -9,7 +9,7 @@ import { deliver, examplePayload, GitHubStandIn, type FileStatus } from '../test
  * the stand-in on 127.0.0.1 (no network latency: what is measured is the app). A 5-file PR on a
  * 20-migration repository, rules + lock trace, no LLM. Goals: warm p95 ≤ 1 s; 4 PRs at once ≤ 4 s.
  */
-const RUNS = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const APP_ID = 4242;
 const INSTALLATION = 77;
 const SECRET = 'bench-webhook-secret-0123456789';
