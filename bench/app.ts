@@ -69,7 +69,7 @@ async function review(pr: number, head: string, action: 'opened' | 'synchronize'
 async function traceStart(pr: number, head: string): Promise<string> {
   // The comment is written beside the check: it may land a moment after (not counted above).
   const comment = () => github.comments.find((c) => c.issue === pr && c.body.includes(head.slice(0, 7)));
-  await github.waitFor(`the comment on ${head}`, () => !!comment(), 10_000);
+  await github.waitFor(`the comment on ${head}`, () => !!comment(), 60_000);
   const base = /<b>Lock trace<\/b> — [^;]*; base: ([^<]*)<\/summary>/.exec(comment()!.body)?.[1];
   if (!base) throw new Error(`PR ${pr}: the comment has no lock trace`);
   return base.includes('booted ahead') ? 'booted ahead' : base.includes('cached snapshot') ? 'snapshot file' : 'replayed';
