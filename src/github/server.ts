@@ -10,7 +10,7 @@ import { appOctokit } from './octokit.js';
 import { VERSION } from './publish.js';
 import { InProcessQueue, RedisQueue, type JobQueue, type ReviewJob } from './queue.js';
 import type { Octokit } from './source.js';
-import { WarmStarts } from '../trace/index.js';
+import { WarmStarts, warmInstancesFor } from '../trace/index.js';
 
 /**
  * The app server: Probot's webhook middleware (signature check included), a health endpoint, and
@@ -31,7 +31,7 @@ export interface AppSettings {
   concurrency: number;
   /** Trace on this PostgreSQL instead of PGlite; `off` disables the trace. */
   trace: { databaseUrl?: string } | false;
-  /** PGlite instances kept booted for the next trace on a base (~150 MB each; 0: none). */
+  /** PGlite instances kept booted for the next traces (~150 MB each; 0: none); default one per concurrent review, capped by cores and memory. */
   warmTraces: number;
   githubBaseUrl?: string;
   /** GITHUB_RETRY_DELAY_MS: base of the back-off between retries of a 5xx answer (n² · this). */
@@ -62,6 +62,7 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
     throw new ConfigError('PRIVATE_KEY is not a PEM private key (plain, \\n-escaped or base64)', 'environment');
   const level = (env.LOG_LEVEL ?? 'info') as AppSettings['logLevel'];
+  const concurrency = Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2);
   return {
     appId,
     privateKey,
@@ -72,9 +73,9 @@ export function readSettings(env: Record<string, string | undefined>): AppSettin
     logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].includes(level) ? level : 'info',
     redisUrl: env.REDIS_URL?.trim() || null,
     redisPrefix: env.REDIS_PREFIX?.trim() || 'migration-review',
-    concurrency: Math.max(1, Number(env.REVIEW_CONCURRENCY ?? 2) || 2),
+    concurrency,
     trace: env.TRACE === 'off' ? false : env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {},
-    warmTraces: wholeNumber(env, 'TRACE_WARM_INSTANCES', 1),
+    warmTraces: wholeNumber(env, 'TRACE_WARM_INSTANCES', warmInstancesFor(concurrency)),
     githubBaseUrl: env.GITHUB_API_URL,
     githubRetryDelayMs: wholeNumber(env, 'GITHUB_RETRY_DELAY_MS', 1000),
     anthropicApiKey: env.ANTHROPIC_API_KEY?.trim() || null,

@@ -8,6 +8,9 @@ import { openPglite, type Executor, type PgliteOptions } from './executor.js';
 import { extensionModules } from './extensions.js';
 import { openPostgres, type PostgresOptions } from './postgres-executor.js';
 import type { TraceEngine, TraceResult } from './trace.js';
+import type { WarmStarts } from './warm-pool.js';
+
+export { WarmStarts, warmInstancesFor } from './warm-pool.js';
 
 /**
  * Where a trace starts. PGlite never pays initdb during a review: the empty cluster is dumped
@@ -160,78 +163,6 @@ function readMeta(path: string): TraceResult['base'] | null {
     return JSON.parse(readFileSync(path, 'utf8')) as TraceResult['base'];
   } catch {
     return null;
-  }
-}
-
-/**
- * Instances booted ahead of time, for a process that traces again and again (the GitHub App).
- * The next trace on a base is usually the same pull request's next push: when a trace ends, an
- * instance is started from that base's snapshot in the background, so the next trace on it starts
- * at once instead of paying PGlite's start (~0.5 s of a ~0.9 s trace). A spare is an ordinary
- * instance started from the snapshot file, in its own worker with the same limits; it runs no SQL
- * before its trace and serves exactly one. Each costs ~150 MB, so there are few and they are
- * stopped after `idleMs` unused.
- */
-export class WarmStarts {
-  private readonly spares = new Map<string, { ready: Promise<Executor | null>; timer: NodeJS.Timeout }>();
-  private readonly max: number;
-  private readonly idleMs: number;
-
-  constructor(options: { max?: number; idleMs?: number } = {}) {
-    this.max = options.max ?? 1;
-    this.idleMs = options.idleMs ?? 15 * 60_000;
-  }
-
-  get size(): number {
-    return this.spares.size;
-  }
-
-  /** The instance booted for this base, if there is one: it is the caller's from now on (null: it failed to boot). */
-  take(key: string): Promise<Executor | null> | null {
-    const spare = this.spares.get(key);
-    if (!spare) return null;
-    this.spares.delete(key);
-    clearTimeout(spare.timer);
-    return spare.ready.then(async (executor) => {
-      // A spare whose worker died while it waited (killed, out of memory) is no use.
-      if (!executor) return null;
-      const alive = await executor.query('SELECT 1', 5_000).then(
-        () => true,
-        () => false,
-      );
-      if (!alive) await executor.close();
-      return alive ? executor : null;
-    });
-  }
-
-  /** Starts booting an instance from the snapshot for the next trace on this base; the oldest spare goes when full. */
-  prepare(key: string, snapshotPath: string, options: PgliteOptions = {}): void {
-    if (this.max <= 0 || this.spares.has(key)) return;
-    const dump = readBuffer(snapshotPath);
-    if (!dump) return;
-    while (this.spares.size >= this.max) this.discard(this.spares.keys().next().value!);
-    const ready = openPglite(dump, options).catch(() => null);
-    const timer = setTimeout(() => this.discard(key), this.idleMs);
-    timer.unref();
-    this.spares.set(key, { ready, timer });
-  }
-
-  /** Resolves when every spare has finished booting (or failed to). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.spares.values()].map((spare) => spare.ready));
-  }
-
-  /** Stops every spare. */
-  async close(): Promise<void> {
-    await Promise.all([...this.spares.keys()].map((key) => this.discard(key)));
-  }
-
-  private async discard(key: string): Promise<void> {
-    const spare = this.spares.get(key);
-    if (!spare) return;
-    this.spares.delete(key);
-    clearTimeout(spare.timer);
-    await (await spare.ready)?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { pgliteArtefacts, workerExecArgv } from './pglite-artefacts.js';
 import type { WorkerLimits, WorkerRequest, WorkerResponse } from './pglite-worker.js';
 
 /**
@@ -105,7 +106,12 @@ export async function openPglite(dump: ArrayBuffer | null, options: PgliteOption
   const memoryMb = Math.max(MIN_MEMORY_MB, options.memoryMb ?? DEFAULT_MEMORY_MB);
   // The JavaScript heap holds PGlite's code and the rows a statement returns; the database's own
   // memory is outside it and is bounded in the worker (see pglite-worker.ts).
-  const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { memoryMb } satisfies WorkerLimits });
+  const artefacts = await pgliteArtefacts();
+  const worker = new Worker(WORKER, {
+    execArgv: workerExecArgv(),
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+    workerData: { memoryMb, ...(artefacts ?? {}) } satisfies WorkerLimits,
+  });
   worker.unref();
   const channel = new WorkerChannel(worker, memoryMb);
   try {

@@ -6,7 +6,7 @@ import { reconcile } from './reconcile.js';
 import { DEFAULT_LIMITS, traceChange, type TraceLimits, type TraceResult } from './trace.js';
 
 export { DEFAULT_LIMITS, type TraceResult } from './trace.js';
-export { WarmStarts } from './engines.js';
+export { WarmStarts, warmInstancesFor } from './engines.js';
 
 /** A review with its lock trace: the trace is part of `Review` now; the name stays for readers. */
 export type TracedReview = Review;

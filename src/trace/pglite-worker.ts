@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Extension } from '@electric-sql/pglite';
+import { PGlite, type Extension, type PGliteOptions } from '@electric-sql/pglite';
 import { TRACE_EXTENSIONS } from './extensions.js';
 
 /**
@@ -22,6 +22,10 @@ export type WorkerResponse =
 export interface WorkerLimits {
   /** The embedded database's memory, all told: WASM heap and in-memory files. */
   memoryMb: number;
+  /** PGlite's compiled WebAssembly.Module, shared by the process's workers (pglite-artefacts.ts); absent: compiled here. */
+  wasmModule?: object;
+  /** PGlite's file-system bundle (pglite.data), read once per process. */
+  fsBundle?: Blob;
 }
 
 let db: PGlite | null = null;
@@ -38,7 +42,9 @@ let db: PGlite | null = null;
  *   thread ends the worker. One statement can still grow for as long as its time limit allows.
  * PGlite creates its heap inside create(), after this module has run, with the constructor below.
  */
-const { memoryMb } = workerData as WorkerLimits;
+const { memoryMb, wasmModule, fsBundle } = workerData as WorkerLimits;
+/** What PGlite would otherwise load and compile in this thread. */
+const ARTEFACTS = { ...(wasmModule ? { pgliteWasmModule: wasmModule as PGliteOptions['pgliteWasmModule'] } : {}), ...(fsBundle ? { fsBundle } : {}) };
 const WASM_PAGE = 64 * 1024;
 const maxPages = Math.floor(((memoryMb / 2) * 1024 * 1024) / WASM_PAGE);
 // (The project's TypeScript libs leave out the WebAssembly globals: the one constructor is typed here.)
@@ -85,8 +91,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       // dump, and the dump carries whole segments.
       const extensions = await loadExtensions(request.extensions);
       db = request.dump
-        ? await PGlite.create({ loadDataDir: new Blob([request.dump]), startParams: START_PARAMS, extensions })
-        : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], startParams: START_PARAMS, extensions });
+        ? await PGlite.create({ loadDataDir: new Blob([request.dump]), startParams: START_PARAMS, extensions, ...ARTEFACTS })
+        : await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], startParams: START_PARAMS, extensions, ...ARTEFACTS });
       return { id: request.id, ok: true };
     }
     case 'exec':

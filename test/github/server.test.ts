@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { availableParallelism, totalmem } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { readSettings, startApp, type RunningApp } from '../../src/github/server.js';
@@ -73,8 +74,10 @@ describe('settings', () => {
     expect(() => readSettings({ ...env, APP_ID: 'abc' })).toThrow(/APP_ID must be the app's numeric id/);
     expect(() => readSettings({ WEBHOOK_SECRET: SECRET })).toThrow('APP_ID is not set');
   });
-  it('keeps one PGlite instance booted ahead by default; TRACE_WARM_INSTANCES sets how many (0: none)', () => {
-    expect(readSettings(env).warmTraces).toBe(1);
+  it('keeps one PGlite instance booted ahead per concurrent review by default, within cores and memory; TRACE_WARM_INSTANCES sets how many (0: none)', () => {
+    expect(readSettings(env).warmTraces).toBe(Math.min(2, availableParallelism()));
+    expect(readSettings({ ...env, REVIEW_CONCURRENCY: '1' }).warmTraces).toBe(1);
+    expect(readSettings({ ...env, REVIEW_CONCURRENCY: '64' }).warmTraces).toBe(Math.min(64, availableParallelism(), Math.floor(totalmem() / 1024 / 1024 / 4 / 150)));
     expect(readSettings({ ...env, TRACE_WARM_INSTANCES: '0' }).warmTraces).toBe(0);
     expect(readSettings({ ...env, TRACE_WARM_INSTANCES: ' 3 ' }).warmTraces).toBe(3);
     expect(() => readSettings({ ...env, TRACE_WARM_INSTANCES: 'many' })).toThrow('TRACE_WARM_INSTANCES must be a whole number (0 or more), not "many"');

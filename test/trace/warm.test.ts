@@ -101,6 +101,98 @@ describe('instances booted ahead', () => {
     }
   });
 
+  it('keeps one spare per trace that ran at once on a base, up to `max`', async () => {
+    const warm = new WarmStarts({ max: 2 });
+    try {
+      const files = repo(`pooled ${Date.now()}`);
+      await traceWith(files, warm);
+      await warm.settled();
+      const first = await Promise.all([traceWith(files, warm), traceWith(files, warm)]);
+      expect(first.map((r) => r.base.snapshot).sort()).toEqual(['cached', 'warm']);
+      // Each trace that ended gave one back: two reviews at once now both start warm.
+      expect(warm.size).toBe(2);
+      await warm.settled();
+      const second = await Promise.all([traceWith(files, warm), traceWith(files, warm)]);
+      expect(second.map((r) => r.base.snapshot)).toEqual(['warm', 'warm']);
+      expect(locks(second[0]!)).toEqual(locks(first[0]!));
+      expect(warm.size).toBe(2);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('a spare never serves another base: a one-column difference in the history is a different base', async () => {
+    const warm = new WarmStarts({ max: 2 });
+    const withNote = (files: Record<string, string>): Record<string, string> => ({
+      ...files,
+      'migrations/000001_init.up.sql': files['migrations/000001_init.up.sql']!.replace('status text', 'status text, note text'),
+    });
+    try {
+      const a = repo(`base keyed ${Date.now()}`);
+      const b = withNote(a);
+      const statuses = (result: TraceResult): string[] => result.files[0]!.statements.map((s) => s.status);
+      expect((await traceWith(a, warm)).base.snapshot).toBe('built');
+      // A's spare is booted; B's history differs by one column, so B replays its own base.
+      const onB = await traceWith(b, warm);
+      expect(onB.base.snapshot).toBe('built');
+      expect(statuses(onB)).toEqual(['error', 'skipped']);
+      expect(onB.files[0]!.statements[0]!.reason).toMatch(/column "note" of relation "orders" already exists/);
+      // Each base's spare serves its own base only, whichever was booted last.
+      for (const [files, expected] of [[a, ['ok', 'ok']], [b, ['error', 'skipped']], [a, ['ok', 'ok']]] as const) {
+        await warm.settled();
+        const result = await traceWith(files, warm);
+        expect(result.base.snapshot).toBe('warm');
+        expect(statuses(result)).toEqual(expected);
+      }
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it("one review's migration never reaches another's: PR A creates table t, PR B on the same base creates t too", async () => {
+    const warm = new WarmStarts({ max: 2 });
+    const base = repo(`no leak ${Date.now()}`);
+    const pr = (sql: string): Record<string, string> => ({ ...base, [UP]: sql });
+    const prA = pr('CREATE TABLE t (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN from_a text;');
+    // Fails with "already exists" if anything PR A did were still there.
+    const prB = pr('CREATE TABLE t (id int, name text);\nALTER TABLE orders ADD COLUMN from_a int;');
+    try {
+      await traceWith(prA, warm);
+      for (const files of [prB, prA, prB]) {
+        await warm.settled();
+        const result = await traceWith(files, warm);
+        expect(result.base.snapshot).toBe('warm');
+        expect(result.files[0]!.statements.map((s) => `${s.status} ${s.reason ?? ''}`)).toEqual(['ok ', 'ok ']);
+      }
+      // At once, too: each takes its own instance.
+      await warm.settled();
+      const both = await Promise.all([traceWith(prA, warm), traceWith(prB, warm)]);
+      for (const result of both) expect(result.files[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok']);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('a full pool makes room for a new base by stopping the base traced longest ago; snapshots in memory stay within their budget', async () => {
+    // One snapshot (~10 MB) fits in 15 MB: the second evicts the first.
+    const warm = new WarmStarts({ max: 2, snapshotCacheMb: 15 });
+    try {
+      const [a, b, c] = ['a', 'b', 'c'].map((name) => repo(`lru ${name} ${Date.now()}`));
+      await traceWith(a!, warm);
+      expect(warm.cachedSnapshots).toBe(1);
+      await traceWith(b!, warm);
+      expect(warm.cachedSnapshots).toBe(1);
+      await traceWith(c!, warm);
+      expect(warm.size).toBe(2);
+      await warm.settled();
+      expect((await traceWith(a!, warm)).base.snapshot).toBe('cached');
+      expect((await traceWith(c!, warm)).base.snapshot).toBe('warm');
+      expect(new WarmStarts({ snapshotCacheMb: 1 }).cachedSnapshots).toBe(0);
+    } finally {
+      await warm.close();
+    }
+  });
+
   it('stops spares left unused, and on close', async () => {
     const idle = new WarmStarts({ idleMs: 100 });
     const files = repo(`idle ${Date.now()}`);
