@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MigrationFile } from '../core/types.js';
-import { openPglite, type Executor, type PgliteOptions } from './executor.js';
+import { openPglite, type Executor } from './executor.js';
 import { extensionModules } from './extensions.js';
 import { openPostgres, type PostgresOptions } from './postgres-executor.js';
 import type { TraceEngine, TraceResult } from './trace.js';
