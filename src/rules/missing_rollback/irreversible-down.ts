@@ -1,7 +1,7 @@
 import type { ObjectType } from '@pgsql/types';
 import { as, formatType, qualifiedName, rangeVarName, statementNode, strings } from '../../sql/ast.js';
 import type { AstNode, Statement } from '../../sql/parse.js';
-import { defineRule } from '../define.js';
+import { defineRule, type RuleContext } from '../define.js';
 import { alterCommands, alteredTable, columnTypeChange, forEachAlterCommand, forEachAlterCommandOnExistingTable } from '../helpers.js';
 
 export default defineRule({
@@ -44,16 +44,8 @@ export default defineRule({
         const update = statementNode(s, 'UpdateStmt');
         return !!update && rangeVarName(update.relation) === table && (update.targetList ?? []).some((t) => as(t, 'ResTarget')?.name === column);
       });
-    const created: { line: number; object: string; undo: string; dropped: (down: Statement[]) => boolean }[] = [];
-    const removed: { line: number; object: string; restored: (down: Statement[]) => boolean }[] = [];
-    const downDrops = (down: Statement[], type: ObjectType, name: string): boolean =>
-      down.some((s) => {
-        const drop = statementNode(s, 'DropStmt');
-        return drop?.removeType === type && (drop.objects ?? []).map(qualifiedName).includes(name);
-      });
-    const downDropsColumn = (down: Statement[], table: string, column: string): boolean =>
-      downDrops(down, 'OBJECT_TABLE', table) ||
-      down.some((s) => alteredTable(s) === table && alterCommands(s).some((c) => c.subtype === 'AT_DropColumn' && c.name === column));
+    const created: Created[] = [];
+    const removed: Removed[] = [];
     return {
       Statement(statement) {
         if (statement.nested || !ctx.file.down) return;
@@ -69,45 +61,8 @@ export default defineRule({
             restoredBy: (down) => restores(down, table, column),
           });
         });
-        // Constraints and indexes the up drops from existing tables: the down has to bring them back.
-        forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
-          if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) return;
-          const name = cmd.name;
-          removed.push({ line: statement.line, object: `constraint ${name} on ${table}`, restored: (down) => downAddsConstraint(down, name) });
-        });
-        const dropIndex = statementNode(statement, 'DropStmt');
-        if (dropIndex?.removeType === 'OBJECT_INDEX') {
-          for (const name of (dropIndex.objects ?? []).map(qualifiedName)) {
-            const index = ctx.catalog.indexes.get(name);
-            if (!index || ctx.isNew(index.table)) continue;
-            removed.push({ line: statement.line, object: `index ${name}`, restored: (down) => downCreatesIndex(down, name) });
-          }
-        }
-        const createTable = statementNode(statement, 'CreateStmt');
-        if (createTable) {
-          const name = rangeVarName(createTable.relation);
-          created.push({ line: statement.line, object: `table ${name}`, undo: `DROP TABLE ${name};`, dropped: (down) => downDrops(down, 'OBJECT_TABLE', name) });
-        }
-        const index = statementNode(statement, 'IndexStmt');
-        if (index?.idxname) {
-          const name = index.idxname;
-          const onTable = rangeVarName(index.relation);
-          // An index attached to a partitioned index (ALTER INDEX … ATTACH PARTITION) dies with it:
-          // the catalog, read when the down is judged, knows the attachment.
-          const dropped = (down: Statement[], index: string, table: string): boolean => {
-            if (downDrops(down, 'OBJECT_INDEX', index) || downDrops(down, 'OBJECT_TABLE', table)) return true;
-            const parent = ctx.catalog.indexes.get(index)?.parent;
-            const parentTable = parent ? ctx.catalog.indexes.get(parent)?.table : undefined;
-            return !!parent && !!parentTable && parent !== index && dropped(down, parent, parentTable);
-          };
-          created.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => dropped(down, name, onTable) });
-        }
-        // Columns added to a table created in this change count too: the down must drop them or the table.
-        forEachAlterCommand(statement, (cmd, table) => {
-          const name = as(cmd.def, 'ColumnDef')?.colname;
-          if (cmd.subtype !== 'AT_AddColumn' || !name) return;
-          created.push({ line: statement.line, object: `column ${table}.${name}`, undo: `ALTER TABLE ${table} DROP COLUMN ${name};`, dropped: (down) => downDropsColumn(down, table, name) });
-        });
+        removed.push(...objectsRemoved(ctx, statement));
+        created.push(...objectsCreated(ctx, statement));
       },
       'File:exit'() {
         const down = ctx.down;
@@ -142,6 +97,78 @@ export default defineRule({
     };
   },
 });
+
+/** What the up creates that the down must drop again (or drop the table it lives in). */
+interface Created {
+  line: number;
+  object: string;
+  undo: string;
+  dropped: (down: Statement[]) => boolean;
+}
+
+/** What the up drops from an existing table that the down must re-create. */
+interface Removed {
+  line: number;
+  object: string;
+  restored: (down: Statement[]) => boolean;
+}
+
+function downDrops(down: Statement[], type: ObjectType, name: string): boolean {
+  return down.some((s) => {
+    const drop = statementNode(s, 'DropStmt');
+    return drop?.removeType === type && (drop.objects ?? []).map(qualifiedName).includes(name);
+  });
+}
+
+function downDropsColumn(down: Statement[], table: string, column: string): boolean {
+  return downDrops(down, 'OBJECT_TABLE', table) || down.some((s) => alteredTable(s) === table && alterCommands(s).some((c) => c.subtype === 'AT_DropColumn' && c.name === column));
+}
+
+/** Constraints and indexes the statement drops from existing tables. */
+function objectsRemoved(ctx: RuleContext, statement: Statement): Removed[] {
+  const out: Removed[] = [];
+  forEachAlterCommandOnExistingTable(ctx, statement, (cmd, table) => {
+    const name = cmd.name;
+    if (cmd.subtype === 'AT_DropConstraint' && name) out.push({ line: statement.line, object: `constraint ${name} on ${table}`, restored: (down) => downAddsConstraint(down, name) });
+  });
+  const drop = statementNode(statement, 'DropStmt');
+  if (drop?.removeType !== 'OBJECT_INDEX') return out;
+  for (const name of (drop.objects ?? []).map(qualifiedName)) {
+    const index = ctx.catalog.indexes.get(name);
+    if (index && !ctx.isNew(index.table)) out.push({ line: statement.line, object: `index ${name}`, restored: (down) => downCreatesIndex(down, name) });
+  }
+  return out;
+}
+
+/** Tables, indexes and columns the statement creates. */
+function objectsCreated(ctx: RuleContext, statement: Statement): Created[] {
+  const out: Created[] = [];
+  const createTable = statementNode(statement, 'CreateStmt');
+  if (createTable) {
+    const name = rangeVarName(createTable.relation);
+    out.push({ line: statement.line, object: `table ${name}`, undo: `DROP TABLE ${name};`, dropped: (down) => downDrops(down, 'OBJECT_TABLE', name) });
+  }
+  const index = statementNode(statement, 'IndexStmt');
+  if (index?.idxname) {
+    const name = index.idxname;
+    const onTable = rangeVarName(index.relation);
+    // An index attached to a partitioned index (ALTER INDEX … ATTACH PARTITION) dies with it:
+    // the catalog, read when the down is judged, knows the attachment.
+    const dropped = (down: Statement[], index: string, table: string): boolean => {
+      if (downDrops(down, 'OBJECT_INDEX', index) || downDrops(down, 'OBJECT_TABLE', table)) return true;
+      const parent = ctx.catalog.indexes.get(index)?.parent;
+      const parentTable = parent ? ctx.catalog.indexes.get(parent)?.table : undefined;
+      return !!parent && !!parentTable && parent !== index && dropped(down, parent, parentTable);
+    };
+    out.push({ line: statement.line, object: `index ${name}`, undo: `DROP INDEX ${name};`, dropped: (down) => dropped(down, name, onTable) });
+  }
+  // Columns added to a table created in this change count too: the down must drop them or the table.
+  forEachAlterCommand(statement, (cmd, table) => {
+    const name = as(cmd.def, 'ColumnDef')?.colname;
+    if (cmd.subtype === 'AT_AddColumn' && name) out.push({ line: statement.line, object: `column ${table}.${name}`, undo: `ALTER TABLE ${table} DROP COLUMN ${name};`, dropped: (down) => downDropsColumn(down, table, name) });
+  });
+  return out;
+}
 
 /** Whether the down adds a constraint of that name (ALTER TABLE … ADD CONSTRAINT name …). */
 function downAddsConstraint(down: Statement[], name: string): boolean {
