@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY invoice_lines_sku_idx ON invoice_lines (sku);

@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+CREATE INDEX CONCURRENTLY invoice_lines_sku_idx ON invoice_lines (sku);

@@ -1,0 +1,1 @@
+ALTER TABLE invoice_lines VALIDATE CONSTRAINT invoice_lines_invoice_id_fkey;

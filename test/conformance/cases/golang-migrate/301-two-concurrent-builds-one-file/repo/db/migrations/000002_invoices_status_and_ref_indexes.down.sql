@@ -1,0 +1,2 @@
+DROP INDEX CONCURRENTLY IF EXISTS invoices_external_ref_idx;
+DROP INDEX CONCURRENTLY IF EXISTS invoices_status_idx;

@@ -1,0 +1,6 @@
+-- +goose NO TRANSACTION
+-- +goose Up
+DROP INDEX CONCURRENTLY IF EXISTS invoice_lines_invoice_id_idx;
+
+-- +goose Down
+CREATE INDEX CONCURRENTLY IF NOT EXISTS invoice_lines_invoice_id_idx ON invoice_lines (invoice_id);

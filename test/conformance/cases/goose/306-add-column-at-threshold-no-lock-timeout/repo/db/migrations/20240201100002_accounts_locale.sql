@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE accounts ADD COLUMN locale text;
+
+-- +goose Down
+ALTER TABLE accounts DROP COLUMN locale;

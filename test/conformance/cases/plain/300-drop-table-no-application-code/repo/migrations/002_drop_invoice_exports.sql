@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+DROP TABLE invoice_exports;

@@ -1,0 +1,3 @@
+-- AlterTable
+SET lock_timeout = '3s';
+ALTER TABLE accounts DROP COLUMN display_name;

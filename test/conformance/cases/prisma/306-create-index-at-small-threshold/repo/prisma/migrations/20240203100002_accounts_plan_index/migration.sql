@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX accounts_plan_idx ON accounts (plan);

@@ -1,0 +1,1 @@
+UPDATE accounts SET plan = 'starter' WHERE plan = 'basic';

@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+ALTER TABLE accounts RENAME COLUMN display_name TO full_name;

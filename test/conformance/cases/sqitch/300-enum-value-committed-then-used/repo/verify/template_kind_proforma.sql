@@ -1,0 +1,3 @@
+-- Verify billing:template_kind_proforma on pg
+
+SELECT 1;

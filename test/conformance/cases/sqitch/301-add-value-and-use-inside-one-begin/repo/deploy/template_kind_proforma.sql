@@ -1,0 +1,6 @@
+-- Deploy billing:template_kind_proforma to pg
+
+BEGIN;
+ALTER TYPE invoice_kind ADD VALUE 'proforma';
+UPDATE invoice_templates SET kind = 'proforma' WHERE id = 3;
+COMMIT;

@@ -1,0 +1,3 @@
+-- Verify billing:create_billing on pg
+
+SELECT 1;

@@ -1,0 +1,3 @@
+-- Verify billing:invoices_voided_at on pg
+
+SELECT 1;

@@ -1,0 +1,3 @@
+-- Verify billing:drop_invoices_external_ref on pg
+
+SELECT 1;

@@ -1,0 +1,3 @@
+-- Index for the SKU report.
+-- no-transaction
+CREATE INDEX CONCURRENTLY invoice_lines_sku_idx ON invoice_lines (sku);
