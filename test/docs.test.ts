@@ -45,10 +45,10 @@ describe('rules meta', () => {
         const tables = Object.fromEntries(Object.entries(rule.docs.exampleTables ?? {}).map(([t, s]) => [t, s.rows]));
         const down = rule.category === 'missing_rollback' ? rule.docs.instead.match(/down: (.*)$/m)?.[1] : undefined;
         const txMode = rule.docs.runner;
-        const instead = await findingsFor(rule, { txMode, sql: rule.docs.instead, schema: rule.docs.schema, tables, expectsDown: rule.id === 'missing-down', down });
+        const instead = await findingsFor(rule, { txMode, sql: rule.docs.instead, schema: rule.docs.schema, tables, expectsDown: rule.id === 'missing-down', down, config: rule.docs.exampleConfig });
         expect(instead.length).toBeGreaterThan(0);
         const useDown = rule.category === 'missing_rollback' ? rule.docs.use.match(/down(?:\.sql)?: (.*)$/m)?.[1] : undefined;
-        const use = await findingsFor(rule, { txMode, sql: rule.docs.use, schema: rule.docs.schema, tables, expectsDown: rule.id === 'missing-down', down: useDown });
+        const use = await findingsFor(rule, { txMode, sql: rule.docs.use, schema: rule.docs.schema, tables, expectsDown: rule.id === 'missing-down', down: useDown, config: rule.docs.exampleConfig });
         expect(use.map((f) => f.message)).toEqual([]);
       });
     });

@@ -109,6 +109,7 @@ export interface FileInit {
   txReason: string;
   chunks?: MigrationFile['chunks'];
   sessionSetup?: string;
+  sharedSession?: string;
 }
 
 export function migration(init: FileInit): MigrationFile {

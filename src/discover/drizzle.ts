@@ -43,6 +43,8 @@ export const drizzle: Detector = {
           expectsDown: false,
           txMode: 'all-pending',
           txReason: "drizzle-orm's migrator runs all pending migrations in one transaction",
+          // One transaction is one connection: a session SET in one file holds in the next.
+          sharedSession: "drizzle-orm's migrator runs every pending migration in one transaction, on one connection",
         }),
       );
     }

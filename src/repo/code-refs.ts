@@ -7,7 +7,7 @@ import type { CodeRef } from '../core/types.js';
  * line of such queries. Plain text search, bounded in files and bytes, over code outside the
  * migrations.
  */
-const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,py,rb,go,java,kt,sql}'];
+const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,py,rb,go,java,kt,sql,prisma}'];
 const MAX_BYTES = 1_000_000;
 /** DDL that marks a .sql file as schema (a migration or dump), not application queries (sqlc, jOOQ, raw query files). */
 const SCHEMA_DDL = /\b(?:create|alter|drop)\s+(?:table|index|type|schema|function|view|trigger|extension)\b/i;
@@ -15,7 +15,13 @@ const SCHEMA_DDL = /\b(?:create|alter|drop)\s+(?:table|index|type|schema|functio
 const MIGRATION_DIR = /(^|\/)(migrations?|migrate)\//i;
 
 export interface CodeIndex {
-  search(table: string, columns: string[]): CodeRef[];
+  /**
+   * Lines that query the table (and name the columns) in SQL text. With `mapped`, also the lines
+   * that use a column through an ORM that maps it (Prisma `@map`, Drizzle, JPA `@Column`,
+   * SQLAlchemy, ActiveRecord, a column list), by the column name or its camelCase field, where
+   * the nearest model or table named before it is this table (`knownTables` tells the others).
+   */
+  search(table: string, columns: string[], mapped?: { knownTables: string[] }): CodeRef[];
   /** How many application code files it searches (0: the repository has none to search). */
   fileCount: number;
 }
@@ -72,7 +78,7 @@ export async function readAll(repo: RepoFiles, paths: string[], concurrency = 8)
 export function codeIndexOf(files: CodeFile[]): CodeIndex {
   return {
     fileCount: files.length,
-    search(table, columns) {
+    search(table, columns, mapped) {
       const bare = table.split('.').pop()!;
       const tableRe = new RegExp(`\\b${escape(bare)}\\b`, 'i');
       const columnRes = columns.map((c) => new RegExp(`\\b${escape(c)}\\b`, 'i'));
@@ -86,9 +92,49 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
           if (columnRes.every((re) => re.test(window))) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: statementFrom(file.lines, i) });
         });
       }
-      return refs;
+      if (refs.length || !mapped || columns.length !== 1) return refs;
+      return mappedColumnRefs(files, table, columns[0]!, mapped.knownTables);
     },
   };
+}
+
+/** A table's names in code: `order_items`, `order_item`, `OrderItem`, `orderItems`, any case. */
+function tableNameRe(table: string): RegExp {
+  const bare = table.split('.').pop()!.toLowerCase();
+  const singular = bare.replace(/ies$/, 'y').replace(/(ss|x|z|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1');
+  const forms = [...new Set([bare, singular, bare.replace(/_/g, ''), singular.replace(/_/g, '')])].map(escape);
+  return new RegExp(`(?<![A-Za-z0-9_])(?:${forms.join('|')})(?![a-z0-9_])`, 'i');
+}
+
+/** A line that is itself a SQL statement: the query window decides those. */
+const SQL_LINE = /\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b|\bwhere\s+[\w."]+\s*(?:=|<>|!=|\bin\b|\bis\b|\blike\b)/i;
+
+/**
+ * Uses of `table.column` through an ORM: the column name (`external_ref`, `"external_ref"`) or its
+ * field (`externalRef`, `findByExternalRef`) on a non-SQL line whose nearest table or model name
+ * before it (same line first) is this table's — or, with none before it, in a file that names
+ * this table and no other.
+ */
+function mappedColumnRefs(files: CodeFile[], table: string, column: string, knownTables: string[]): CodeRef[] {
+  const ours = tableNameRe(table);
+  const others = knownTables.filter((t) => t.split('.').pop() !== table.split('.').pop()).map(tableNameRe);
+  // `external_ref`, `externalRef`, `ExternalRef` as a word, and `…ByExternalRef` inside an identifier.
+  const plain = new RegExp(`(?<![A-Za-z0-9_])${escape(column.toLowerCase()).replace(/_/g, '_?')}(?![a-z0-9_])`, 'i');
+  const pascal = column.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase()).join('');
+  const inside = new RegExp(`(?<=[a-z0-9])${escape(pascal)}(?![a-z0-9_])`);
+  const columnRe = { test: (text: string): boolean => plain.test(text) || inside.test(text) };
+  const refs: CodeRef[] = [];
+  for (const file of files) {
+    if (file.path.endsWith('.sql')) continue;
+    const named = file.lines.map((line) => (ours.test(line) ? 'ours' : others.some((re) => re.test(line)) ? 'other' : null));
+    const fileIsOurs = named.includes('ours') && !named.includes('other');
+    file.lines.forEach((text, i) => {
+      if (refs.length >= 5 || !columnRe.test(text) || SQL_LINE.test(text)) return;
+      const nearest = named.slice(0, i + 1).reverse().find((n) => n !== null);
+      if (nearest === 'ours' || (nearest === undefined && fileIsOurs)) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: text });
+    });
+  }
+  return refs;
 }
 
 /** A new declaration or assignment starts another query: `const q1 =`, `q1 := `, `def x`, `pub const`. */
@@ -96,10 +142,12 @@ const NEW_DECLARATION = /^\s*(?:(?:export\s+)?(?:const|let|var|val|def|func|fn|p
 
 /** Up to three lines either side of line `i`, cut at the declarations that start the queries before and after it. */
 function queryAround(lines: string[], i: number): string {
+  // A line ending in `;` ends a SQL statement (query files hold several, sqlc's `query.sql`).
+  const endsStatement = (line: string | undefined): boolean => !!line && /;\s*(?:--.*)?$/.test(line);
   let start = i;
-  while (start > Math.max(0, i - 3) && !NEW_DECLARATION.test(lines[start]!)) start--;
+  while (start > Math.max(0, i - 3) && !NEW_DECLARATION.test(lines[start]!) && !endsStatement(lines[start - 1])) start--;
   let end = i + 1;
-  while (end < Math.min(lines.length, i + 4) && !NEW_DECLARATION.test(lines[end]!)) end++;
+  while (end < Math.min(lines.length, i + 4) && !NEW_DECLARATION.test(lines[end]!) && !endsStatement(lines[end - 1])) end++;
   return lines.slice(start, end).join('\n');
 }
 

@@ -23,7 +23,7 @@ export interface AnalysisInput {
   /** Already-merged migrations the change modifies. */
   modified?: Set<string>;
   /** Lines of application code that mention a table and columns (index dependencies, renames). */
-  codeRefs?: (table: string, columns: string[]) => CodeRef[];
+  codeRefs?: (table: string, columns: string[], mapped?: { knownTables: string[] }) => CodeRef[];
   /** Whether `codeRefs` searches any application code at all. */
   codeAvailable?: boolean;
   /** Rules to run; default: all. */

@@ -182,11 +182,12 @@ export async function reviewDeterministic(prepared: Prepared, options: Determini
   const tracing = traceModule?.startTrace({ discovery, change }, options.traceOptions ?? {});
   const needsCode = discovery.migrations.some((m) => (change === null || change.has(m.path)) && NEEDS_CODE.test(m.upSql));
   const code = needsCode ? await prepared.code() : null;
-  const analysis = await analyze({ discovery, change, config, modified: prepared.modified, codeRefs: code ? (t, c) => code.search(t, c) : undefined, codeAvailable: !!code && code.fileCount > 0, onFile: options.onFile });
+  const analysis = await analyze({ discovery, change, config, modified: prepared.modified, codeRefs: code ? (t, c, mapped) => code.search(t, c, mapped) : undefined, codeAvailable: !!code && code.fileCount > 0, onFile: options.onFile });
   const draft: Draft = { ...analysis, skipped: [], postgres: config.postgres };
   if (tracing && traceModule) {
     const emptyDowns = new Set(discovery.migrations.flatMap((m) => (m.down && isEmptyScript(m.down.sql) ? [m.down.path] : [])));
-    const traced = traceModule.withTrace(draft.findings, await tracing, config, emptyDowns);
+    const created = new Set(draft.createdTables.map((t) => t.replace(/^public\./, '')));
+    const traced = traceModule.withTrace(draft.findings, await tracing, config, emptyDowns, created);
     draft.findings = traced.findings;
     if (traced.trace) draft.trace = traced.trace;
     if (traced.skipped) draft.skipped.push(traced.skipped);

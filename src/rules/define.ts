@@ -29,6 +29,8 @@ export interface RuleDocs {
   runner?: 'per-file' | 'none' | 'implicit';
   /** Table sizes the docs examples assume (so the examples show the sized behaviour). */
   exampleTables?: Record<string, { rows: number }>;
+  /** The target version the examples assume, when the risk depends on it. */
+  exampleConfig?: { postgres?: number };
 }
 
 export interface MessageSpec {
@@ -104,7 +106,7 @@ export interface RuleContext<M extends string = string> {
   /** Size, estimated duration and status for work of `kind` over the whole table. */
   impact(table: string, kind: WorkKind): TableImpact;
   /** Application code lines that query the table (and columns), outside the migrations. */
-  codeRefs(table: string, columns: string[]): CodeRef[];
+  codeRefs(table: string, columns: string[], options?: { mapped?: boolean }): CodeRef[];
   report(report: Report<M>): void;
   /** Findings reported so far in this file on the statement starting at `line` (by every rule). */
   findingsAt(line: number): readonly Finding[];

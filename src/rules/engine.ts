@@ -34,7 +34,7 @@ export interface FileRun {
   codeAvailable?: boolean;
   config: ResolvedConfig;
   rules: readonly Rule[];
-  codeRefs?: (table: string, columns: string[]) => CodeRef[];
+  codeRefs?: (table: string, columns: string[], mapped?: { knownTables: string[] }) => CodeRef[];
 }
 
 /** Whether each statement runs inside a transaction block, from the runner and the file's own BEGIN/COMMIT. */
@@ -139,8 +139,9 @@ class FileContext implements RuleContext {
   impact(table: string, kind: WorkKind): TableImpact {
     return computeImpact(this.state.run.config, table, kind, this.isNew(table));
   }
-  codeRefs(table: string, columns: string[]): CodeRef[] {
-    return this.state.run.codeRefs?.(table, columns) ?? [];
+  codeRefs(table: string, columns: string[], options: { mapped?: boolean } = {}): CodeRef[] {
+    const mapped = options.mapped ? { knownTables: [...this.state.run.catalog.tables.keys()] } : undefined;
+    return this.state.run.codeRefs?.(table, columns, mapped) ?? [];
   }
   findingsAt(line: number): readonly Finding[] {
     return this.state.findingsByLine.get(line) ?? [];

@@ -21,6 +21,7 @@ import narrowingTypeChange from './data_loss/narrowing-type-change.js';
 import truncateTable from './data_loss/truncate-table.js';
 import dropForeignKey from './foreign_keys/drop-foreign-key.js';
 import foreignKeyLocksBothTables from './foreign_keys/foreign-key-locks-both-tables.js';
+import foreignKeyToPartitionedTable from './foreign_keys/foreign-key-to-partitioned-table.js';
 import foreignKeyWithoutIndex from './foreign_keys/foreign-key-without-index.js';
 import notValidForeignKeyOnPartitionedTable from './foreign_keys/not-valid-foreign-key-on-partitioned-table.js';
 import onDeleteCascade from './foreign_keys/on-delete-cascade.js';
@@ -80,6 +81,7 @@ export const ALL_RULES: readonly RuleEntry[] = [
   truncateTable as unknown as RuleEntry,
   dropForeignKey as unknown as RuleEntry,
   foreignKeyLocksBothTables as unknown as RuleEntry,
+  foreignKeyToPartitionedTable as unknown as RuleEntry,
   foreignKeyWithoutIndex as unknown as RuleEntry,
   notValidForeignKeyOnPartitionedTable as unknown as RuleEntry,
   onDeleteCascade as unknown as RuleEntry,
@@ -144,6 +146,7 @@ export type RuleId =
   | 'truncate-table'
   | 'drop-foreign-key'
   | 'foreign-key-locks-both-tables'
+  | 'foreign-key-to-partitioned-table'
   | 'foreign-key-without-index'
   | 'not-valid-foreign-key-on-partitioned-table'
   | 'on-delete-cascade'

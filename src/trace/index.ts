@@ -42,8 +42,14 @@ export function startTrace(input: { discovery: Discovery; change: Set<string> | 
  * gone (and listed in the report), and what only the trace saw is added. A trace that could not
  * run leaves the findings as they are and says why.
  */
-export function withTrace(findings: Finding[], trace: TraceResult | Error, config: ResolvedConfig, emptyDowns?: ReadonlySet<string>): { findings: Finding[]; trace?: TraceReport; skipped?: string } {
+export function withTrace(
+  findings: Finding[],
+  trace: TraceResult | Error,
+  config: ResolvedConfig,
+  emptyDowns?: ReadonlySet<string>,
+  createdTables?: ReadonlySet<string>,
+): { findings: Finding[]; trace?: TraceReport; skipped?: string } {
   if (trace instanceof Error) return { findings, skipped: `lock trace: ${trace.message}` };
-  const reconciled = reconcile(findings, trace, config, emptyDowns);
+  const reconciled = reconcile(findings, trace, config, emptyDowns, createdTables);
   return { findings: reconciled.findings, trace: { ...trace, disproved: reconciled.disproved } };
 }

@@ -74,8 +74,8 @@ const strength = (mode: string): number => LOCK_STRENGTH.indexOf(mode);
  */
 const REWRITES_SETTLED_SINCE = 12;
 
-export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig, emptyDowns: ReadonlySet<string> = new Set()): Reconciled {
-  return new Reconciliation(trace, config, emptyDowns).run(findings);
+export function reconcile(findings: Finding[], trace: TraceResult, config: ResolvedConfig, emptyDowns: ReadonlySet<string> = new Set(), createdTables: ReadonlySet<string> = new Set()): Reconciled {
+  return new Reconciliation(trace, config, emptyDowns, createdTables).run(findings);
 }
 
 const keyOf = (s: { file: string; line: number }): string => `${s.file}:${s.line}`;
@@ -93,6 +93,8 @@ class Reconciliation {
     private readonly config: ResolvedConfig,
     /** Downs that are empty or comments only: missing-down judges those (a step with no inverse, a roll-forward convention). */
     private readonly emptyDowns: ReadonlySet<string>,
+    /** Tables an earlier statement of the change created (JUDGMENT.md principle 2: empty, so a rewrite of one costs nothing). */
+    private readonly createdTables: ReadonlySet<string>,
   ) {
     for (const file of trace.files) for (const s of file.statements) this.byLine.set(keyOf(s), s);
   }
@@ -234,7 +236,7 @@ class Reconciliation {
   private unexpectedRewrites(statement: StatementTrace): void {
     for (const relation of statement.rewrites) {
       const table = bare(relation);
-      if (this.explainedRewrites.has(`${keyOf(statement)}|${table}`)) continue;
+      if (this.explainedRewrites.has(`${keyOf(statement)}|${table}`) || this.createdTables.has(table.replace(/^public\./, ''))) continue;
       const impact = computeImpact(this.config, table, 'rewrite', false);
       if (impact.status === 'PASS') continue;
       const verify = impact.rows === null ? `size of ${table}` : undefined;
@@ -293,7 +295,20 @@ function differencesThatMatter(differences: string[], leftovers: UnavoidableLeft
   const notValidAgain = (left: string): string | null => left.match(/^left behind: (.*) NOT VALID \(not validated\)$/)?.[1] ?? null;
   const restoredNotValid = new Set(differences.map(notValidAgain).filter((d): d is string => d !== null));
   const unquote = (name: string | undefined): string | undefined => name?.replace(/^"(.*)"$/, '$1').replace(/^public\./, '');
+  // An enum value cannot be removed (JUDGMENT.md: ADD VALUE has no inverse): the type with one
+  // more label than before is no rollback gap.
+  const enumGrew = (d: string): boolean => {
+    const grown = d.match(/^left behind: type (\S+) \((.*)\)$/);
+    const before = grown && differences.find((o) => o.startsWith(`not restored: type ${grown[1]} (`))?.match(/\((.*)\)$/)?.[1];
+    const labels = new Set(grown?.[2]!.split(', '));
+    return !!grown && !!before && before.split(', ').every((label) => labels.has(label));
+  };
+  const enumBefore = (d: string): boolean => {
+    const name = d.match(/^not restored: type (\S+) \(/)?.[1];
+    return !!name && differences.some((o) => o.startsWith(`left behind: type ${name} (`) && enumGrew(o));
+  };
   const unavoidable = (d: string): boolean => {
+    if (enumGrew(d) || enumBefore(d)) return true;
     const index = unquote(d.match(/^not restored: index CREATE (?:UNIQUE )?INDEX (\S+) ON /)?.[1]);
     const checkOn = unquote(d.match(/^left behind: constraint \S+ on (\S+): CHECK /)?.[1]);
     return (index !== undefined && leftovers.ownedIndexes.has(index)) || (checkOn !== undefined && leftovers.detachedConcurrently.has(checkOn));

@@ -430,6 +430,15 @@ describe('ADD COLUMN … REFERENCES (foreign-key-locks-both-tables)', () => {
   });
 });
 
+describe('a foreign key referencing a partitioned table (foreign-key-to-partitioned-table)', () => {
+  it('is accepted on PostgreSQL 15 (12+; before 12 it is rejected, per the 12 release notes)', async () => {
+    await client.query(`CREATE TABLE pinv (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+      CREATE TABLE pinv_2024 PARTITION OF pinv FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+      CREATE TABLE pnote (id bigint PRIMARY KEY, inv bigint, at date, FOREIGN KEY (inv, at) REFERENCES pinv (id, at))`);
+    await client.query('DROP TABLE pnote, pinv');
+  });
+});
+
 describe('a session lock_timeout and CREATE INDEX CONCURRENTLY (lock-timeout-cancels-concurrent-build)', () => {
   it('a writer open past the timeout cancels the build (55P03) and leaves an INVALID index behind', async () => {
     const writer = new pg.Client({ connectionString: url });

@@ -59,7 +59,7 @@ export default defineRule({
           if (ctx.isNewColumn(table, node.subname)) return;
           what = 'column';
           old = `${table}.${node.subname}`;
-          refs = ctx.codeRefs(table, [node.subname]);
+          refs = ctx.codeRefs(table, [node.subname], { mapped: true });
         } else return;
         const decision = decideByCode(ctx, refs, `nothing reads or writes ${old} by that name`);
         ctx.report({

@@ -68,7 +68,8 @@ export default defineRule({
       }
       const impact = ctx.impact(table, 'update');
       const rows = impact.rows;
-      if (rows !== null && rows < batchRows) return;
+      // A small table (at or under smallTableRows) or one batch's worth is no backfill risk.
+      if (rows !== null && (rows < batchRows || rows <= ctx.config.thresholds.smallTableRows)) return;
       const status = rows === null ? 'FLAG' : rows > ctx.config.thresholds.backfillBlockRows ? 'BLOCK' : 'FLAG';
       const why = 'the loop never commits';
       const [locked, lockLine] = [...heldLocks].find(([t]) => t === table) ?? [...heldLocks][0] ?? [];

@@ -28,7 +28,7 @@ export default defineRule({
           // A column added earlier in this change holds nothing anyone relies on.
           if (cmd.subtype !== 'AT_DropColumn' || !cmd.name || ctx.isNewColumn(table, cmd.name)) return;
           const column = cmd.name;
-          const decision = decideByCode(ctx, ctx.codeRefs(table, [column]), `nothing reads or writes ${table}.${column}`);
+          const decision = decideByCode(ctx, ctx.codeRefs(table, [column], { mapped: true }), `nothing reads or writes ${table}.${column}`);
           ctx.report({
             messageId: 'drop',
             status: decision.status,

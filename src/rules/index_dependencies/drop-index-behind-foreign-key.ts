@@ -43,7 +43,10 @@ export default defineRule({
             const child = ctx.impact(index.table, 'scan');
             const parentDeletes = codeDeletingFrom(ctx, fk.refTable).length > 0;
             const status = child.status === 'BLOCK' && parentDeletes ? 'BLOCK' : 'FLAG';
-            ctx.report({ messageId: 'fk', status, table: index.table, data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
+            // Code that never deletes parent rows leaves no index dependency to break (index_dependencies
+            // PASS); the foreign key column without an index stays a foreign_keys FLAG.
+            const categories = ctx.codeAvailable && !parentDeletes ? (['foreign_keys'] as const) : undefined;
+            ctx.report({ messageId: 'fk', status, table: index.table, categories: categories && [...categories], data: { index: index.name, fk: fk.name, table: fk.table, columns: fk.columns.join(', '), refTable: fk.refTable } });
           }
         }
       },
