@@ -168,7 +168,10 @@ describe.each(patterns.map((p) => [p.id, p] as const))('%s', (_id, pattern) => {
       if (process.env.DEBUG_PATTERNS) console.log(change.example, show(findings));
       for (const f of findings) triggered.add(f.rule);
     }
-    expect(pattern.rules.filter((r) => !triggered.has(r))).toEqual([]);
+    // A rule for an older target than the default (its docs name `exampleConfig.postgres`) is shown
+    // failing by its own docs example, run with that target (test/docs.test.ts).
+    const versionSpecific = (r: string): boolean => RULES_BY_ID.get(r)?.docs.exampleConfig?.postgres !== undefined;
+    expect(pattern.rules.filter((r) => !triggered.has(r) && !versionSpecific(r))).toEqual([]);
   });
 
   it.each(good.map((c) => [c.example, c] as const))("good:%s gives no FLAG or BLOCK in the pattern's categories", async (_name, change) => {
