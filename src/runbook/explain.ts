@@ -113,6 +113,8 @@ export async function explainIndexes(discovery: Discovery, change: Set<string> |
   const queries = queriesInCode(code);
   for (const target of targets) target.queries = candidatesFor(target, queries);
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'migration-review-explain' });
+  // A session ended under us emits 'error' on the idle client; the query in flight fails and is reported instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const hypothetical = await hypopgStatus(client);

@@ -149,6 +149,9 @@ function forwardSignals(child: ChildProcess): { received: () => string | null; r
 export async function monitor(options: MonitorOptions): Promise<MonitorReport> {
   const intervalMs = options.intervalMs ?? 250;
   const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'migration-review-monitor' });
+  // Our session ended under us (pg_terminate_backend, a restart) between samples: pg emits 'error'
+  // on the idle client, which would crash the process. The next sample fails, and the report says so.
+  client.on('error', () => undefined);
   await client.connect();
   const [{ v }] = (await client.query<{ v: number }>("SELECT current_setting('server_version_num')::int AS v")).rows as [{ v: number }];
   const sql = lockSql(v >= 140000);

@@ -161,6 +161,8 @@ export interface ProbeResult extends Probe {
  */
 export async function runProbes(probes: Probe[], url: string, limits: { statementMs?: number; lockMs?: number } = {}): Promise<ProbeResult[]> {
   const client = new pg.Client({ connectionString: url, application_name: 'migration-review-data-checks' });
+  // A session ended under us emits 'error' on the idle client; the query in flight fails and is reported instead.
+  client.on('error', () => undefined);
   await client.connect();
   const results: ProbeResult[] = [];
   try {

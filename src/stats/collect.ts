@@ -79,6 +79,8 @@ async function onServer<T>(position: number, work: Promise<T>): Promise<T> {
 
 async function connect(url: string, position: number): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: 'migration-review stats' });
+  // A session ended under us emits 'error' on the idle client; the query in flight fails and is reported instead.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {

@@ -97,6 +97,15 @@ describeWithPostgres('monitor', () => {
     expect(monitorMarkdown(quietRun)).toContain('## ✅ Migration run on staging: nothing over 1 s');
   });
 
+  it('its own session terminated mid-run (pg_terminate_backend): no crash, the report says sampling stopped', async () => {
+    const running = monitor({ databaseUrl: target, command: ['node', '-e', 'setTimeout(() => {}, 1500)'], thresholdSeconds: 1, intervalMs: 300, output: quiet });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await queryOn(target, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'migration-review-monitor'");
+    const report = await running;
+    expect(report.exitCode).toBe(0);
+    expect(report.failure).toMatch(/^sampling stopped early: /);
+  });
+
   it('SIGTERM to monitor stops the command too, and the report is still written, headed by the interruption (item 8)', async () => {
     const pidFile = join(tmpdir(), `mr-monitor-child-${process.pid}`);
     const child = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000)`;
