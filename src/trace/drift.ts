@@ -100,7 +100,8 @@ interface AppliedSet {
  * Which migrations the database has, from the runner's own bookkeeping (each shape from the
  * runner's source): golang-migrate keeps one row, the current version and a dirty flag; dbmate a
  * row per applied version; goose a row per up (and, in older versions, per down) in
- * goose_db_version. Other runners: null, and every migration is expected.
+ * goose_db_version; Flyway, sqlx and Prisma a row per migration with its success. Other runners:
+ * null, and every migration is expected.
  */
 async function appliedMigrations(client: pg.Client, migrations: MigrationFile[]): Promise<AppliedSet | null> {
   const frameworks = new Set(migrations.map((m) => m.framework));
@@ -120,6 +121,20 @@ async function appliedMigrations(client: pg.Client, migrations: MigrationFile[])
     const rows = (await client.query<{ version: string; applied: boolean }>('SELECT version_id::text AS version, is_applied AS applied FROM goose_db_version ORDER BY id')).rows;
     const state = new Map(rows.map((r) => [r.version, r.applied]));
     return ofFramework('goose', (m) => state.get(String(BigInt(m.version))) === true, 'goose_db_version (goose)');
+  }
+  if (frameworks.has('flyway') && (await columns('flyway_schema_history')).includes('success')) {
+    // Flyway records `V1_2__x.sql` as version "1.2"; repeatable scripts have no version.
+    const versions = new Set((await client.query<{ version: string }>('SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL')).rows.map((r) => r.version));
+    return ofFramework('flyway', (m) => versions.has(m.version.replace(/_/g, '.')), 'flyway_schema_history (Flyway)');
+  }
+  if (frameworks.has('sqlx') && (await columns('_sqlx_migrations')).includes('success')) {
+    const versions = new Set((await client.query<{ version: string }>('SELECT version::text FROM _sqlx_migrations WHERE success')).rows.map((r) => r.version));
+    return ofFramework('sqlx', (m) => /^\d+$/.test(m.version) && versions.has(String(BigInt(m.version))), '_sqlx_migrations (sqlx)');
+  }
+  if (frameworks.has('prisma') && (await columns('_prisma_migrations')).includes('migration_name')) {
+    // One row per migration folder; a rolled-back or unfinished one is not applied.
+    const names = new Set((await client.query<{ name: string }>('SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')).rows.map((r) => r.name));
+    return ofFramework('prisma', (m) => names.has(m.path.split('/').slice(-2, -1)[0] ?? ''), '_prisma_migrations (Prisma)');
   }
   return null;
 }

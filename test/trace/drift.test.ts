@@ -45,6 +45,19 @@ describe('drift on a branch ahead of the database', () => {
     const report = await detectDrift(discovery, url, { cacheDir: TEST_CACHE_DIR });
     expect(report).toMatchObject({ drift: false, missing: [], extra: [], pending: ['db/migrations/000003_notes.up.sql'], appliedFrom: 'schema_migrations (golang-migrate)' });
   });
+  const flywayDb = throwawayDatabase(
+    'mr_drift_flyway',
+    `${files['db/migrations/000001_init.up.sql']};\nCREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), script varchar(1000), success boolean NOT NULL);\nINSERT INTO flyway_schema_history VALUES (1, '1.1', 'init', 'V1_1__init.sql', true), (2, '2', 'notes', 'V2__notes.sql', false);`,
+  );
+  it('Flyway: a version that failed or never ran is pending (V1_1 is recorded as "1.1")', async () => {
+    const flyway = {
+      'src/main/resources/db/migration/V1_1__init.sql': files['db/migrations/000001_init.up.sql'],
+      'src/main/resources/db/migration/V2__notes.sql': 'ALTER TABLE orders ADD COLUMN note text;',
+    };
+    const { discovery } = await discovered(flyway, []);
+    const report = await detectDrift(discovery, flywayDb.url, { cacheDir: TEST_CACHE_DIR });
+    expect(report).toMatchObject({ drift: false, pending: ['src/main/resources/db/migration/V2__notes.sql'], appliedFrom: 'flyway_schema_history (Flyway)' });
+  });
   it('dbmate: versions missing from schema_migrations are pending', async () => {
     const dbmate = {
       'db/migrations/20240101000001_init.sql': `-- migrate:up\n${files['db/migrations/000001_init.up.sql']}\n-- migrate:down\nDROP TABLE orders;`,
