@@ -1,0 +1,1 @@
+-- data-only backfill of a column added in 000002: nothing to undo

@@ -1,0 +1,3 @@
+-- Verify shop:create_shop on pg
+
+SELECT id FROM orders WHERE false;

@@ -1,0 +1,2 @@
+-- GDPR clean-up requested by legal: notes contain free-text PII.
+TRUNCATE order_notes;
