@@ -73,6 +73,13 @@ testRule(rule, {
     },
     { sql: 'CREATE TABLE audit (id int);', down: 'SELECT 1;', errors: [{ messageId: 'leftBehind', message: /table audit/ }] },
     {
+      name: 'a down that renames the column back first, then narrows it',
+      schema: 'CREATE TABLE orders (id bigint PRIMARY KEY, total_cents bigint);',
+      sql: 'ALTER TABLE orders ALTER COLUMN total_cents TYPE numeric(14,2);\nALTER TABLE orders RENAME COLUMN total_cents TO total;',
+      down: 'ALTER TABLE orders RENAME COLUMN total TO total_cents;\nALTER TABLE orders ALTER COLUMN total_cents TYPE bigint;',
+      errors: [{ messageId: 'lossyDown', status: 'BLOCK', message: /orders.total back from numeric\(14,2\) to bigint/ }],
+    },
+    {
       name: 'saved, but the down never writes the values back',
       schema: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_id bigint);',
       sql: 'CREATE TABLE users_legacy_id_archive AS SELECT id, legacy_id FROM users;\nALTER TABLE users DROP COLUMN legacy_id;',

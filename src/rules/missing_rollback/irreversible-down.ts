@@ -68,9 +68,15 @@ export default defineRule({
         const down = ctx.down;
         if (!down || down.problems.length > 0 || down.statements.length === 0) return;
         // The catalog now holds the schema after the up: what the down's type changes do to it.
+        // A column the down renames back first is found under its name after the up.
+        const upName = new Map<string, string>();
         for (const statement of down.statements) {
+          const rename = statementNode(statement, 'RenameStmt');
+          if (rename?.renameType === 'OBJECT_COLUMN' && rename.subname && rename.newname) {
+            upName.set(`${rangeVarName(rename.relation)}.${rename.newname}`, upName.get(`${rangeVarName(rename.relation)}.${rename.subname}`) ?? rename.subname);
+          }
           forEachAlterCommand(statement, (cmd, table) => {
-            const change = columnTypeChange(ctx.catalog, table, cmd);
+            const change = columnTypeChange(ctx.catalog, table, { ...cmd, name: upName.get(`${table}.${cmd.name}`) ?? cmd.name });
             // Only silent loss: a down that fails on values too big (bigint → integer, a shorter varchar)
             // stops the rollback instead of destroying data, and the trace shows it fail.
             if (change?.change.kind !== 'rewrite' || !change.change.lossy || !change.from) return;
