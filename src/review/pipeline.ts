@@ -190,7 +190,7 @@ export async function reviewDeterministic(prepared: Prepared, options: Determini
     const traced = traceModule.withTrace(draft.findings, await tracing, config, emptyDowns, created);
     draft.findings = traced.findings;
     if (traced.trace) draft.trace = traced.trace;
-    if (traced.skipped) draft.skipped.push(traced.skipped);
+    draft.skipped.push(...traced.skipped);
   } else if (options.trace === undefined && count > 0) {
     draft.skipped.push(`lock trace: not run for ${count} files (more than ${TRACE_AUTO_FILES}); pass --trace to run it`);
   }

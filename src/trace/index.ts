@@ -48,8 +48,8 @@ export function withTrace(
   config: ResolvedConfig,
   emptyDowns?: ReadonlySet<string>,
   createdTables?: ReadonlySet<string>,
-): { findings: Finding[]; trace?: TraceReport; skipped?: string } {
-  if (trace instanceof Error) return { findings, skipped: `lock trace: ${trace.message}` };
+): { findings: Finding[]; trace?: TraceReport; skipped: string[] } {
+  if (trace instanceof Error) return { findings, skipped: [`lock trace: ${trace.message}`] };
   const reconciled = reconcile(findings, trace, config, emptyDowns, createdTables);
-  return { findings: reconciled.findings, trace: { ...trace, disproved: reconciled.disproved } };
+  return { findings: reconciled.findings, trace: { ...trace, disproved: reconciled.disproved }, skipped: reconciled.notes };
 }

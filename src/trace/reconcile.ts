@@ -57,7 +57,15 @@ export interface Disproved {
 export interface Reconciled {
   findings: Finding[];
   disproved: Disproved[];
+  /** What the trace could not check, for reasons that are the trace's own (a platform schema it lacks). */
+  notes: string[];
 }
+
+/**
+ * Schemas the Supabase platform creates in every project (auth.uid(), storage.objects…): a
+ * migration may use them, and the trace's empty PostgreSQL does not have them.
+ */
+const SUPABASE_SCHEMAS = /\b(auth|storage|realtime|extensions|graphql|graphql_public|vault|pgsodium|net|supabase_functions)\b/;
 
 const bare = (name: string): string =>
   name
@@ -85,6 +93,7 @@ class Reconciliation {
   private readonly byLine = new Map<string, StatementTrace>();
   private readonly out: Finding[] = [];
   private readonly disproved: Disproved[] = [];
+  private readonly notes: string[] = [];
   private readonly explainedErrors = new Set<string>();
   private readonly explainedRewrites = new Set<string>();
 
@@ -112,7 +121,7 @@ class Reconciliation {
       const statement = f.source === 'trace' && !f.excerpt ? this.byLine.get(keyOf(f)) : undefined;
       if (statement) f.excerpt = excerptOf(statement.sql);
     }
-    return { findings: this.out, disproved: this.disproved };
+    return { findings: this.out, disproved: this.disproved, notes: this.notes };
   }
 
   /** A rule's claim against what the statement really did: confirmed, disproved or left alone. */
@@ -209,6 +218,10 @@ class Reconciliation {
 
   /** PostgreSQL rejected a statement no rule predicted would fail. */
   private failure(file: FileTrace, statement: StatementTrace): void {
+    if (MISSING_OBJECT.has(statement.code ?? '') && file.framework === 'supabase' && SUPABASE_SCHEMAS.test(statement.reason ?? '')) {
+      this.notes.push(`lock trace: ${statement.file}:${statement.line} uses a schema Supabase provides (${statement.reason}), which the trace's PostgreSQL lacks; from there on the file was checked by the rules only`);
+      return;
+    }
     if (MISSING_OBJECT.has(statement.code ?? '')) {
       this.out.push(findingOf('not-traced', 'missing', statement.file, statement.line, { reason: statement.reason ?? 'an object is missing' }, 'FLAG'));
       return;

@@ -156,7 +156,7 @@ export async function traceFile(
   clock: Clock,
   tx: Transaction = new Transaction(),
 ): Promise<TracedFile> {
-  const out: FileTrace = { path: file.path, txMode: file.txMode, statements: [] };
+  const out: FileTrace = { path: file.path, txMode: file.txMode, framework: file.framework, statements: [] };
   if (file.upSql.length > limits.maxFileBytes) {
     out.skipped = `not traced: ${(file.upSql.length / 1_000_000).toFixed(1)} MB is over the trace's ${(limits.maxFileBytes / 1_000_000).toFixed(1)} MB limit`;
     return { file: out };

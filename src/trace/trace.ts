@@ -84,6 +84,8 @@ export interface StatementTrace {
 export interface FileTrace {
   path: string;
   txMode: MigrationFile['txMode'];
+  /** The runner, when the file was traced (platforms such as Supabase bring schemas of their own). */
+  framework?: string;
   statements: StatementTrace[];
   /** Why the file was not traced at all (too large, does not parse, the trace stopped earlier). */
   skipped?: string;

@@ -31,6 +31,15 @@ const traceOf = (...statements: StatementTrace[]): TraceResult => ({
 const config = resolveConfig({ tables: { orders: { rows: 80_000_000 } } });
 
 describe('reconcile', () => {
+  it("a Supabase platform schema the trace lacks is the trace's gap, noted, not the migration's finding", () => {
+    const failed = statement({ type: 'CreatePolicyStmt', status: 'error', code: '3F000', reason: 'schema "auth" does not exist' });
+    const supabase = { ...traceOf(failed), files: [{ path: 'm/2.up.sql', txMode: 'per-file' as const, framework: 'supabase', statements: [failed] }] };
+    const result = reconcile([], supabase, config);
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([expect.stringMatching(/^lock trace: m\/2.up.sql:1 uses a schema Supabase provides \(schema "auth" does not exist\)/)]);
+    // Elsewhere, a missing object is still the author's to verify.
+    expect(reconcile([], traceOf(failed), config).findings.map((f) => f.rule)).toEqual(['not-traced']);
+  });
   it('drops a rewrite claim the trace disproves, and says why', () => {
     const result = reconcile([finding('alter-column-type-rewrite', 'BLOCK')], traceOf(statement({})), config);
     expect(result.findings).toEqual([]);
