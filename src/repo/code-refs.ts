@@ -80,8 +80,8 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
     fileCount: files.length,
     search(table, columns, mapped) {
       const bare = table.split('.').pop()!;
-      const tableRe = new RegExp(`\\b${escape(bare)}\\b`, 'i');
-      const columnRes = columns.map((c) => new RegExp(`\\b${escape(c)}\\b`, 'i'));
+      const tableRe = new RegExp(`\\b${escapeRegExp(bare)}\\b`, 'i');
+      const columnRes = columns.map((c) => new RegExp(`\\b${escapeRegExp(c)}\\b`, 'i'));
       const refs: CodeRef[] = [];
       for (const file of files) {
         file.lines.forEach((text, i) => {
@@ -98,13 +98,17 @@ export function codeIndexOf(files: CodeFile[]): CodeIndex {
   };
 }
 
-/** A table's names in code: `order_items`, `order_item`, `OrderItem`, `orderItems`, any case. */
-function tableNameRe(table: string): RegExp {
+/**
+ * A table's names in code, lower-cased as one identifier: `order_items`, `order_item`,
+ * `orderitems`, `orderitem` (so `OrderItem`, `orderItems` and `"order_items"` all match).
+ */
+function tableNameForms(table: string): string[] {
   const bare = table.split('.').pop()!.toLowerCase();
   const singular = bare.replace(/ies$/, 'y').replace(/(ss|x|z|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1');
-  const forms = [...new Set([bare, singular, bare.replace(/_/g, ''), singular.replace(/_/g, '')])].map(escape);
-  return new RegExp(`(?<![A-Za-z0-9_])(?:${forms.join('|')})(?![a-z0-9_])`, 'i');
+  return [bare, singular, bare.replace(/_/g, ''), singular.replace(/_/g, '')];
 }
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /** A line that is itself a SQL statement: the query window decides those. */
 const SQL_LINE = /\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b|\bwhere\s+[\w."]+\s*(?:=|<>|!=|\bin\b|\bis\b|\blike\b)/i;
@@ -116,22 +120,36 @@ const SQL_LINE = /\b(?:select\b[\s\S]*\bfrom|insert\s+into|update\s+\S+\s+set|de
  * this table and no other.
  */
 function mappedColumnRefs(files: CodeFile[], table: string, column: string, knownTables: string[]): CodeRef[] {
-  const ours = tableNameRe(table);
-  const others = knownTables.filter((t) => t.split('.').pop() !== table.split('.').pop()).map(tableNameRe);
+  // One lookup per identifier of a line, not one regex per known table: repositories have hundreds.
+  const owner = new Map<string, 'ours' | 'other'>();
+  for (const t of knownTables) for (const form of tableNameForms(t)) owner.set(form, 'other');
+  for (const form of tableNameForms(table)) owner.set(form, 'ours');
+  const named = (line: string): 'ours' | 'other' | null => {
+    let found: 'ours' | 'other' | null = null;
+    for (const [word] of line.matchAll(IDENTIFIER)) {
+      const who = owner.get(word.toLowerCase());
+      if (who === 'ours') return who;
+      found ??= who ?? null;
+    }
+    return found;
+  };
   // `external_ref`, `externalRef`, `ExternalRef` as a word, and `…ByExternalRef` inside an identifier.
-  const plain = new RegExp(`(?<![A-Za-z0-9_])${escape(column.toLowerCase()).replace(/_/g, '_?')}(?![a-z0-9_])`, 'i');
+  const plain = new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(column.toLowerCase()).replace(/_/g, '_?')}(?![a-z0-9_])`, 'i');
   const pascal = column.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase()).join('');
-  const inside = new RegExp(`(?<=[a-z0-9])${escape(pascal)}(?![a-z0-9_])`);
-  const columnRe = { test: (text: string): boolean => plain.test(text) || inside.test(text) };
+  const inside = new RegExp(`(?<=[a-z0-9])${escapeRegExp(pascal)}(?![a-z0-9_])`);
+  const usesColumn = (text: string): boolean => (plain.test(text) || inside.test(text)) && !SQL_LINE.test(text);
   const refs: CodeRef[] = [];
   for (const file of files) {
-    if (file.path.endsWith('.sql')) continue;
-    const named = file.lines.map((line) => (ours.test(line) ? 'ours' : others.some((re) => re.test(line)) ? 'other' : null));
-    const fileIsOurs = named.includes('ours') && !named.includes('other');
-    file.lines.forEach((text, i) => {
-      if (refs.length >= 5 || !columnRe.test(text) || SQL_LINE.test(text)) return;
-      const nearest = named.slice(0, i + 1).reverse().find((n) => n !== null);
-      if (nearest === 'ours' || (nearest === undefined && fileIsOurs)) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: text });
+    if (file.path.endsWith('.sql') || !file.lines.some(usesColumn)) continue;
+    const names = file.lines.map(named);
+    const fileIsOurs = names.includes('ours') && !names.includes('other');
+    // The nearest table or model named at or before each line, in one pass.
+    let nearest: 'ours' | 'other' | null = null;
+    names.forEach((name, i) => {
+      nearest = name ?? nearest;
+      const text = file.lines[i]!;
+      if (refs.length >= 5 || !usesColumn(text)) return;
+      if (nearest === 'ours' || (nearest === null && fileIsOurs)) refs.push({ file: file.path, line: i + 1, text: text.trim().slice(0, 160), window: text });
     });
   }
   return refs;
@@ -161,9 +179,10 @@ function statementFrom(lines: string[], i: number): string {
 /** Whether a query filters, joins, orders, groups or upserts by the column (an index serves those), not merely reads it. */
 export function queriesBy(ref: CodeRef, column: string): boolean {
   const text = ref.window ?? ref.text;
-  return new RegExp(`\\b(?:where|on|by|conflict|using)\\b[\\s\\S]*\\b${escape(column)}\\b`, 'i').test(text);
+  return new RegExp(`\\b(?:where|on|by|conflict|using)\\b[\\s\\S]*\\b${escapeRegExp(column)}\\b`, 'i').test(text);
 }
 
-function escape(text: string): string {
+/** `text` as a literal inside a RegExp (names come from the PR). */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../repo/code-refs.js';
 import type { AlterTableCmd } from '@pgsql/types';
 import type { Category, CodeRef, MigrationFile } from '../core/types.js';
 import { as, indexColumns, rangeVarName, statementNode, strings, typeRef, type TypeRef } from '../sql/ast.js';
@@ -221,7 +222,7 @@ export function droppedInUseCategories(file: MigrationFile): Category[] {
  * an unindexed foreign key into work on the child. The name comes from the PR, so it is escaped.
  */
 export function codeDeletingFrom(ctx: Pick<RuleContext, 'codeRefs'>, table: string): CodeRef[] {
-  const name = (table.split('.').pop() ?? table).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(table.split('.').pop() ?? table);
   const deletes = new RegExp(`\\bdelete\\s+from\\s+"?${name}\\b`, 'i');
   return ctx.codeRefs(table, []).filter((r) => deletes.test(r.window ?? r.text));
 }
